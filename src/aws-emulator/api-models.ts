@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ServiceName } from './types.js';
+
+/**
+ * The official AWS API models shipped (minified) by the `aws-sdk` v2 package. They are the source
+ * of truth for operation names, HTTP bindings and input shapes, so the emulator rejects exactly
+ * what the model says is wrong instead of a hand-written approximation.
+ */
+
+/** A shape or a reference to one, as found in the `*.min.json` files. */
+export interface ShapeRef {
+  shape?: string;
+  type?: string;
+  required?: string[];
+  members?: Record<string, ShapeRef>;
+  member?: ShapeRef;
+  key?: ShapeRef;
+  value?: ShapeRef;
+  location?: string;
+  locationName?: string;
+  streaming?: boolean;
+}
+
+export interface OperationModel {
+  name: string;
+  http?: { method?: string; requestUri?: string };
+  input?: ShapeRef;
+}
+
+export interface ApiModel {
+  metadata: { protocol: string; targetPrefix?: string; apiVersion: string };
+  operations: Record<string, Omit<OperationModel, 'name'>>;
+  shapes: Record<string, ShapeRef>;
+}
+
+const MODEL_FILES: Record<ServiceName, string> = {
+  emr: 'elasticmapreduce-2009-03-31',
+  batch: 'batch-2016-08-10',
+  ecs: 'ecs-2014-11-13',
+  logs: 'logs-2014-03-28',
+  s3: 's3-2006-03-01',
+};
+
+const cache = new Map<ServiceName, ApiModel>();
+
+/** Loads (once) the model of a service. */
+export function apiModel(service: ServiceName): ApiModel {
+  let model = cache.get(service);
+  if (!model) {
+    const require = createRequire(import.meta.url);
+    const file = require.resolve(`aws-sdk/apis/${MODEL_FILES[service]}.min.json`);
+    model = JSON.parse(readFileSync(file, 'utf8')) as ApiModel;
+    cache.set(service, model);
+  }
+  return model;
+}
+
+/** The operation of that name, or undefined when the model has none. */
+export function findOperation(service: ServiceName, name: string): OperationModel | undefined {
+  const op = apiModel(service).operations[name];
+  return op ? { name, ...op } : undefined;
+}
+
+/** Follows `shape` references; the referring member's own traits (location...) win. */
+export function resolveShape(service: ServiceName, ref: ShapeRef): ShapeRef {
+  if (!ref.shape) return ref;
+  const target = apiModel(service).shapes[ref.shape];
+  if (!target) return ref;
+  const { shape: _ignored, ...own } = ref;
+  return { ...resolveShape(service, target), ...own };
+}
+
+/** Batch (REST-JSON) operations by request path, e.g. `/v1/submitjob` → `SubmitJob`. */
+export function operationByPath(service: ServiceName, method: string, path: string): string | undefined {
+  for (const [name, op] of Object.entries(apiModel(service).operations)) {
+    const uri = op.http?.requestUri?.split('?')[0];
+    if (uri === path && (op.http?.method ?? 'POST') === method) return name;
+  }
+  return undefined;
+}
