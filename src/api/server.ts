@@ -1,0 +1,41 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApiContext } from './api-context.js';
+import { installErrorHandler } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { processDefinitionsRoutes } from './process-definitions-routes.js';
+import { processesRoutes } from './processes-routes.js';
+import { tasksRoutes } from './tasks-routes.js';
+
+/**
+ * Builds the HTTP API (not yet listening).
+ *
+ * @example
+ * const app = await buildApi({ db, wake }, logger);
+ * await app.listen({ port: 8080 });
+ */
+export async function buildApi(ctx: ApiContext, logger: Logger, metrics = new Registry()): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 10 * 1024 * 1024 });
+  installErrorHandler(app);
+  // Callers of the original API POST actions with an empty body and a JSON content type.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch (e) {
+      done(Object.assign(e as Error, { statusCode: 400 }), undefined);
+    }
+  });
+  collectDefaultMetrics({ register: metrics });
+  await app.register(processDefinitionsRoutes(ctx));
+  await app.register(processesRoutes(ctx));
+  await app.register(tasksRoutes(ctx));
+  const document = openApiDocument();
+  app.get('/api/openapi.json', async () => document);
+  app.get('/_internal_/healthcheck', async () => ({ status: 'healthy' }));
+  for (const path of ['/metrics', '/_internal_/metrics']) {
+    app.get(path, async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
+  }
+  return app;
+}

@@ -1,0 +1,122 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { checkModel } from '../domain/schema/schema-validator.js';
+import { type TaskStatus } from '../domain/types.js';
+import { ValidationError } from '../domain/validation-error.js';
+import { appendLogEntries, appendMetadata, logEntriesAfter } from '../storage/stores/entries-store.js';
+import { getTask, listTasks, reportTaskStatus } from '../storage/stores/tasks-store.js';
+import type { ApiContext } from './api-context.js';
+import { HttpError, notFound } from './errors.js';
+import { dateParam, intParam, listParam, uuidParam } from './query-params.js';
+import { logEntryToWire, tasksToWire } from './wire.js';
+
+const TASK_STATUSES: readonly TaskStatus[] = [
+  'submitted',
+  'runnable',
+  'starting',
+  'pending',
+  'running',
+  'failed',
+  'succeeded',
+];
+
+type IdParams = { Params: { id: string } };
+
+/** `/api/tasks`: list, read, paged logs, and the callbacks jobs use (log entries, metadata, succeed, fail). */
+export const tasksRoutes =
+  (ctx: ApiContext): FastifyPluginAsync =>
+  async (app) => {
+    const base = '/api/tasks';
+
+    app.get<{ Querystring: Record<string, string | string[] | undefined> }>(base, async (req) => {
+      const q = req.query as Record<string, string | undefined>;
+      const rows = await listTasks(ctx.db, {
+        ...(q.process_definition_name && { definitionName: q.process_definition_name }),
+        ...(q.task_definition_name && { taskDefinitionName: q.task_definition_name }),
+        statuses: listParam(req.query.allowed_statuses, 'allowed_statuses', TASK_STATUSES),
+        startedAfter: dateParam(q.start_time, 'start_time'),
+        startedBefore: dateParam(q.end_time, 'end_time'),
+        limit: intParam(q.limit, 'limit', 1, 10_000) ?? 100,
+      });
+      return tasksToWire(ctx.db, rows);
+    });
+
+    app.get<IdParams>(`${base}/:id`, async (req) => {
+      const task = await getTask(ctx.db, uuidParam(req.params.id, 'task_id'));
+      if (!task) throw notFound(`task ${req.params.id}`);
+      return (await tasksToWire(ctx.db, [task]))[0];
+    });
+
+    app.get<IdParams & { Querystring: { after?: string; limit?: string } }>(`${base}/:id/logs`, async (req) => {
+      const id = uuidParam(req.params.id, 'task_id');
+      if (!(await getTask(ctx.db, id))) throw notFound(`task ${id}`);
+      const after = intParam(req.query.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+      const rows = await logEntriesAfter(ctx.db, id, after, intParam(req.query.limit, 'limit', 1, 10_000) ?? 1000);
+      return { entries: rows.map(logEntryToWire), next_cursor: String(rows.at(-1)?.seq ?? after) };
+    });
+
+    app.post<IdParams>(`${base}/:id/log_entries`, async (req, reply) => {
+      const id = await existingTask(ctx, req.params.id);
+      const entries = checkedArray<{ log_entry_id?: string; when: string; source: string; message: string }>(
+        'log_entry',
+        req.body,
+      );
+      await appendLogEntries(
+        ctx.db,
+        id,
+        entries.map((e) => ({
+          ...(e.log_entry_id && { id: e.log_entry_id }),
+          at: new Date(e.when),
+          source: e.source,
+          message: e.message,
+        })),
+      );
+      return reply.status(204).send();
+    });
+
+    app.post<IdParams>(`${base}/:id/metadata`, async (req, reply) => {
+      const id = await existingTask(ctx, req.params.id);
+      const entries = checkedArray<{ metadata_entry_id?: string; when: string; key: string; value: string }>(
+        'metadata_entry',
+        req.body,
+      );
+      await appendMetadata(
+        ctx.db,
+        id,
+        entries.map((e) => ({
+          ...(e.metadata_entry_id && { id: e.metadata_entry_id }),
+          at: new Date(e.when),
+          key: e.key,
+          value: e.value,
+        })),
+      );
+      return reply.status(204).send();
+    });
+
+    for (const [action, status] of [
+      ['succeed', 'succeeded'],
+      ['fail', 'failed'],
+    ] as const) {
+      app.post<IdParams>(`${base}/:id/${action}`, async (req, reply) => {
+        const id = uuidParam(req.params.id, 'task_id');
+        const result = await reportTaskStatus(ctx.db, id, status);
+        if (result === 'unknown') throw notFound(`task ${id}`);
+        if (result === 'finished') throw new HttpError(400, `task ${id} has already finished`);
+        return reply.status(204).send();
+      });
+    }
+  };
+
+async function existingTask(ctx: ApiContext, rawId: string): Promise<string> {
+  const id = uuidParam(rawId, 'task_id');
+  if (!(await getTask(ctx.db, id))) throw notFound(`task ${id}`);
+  return id;
+}
+
+function checkedArray<T>(model: string, body: unknown): T[] {
+  if (!Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: `must be an array of ${model}` }]);
+  const problems = body.flatMap((item, i) =>
+    checkModel(model, item).map((p) => ({ ...p, field: p.field ? `[${i}].${p.field}` : `[${i}]` })),
+  );
+  if (problems.length > 0) throw new ValidationError(problems);
+  return body as T[];
+}

@@ -1,0 +1,83 @@
+import type { Queryable } from '../storage/database.js';
+import { type LogEntryRow, metadataOf, recentLogEntries } from '../storage/stores/entries-store.js';
+import type { ProcessRow } from '../storage/stores/processes-store.js';
+import { type TaskRow, tasksOfProcesses } from '../storage/stores/tasks-store.js';
+
+/** Log lines inlined in a task's `log_entries`; the full log is paged at /api/tasks/{id}/logs. */
+export const INLINE_LOG_ENTRIES = 500;
+
+export interface WireLogEntry {
+  log_entry_id: string;
+  when: string;
+  source: string;
+  message: string;
+}
+
+export function logEntryToWire(l: LogEntryRow): WireLogEntry {
+  return { log_entry_id: l.id, when: l.at.toISOString(), source: l.source, message: l.message };
+}
+
+/** Tasks in the original API's shape, with their log and metadata entries. */
+export async function tasksToWire(db: Queryable, tasks: readonly TaskRow[]) {
+  const ids = tasks.map((t) => t.id);
+  const [logs, metadata] = await Promise.all([recentLogEntries(db, ids, INLINE_LOG_ENTRIES), metadataOf(db, ids)]);
+  const logsByTask = groupBy(logs, (l) => l.task_id);
+  const metaByTask = groupBy(metadata, (m) => m.task_id);
+  return tasks.map((t) => ({
+    task_id: t.id,
+    process_id: t.process_id,
+    process_definition_name: t.definition_name,
+    task_definition_name: t.task_definition_name,
+    start_time: t.started_at.toISOString(),
+    ...(t.ended_at && { end_time: t.ended_at.toISOString() }),
+    previous_attempt_count: t.attempt,
+    status: t.status,
+    ...(t.failure_reason && { failure_reason: t.failure_reason }),
+    executable: t.executable,
+    log_entries: (logsByTask.get(t.id) ?? []).map(logEntryToWire),
+    metadata_entries: (metaByTask.get(t.id) ?? []).map((m) => ({
+      metadata_entry_id: m.id,
+      when: m.at.toISOString(),
+      key: m.key,
+      value: m.value,
+    })),
+    execution_state: Object.entries(t.execution_state).map(([key, value]) => ({
+      metadata_entry_id: `${t.id}:${key}`,
+      when: t.started_at.toISOString(),
+      key,
+      value: typeof value === 'string' ? value : JSON.stringify(value),
+    })),
+  }));
+}
+
+/** Processes in the original API's shape (`task` carries every attempt). */
+export async function processesToWire(db: Queryable, processes: readonly ProcessRow[]) {
+  const tasks = await tasksToWire(
+    db,
+    await tasksOfProcesses(
+      db,
+      processes.map((p) => p.id),
+    ),
+  );
+  const byProcess = groupBy(tasks, (t) => t.process_id);
+  return processes.map((p) => ({
+    process_id: p.id,
+    process_definition_name: p.definition_name,
+    start_time: p.started_at.toISOString(),
+    ...(p.ended_at && { end_time: p.ended_at.toISOString() }),
+    status: p.status,
+    ...(p.kill_reason && { kill_reason: p.kill_reason }),
+    task: byProcess.get(p.id) ?? [],
+  }));
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { type Logger, pino } from 'pino';
+import { buildApi } from './api/server.js';
+import type { Executor, ExecutorHost } from './executors/executor.js';
+import { ShellExecutor } from './executors/shell/shell-executor.js';
+import { sampleProcess } from './sample-process.js';
+import { Engine } from './scheduler/engine.js';
+import { ProcessStarter } from './scheduler/process-starter.js';
+import { Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
+import type { Database } from './storage/database.js';
+import { openDatabase } from './storage/open-database.js';
+import { listDefinitions, upsertDefinition } from './storage/stores/definitions-store.js';
+import { insertTriggerRequest } from './storage/stores/triggers-store.js';
+
+export interface SundialOptions {
+  /** HTTP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  host?: string;
+  /** PostgreSQL URL; without it Sundial uses embedded PGlite in `dataDir`. */
+  databaseUrl?: string;
+  dataDir?: string;
+  /** URL jobs use to call back; default http://127.0.0.1:<port>. */
+  publicUrl?: string;
+  logger?: Logger;
+  shellConcurrency?: number;
+  /** Load the sample process when the embedded store is empty (the CLI's `server` does). */
+  loadSample?: boolean;
+  /** More executors (AWS), built once the engine exists. */
+  executors?: (host: ExecutorHost) => Executor[];
+  tickMs?: number;
+}
+
+/** A running Sundial: API, scheduler and engine over one database. */
+export interface Sundial {
+  url: string;
+  db: Database;
+  api: FastifyInstance;
+  engine: Engine;
+  scheduler: Scheduler;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts everything `sundial server` runs.
+ *
+ * @example
+ * const sundial = await startSundial({ port: 0, dataDir: 'memory://' });
+ * console.log(sundial.url);
+ * await sundial.close();
+ */
+export async function startSundial(options: SundialOptions = {}): Promise<Sundial> {
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const db = await openDatabase({
+    ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
+    ...(options.dataDir && { dataDir: options.dataDir }),
+  });
+  let scheduler: Scheduler | undefined;
+  const api = await buildApi(
+    {
+      db,
+      wake: (payload) => {
+        scheduler?.wake(payload);
+        void db.notify(WAKE_CHANNEL, payload).catch(() => {});
+      },
+    },
+    logger,
+  );
+  const address = await api.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
+  const port = Number(new URL(address).port);
+  const url = `http://127.0.0.1:${port}`;
+  const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const engine = new Engine({ db, logger, replicaId, publicUrl: options.publicUrl ?? url });
+  engine.register(new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }));
+  for (const executor of options.executors?.(engine) ?? []) engine.register(executor);
+  const starter = new ProcessStarter(db, logger, (ids) => ids.forEach((id) => engine.markDirty(id)));
+  scheduler = new Scheduler({ db, engine, starter, logger, replicaId, ...(options.tickMs && { tickMs: options.tickMs }) });
+  engine.onProcessFinished = () => scheduler?.wake('tick'); // a waiting overlap may now start
+  if (options.loadSample && db.kind === 'pglite' && (await listDefinitions(db)).length === 0) {
+    await upsertDefinition(db, sampleProcess, new Date());
+    await insertTriggerRequest(db, sampleProcess.process_definition_name, undefined, new Date());
+    logger.info('loaded the sample process "hello-sundial" and triggered it');
+  }
+  await scheduler.start();
+  return {
+    url,
+    db,
+    api,
+    engine,
+    scheduler,
+    async close() {
+      await api.close();
+      await scheduler?.stop();
+      await db.close();
+    },
+  };
+}

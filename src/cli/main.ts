@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { startSundial } from '../app.js';
+import { validateDefinition } from '../domain/validate-definition.js';
+import { ValidationError } from '../domain/validation-error.js';
+import { callApi } from './http-client.js';
+import { printStatus } from './status.js';
+
+const program = new Command('sundial').description('Batch-job scheduler: shell, AWS Batch, ECS and EMR jobs as DAGs');
+const defaultUrl = process.env.SUNDIAL_URL ?? 'http://127.0.0.1:8080';
+
+program
+  .command('server')
+  .description('run the API and the scheduler')
+  .option('--port <port>', 'HTTP port', process.env.PORT ?? '8080')
+  .option('--host <host>', 'address to listen on', process.env.SUNDIAL_HOST ?? '127.0.0.1')
+  .option('--data-dir <dir>', 'embedded PGlite directory', process.env.SUNDIAL_DATA_DIR ?? '.sundial/data')
+  .option('--database-url <url>', 'PostgreSQL URL (wins over --data-dir)', process.env.DATABASE_URL)
+  .option('--public-url <url>', 'URL jobs use to call back', process.env.SUNDIAL_PUBLIC_URL)
+  .option('--shell-concurrency <n>', 'most shell jobs at once', '32')
+  .action(async (o) => {
+    const sundial = await startSundial({
+      port: Number(o.port),
+      host: o.host,
+      dataDir: o.dataDir,
+      ...(o.databaseUrl && { databaseUrl: o.databaseUrl }),
+      ...(o.publicUrl && { publicUrl: o.publicUrl }),
+      shellConcurrency: Number(o.shellConcurrency),
+      loadSample: true,
+    });
+    console.error(`Sundial listening on ${sundial.url} (${sundial.db.kind})`);
+    const shutdown = () => void sundial.close().then(() => process.exit(0));
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+
+program
+  .command('validate')
+  .description('check a process definition file without a server')
+  .requiredOption('-f, --file <file>', 'definition JSON')
+  .action((o) => {
+    const def = validateDefinition(readJson(o.file));
+    console.log(`${o.file}: valid (${def.process_definition_name}, ${def.task_definitions.length} tasks)`);
+  });
+
+program
+  .command('apply')
+  .description('create or replace a process definition')
+  .requiredOption('-f, --file <file>', 'definition JSON')
+  .option('--url <url>', 'Sundial URL', defaultUrl)
+  .action(async (o) => {
+    const def = readJson(o.file) as { process_definition_name?: string };
+    const name = encodeURIComponent(def.process_definition_name ?? '');
+    await callApi(o.url, 'PUT', `/api/process_definitions/${name}`, def);
+    console.log(`applied ${def.process_definition_name}`);
+  });
+
+program
+  .command('trigger <name>')
+  .description('start a run now')
+  .option('--task <task>', 'run only this task')
+  .option('--url <url>', 'Sundial URL', defaultUrl)
+  .action(async (name: string, o) => {
+    const query = o.task ? `?task_definition_name=${encodeURIComponent(o.task)}` : '';
+    await callApi(o.url, 'POST', `/api/process_definitions/${encodeURIComponent(name)}/trigger${query}`);
+    console.log(`triggered ${name}${o.task ? ` (task ${o.task})` : ''}`);
+  });
+
+program
+  .command('status [name]')
+  .description('recent runs, of one definition or all')
+  .option('--url <url>', 'Sundial URL', defaultUrl)
+  .option('-n, --limit <n>', 'how many runs', '10')
+  .action(async (name: string | undefined, o) => printStatus(o.url, name, Number(o.limit)));
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ValidationError([{ field: 'file', problem: `${file}: ${(e as Error).message}` }]);
+  }
+}
+
+program.parseAsync().catch((e: Error) => {
+  console.error(`error: ${e.message}`);
+  process.exit(e instanceof ValidationError ? 2 : 1);
+});

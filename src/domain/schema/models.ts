@@ -1,0 +1,184 @@
+import { arr, bool, enumOf, int, type JsonSchema, model, nonEmptyStr, num, ref, str, union } from './json-schema.js';
+
+/**
+ * Every model of the wire API, keyed by name. Field lists and requiredness
+ * follow sundial-api-v2.json; fields with a default there are optional here.
+ */
+export const definitionSchemas: Record<string, JsonSchema> = {
+  process_definition: model(
+    {
+      process_definition_name: nonEmptyStr(),
+      paused: bool(),
+      process_description: str(),
+      schedule: ref('process_schedule'),
+      task_definitions: { ...arr(ref('task_definition')), minItems: 1 },
+      overlap_action: enumOf(['wait', 'terminate']),
+      notifications: arr(ref('notification')),
+    },
+    ['process_definition_name', 'task_definitions'],
+  ),
+  process_schedule: union({ cron_schedule: ref('cron_schedule'), continuous_schedule: ref('continuous_schedule') }),
+  cron_schedule: model(
+    {
+      minutes: nonEmptyStr(),
+      hours: nonEmptyStr(),
+      day_of_month: nonEmptyStr(),
+      month: nonEmptyStr(),
+      day_of_week: nonEmptyStr(),
+      time_zone: nonEmptyStr('IANA time zone, e.g. Europe/Berlin (default: UTC)'),
+    },
+    ['minutes', 'hours', 'day_of_month', 'month', 'day_of_week'],
+  ),
+  continuous_schedule: model({ buffer_seconds: int(0) }),
+  task_definition: model(
+    {
+      task_definition_name: nonEmptyStr(),
+      dependencies: arr(ref('task_dependency')),
+      executable: ref('task_executable'),
+      max_attempts: int(1),
+      max_runtime_seconds: int(1),
+      backoff_base_seconds: int(0),
+      backoff_exponent: num(0),
+      require_explicit_success: bool(),
+    },
+    ['task_definition_name', 'dependencies', 'executable', 'max_attempts', 'backoff_base_seconds'],
+  ),
+  task_dependency: model({ task_definition_name: nonEmptyStr(), success_required: bool() }, ['task_definition_name']),
+  task_executable: union({
+    shell_script_command: ref('shell_script_command'),
+    batch_image_command: ref('batch_image_command'),
+    docker_image_command: ref('docker_image_command'),
+    emr_command: ref('emr_command'),
+  }),
+  environment_variable: model({ variable_name: nonEmptyStr(), value: str() }, ['variable_name', 'value']),
+  shell_script_command: model(
+    { script: nonEmptyStr(), environment_variables: arr(ref('environment_variable')) },
+    ['script'],
+  ),
+  batch_image_command: model(
+    {
+      image: nonEmptyStr(),
+      tag: nonEmptyStr(),
+      command: arr(str()),
+      memory: int(4),
+      vCpus: int(1),
+      job_role_arn: str(),
+      environment_variables: arr(ref('environment_variable')),
+      job_queue: nonEmptyStr(),
+    },
+    ['image', 'command', 'memory'],
+  ),
+  docker_image_command: model(
+    {
+      image: nonEmptyStr(),
+      tag: nonEmptyStr(),
+      command: arr(str()),
+      cpu: int(0),
+      memory: int(4),
+      log_paths: arr(str()),
+      environment_variables: arr(ref('environment_variable')),
+      task_role_arn: str(),
+    },
+    ['image', 'tag', 'command'],
+  ),
+  emr_command: model(
+    {
+      emr_cluster: ref('emr_cluster'),
+      job_name: nonEmptyStr(),
+      region: nonEmptyStr(),
+      class: nonEmptyStr(),
+      s3_jar_path: nonEmptyStr(),
+      spark_conf: arr(str()),
+      spark_packages: arr(ref('maven_package')),
+      args: arr(str()),
+      s3_log_details: ref('s3_log_details'),
+      load_data: arr(ref('s3_cp')),
+      save_results: arr(ref('s3_cp')),
+    },
+    ['emr_cluster', 'job_name', 'class', 's3_jar_path', 'spark_conf', 'args'],
+  ),
+  s3_log_details: model({ log_group_name: nonEmptyStr(), log_stream_name: nonEmptyStr() }, [
+    'log_group_name',
+    'log_stream_name',
+  ]),
+  maven_package: model({ group_id: nonEmptyStr(), artifact_id: nonEmptyStr(), version: nonEmptyStr() }, [
+    'group_id',
+    'artifact_id',
+    'version',
+  ]),
+  s3_cp: model({ source: nonEmptyStr(), destination: nonEmptyStr() }, ['source', 'destination']),
+  emr_cluster: union({ new_emr_cluster: ref('new_emr_cluster'), existing_emr_cluster: ref('existing_emr_cluster') }),
+  existing_emr_cluster: model({ cluster_id: nonEmptyStr() }, ['cluster_id']),
+  new_emr_cluster: model(
+    {
+      name: nonEmptyStr(),
+      release_label: { type: 'string', pattern: '^emr-\\d+\\.\\d+\\.\\d+$' },
+      applications: arr(enumOf(['Hadoop', 'Hive', 'Mahout', 'Pig', 'Spark', 'Ganglia'])),
+      s3_log_uri: { type: 'string', pattern: '^s3n?://' },
+      master_instance: ref('emr_instance_group_details'),
+      core_instance: ref('emr_instance_group_details'),
+      task_instance: ref('emr_instance_group_details'),
+      ec2_subnet: nonEmptyStr(),
+      emr_service_role: ref('emr_service_role'),
+      emr_job_flow_role: ref('emr_job_flow_role'),
+      visible_to_all_users: bool(),
+      configurations: arr(ref('emr_configuration')),
+      security_configuration: nonEmptyStr(),
+    },
+    ['name', 'applications', 's3_log_uri', 'master_instance', 'emr_service_role', 'emr_job_flow_role'],
+  ),
+  emr_instance_group_details: model(
+    { emr_instance_type: nonEmptyStr(), instance_count: int(1), aws_market: ref('aws_market'), ebs_volume_size: int(1) },
+    ['emr_instance_type', 'instance_count', 'aws_market'],
+  ),
+  aws_market: union({ on_demand: enumOf(['on_demand']), spot: ref('spot') }),
+  spot: model({ bid_price: num(0) }, ['bid_price']),
+  emr_service_role: union({
+    default_emr_service_role: enumOf(['EMR_DefaultRole']),
+    custom_emr_service_role: ref('custom_role'),
+  }),
+  emr_job_flow_role: union({
+    default_emr_job_flow_role: enumOf(['EMR_EC2_DefaultRole']),
+    custom_emr_job_flow_role: ref('custom_role'),
+  }),
+  custom_role: model({ role_name: nonEmptyStr() }, ['role_name']),
+  emr_configuration: model(
+    {
+      classification: str(),
+      configurations: arr(ref('emr_configuration')),
+      properties: { type: 'object', additionalProperties: str() },
+    },
+    [],
+  ),
+  notification: union({ email: ref('email'), pagerduty: ref('pagerduty') }),
+  email: model(
+    {
+      name: nonEmptyStr(),
+      email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
+      notify_when: enumOf(['always', 'on_failure', 'on_state_change', 'on_state_change_and_failures', 'never']),
+    },
+    ['name', 'email'],
+  ),
+  log_entry: model(
+    {
+      log_entry_id: { type: 'string', format: 'uuid' },
+      when: { type: 'string', format: 'date-time' },
+      source: nonEmptyStr(),
+      message: str(),
+    },
+    ['when', 'source', 'message'],
+  ),
+  metadata_entry: model(
+    {
+      metadata_entry_id: { type: 'string', format: 'uuid' },
+      when: { type: 'string', format: 'date-time' },
+      key: nonEmptyStr(),
+      value: str(),
+    },
+    ['when', 'key', 'value'],
+  ),
+  pagerduty: model(
+    { service_key: nonEmptyStr(), num_consecutive_failures: int(1), api_url: { type: 'string', pattern: '^https?://' } },
+    ['service_key'],
+  ),
+};

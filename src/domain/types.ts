@@ -1,0 +1,178 @@
+/**
+ * Sundial's process-definition model, in the exact JSON shape of the original
+ * API (snake_case, apibuilder unions as single-key objects).
+ *
+ * @example
+ * const def: ProcessDefinition = {
+ *   process_definition_name: 'nightly',
+ *   overlap_action: 'wait',
+ *   schedule: { cron_schedule: { minutes: '0', hours: '22', day_of_month: '*', month: '*', day_of_week: '?' } },
+ *   task_definitions: [{ task_definition_name: 'extract', dependencies: [], max_attempts: 3,
+ *     backoff_base_seconds: 60, backoff_exponent: 2,
+ *     executable: { shell_script_command: { script: 'echo hi' } } }],
+ * };
+ */
+export interface ProcessDefinition {
+  process_definition_name: string;
+  paused?: boolean;
+  process_description?: string;
+  schedule?: ProcessSchedule;
+  task_definitions: TaskDefinition[];
+  overlap_action?: OverlapAction;
+  notifications?: Notification[];
+}
+
+export type OverlapAction = 'wait' | 'terminate';
+
+export interface CronSchedule {
+  minutes: string;
+  hours: string;
+  day_of_month: string;
+  month: string;
+  day_of_week: string;
+  /** IANA zone such as `Europe/Berlin`; server time (UTC) when absent. */
+  time_zone?: string;
+}
+
+export interface ContinuousSchedule {
+  buffer_seconds?: number;
+}
+
+export type ProcessSchedule = { cron_schedule: CronSchedule } | { continuous_schedule: ContinuousSchedule };
+
+export interface TaskDependency {
+  task_definition_name: string;
+  success_required?: boolean;
+}
+
+export interface TaskDefinition {
+  task_definition_name: string;
+  dependencies: TaskDependency[];
+  executable: TaskExecutable;
+  max_attempts: number;
+  max_runtime_seconds?: number;
+  backoff_base_seconds: number;
+  backoff_exponent?: number;
+  require_explicit_success?: boolean;
+}
+
+export interface EnvironmentVariable {
+  variable_name: string;
+  value: string;
+}
+
+export interface ShellScriptCommand {
+  script: string;
+  environment_variables?: EnvironmentVariable[];
+}
+
+export interface BatchImageCommand {
+  image: string;
+  tag?: string;
+  command: string[];
+  memory: number;
+  vCpus?: number;
+  job_role_arn?: string;
+  environment_variables?: EnvironmentVariable[];
+  job_queue?: string;
+}
+
+export interface DockerImageCommand {
+  image: string;
+  tag: string;
+  command: string[];
+  cpu?: number;
+  memory?: number;
+  log_paths?: string[];
+  environment_variables?: EnvironmentVariable[];
+  task_role_arn?: string;
+}
+
+export type AwsMarket = { on_demand: 'on_demand' } | { spot: { bid_price: number } };
+
+export interface EmrInstanceGroupDetails {
+  emr_instance_type: string;
+  instance_count: number;
+  aws_market: AwsMarket;
+  ebs_volume_size?: number;
+}
+
+export interface EmrConfiguration {
+  classification?: string;
+  configurations?: EmrConfiguration[];
+  properties?: Record<string, string>;
+}
+
+export interface NewEmrCluster {
+  name: string;
+  release_label?: string;
+  applications: string[];
+  s3_log_uri: string;
+  master_instance: EmrInstanceGroupDetails;
+  core_instance?: EmrInstanceGroupDetails;
+  task_instance?: EmrInstanceGroupDetails;
+  ec2_subnet?: string;
+  emr_service_role:
+    | { default_emr_service_role: 'EMR_DefaultRole' }
+    | { custom_emr_service_role: { role_name: string } };
+  emr_job_flow_role:
+    | { default_emr_job_flow_role: 'EMR_EC2_DefaultRole' }
+    | { custom_emr_job_flow_role: { role_name: string } };
+  visible_to_all_users?: boolean;
+  configurations?: EmrConfiguration[];
+  security_configuration?: string;
+}
+
+export type EmrCluster = { new_emr_cluster: NewEmrCluster } | { existing_emr_cluster: { cluster_id: string } };
+
+export interface S3Cp {
+  source: string;
+  destination: string;
+}
+
+export interface EmrCommand {
+  emr_cluster: EmrCluster;
+  job_name: string;
+  region?: string;
+  class: string;
+  s3_jar_path: string;
+  spark_conf: string[];
+  spark_packages?: { group_id: string; artifact_id: string; version: string }[];
+  args: string[];
+  s3_log_details?: { log_group_name: string; log_stream_name: string };
+  load_data?: S3Cp[];
+  save_results?: S3Cp[];
+}
+
+export type TaskExecutable =
+  | { shell_script_command: ShellScriptCommand }
+  | { batch_image_command: BatchImageCommand }
+  | { docker_image_command: DockerImageCommand }
+  | { emr_command: EmrCommand };
+
+export type ExecutorKind = 'shell' | 'batch' | 'ecs' | 'emr';
+
+export type NotifyWhen = 'always' | 'on_failure' | 'on_state_change' | 'on_state_change_and_failures' | 'never';
+
+export type Notification =
+  | { email: { name: string; email: string; notify_when?: NotifyWhen } }
+  | { pagerduty: { service_key: string; num_consecutive_failures?: number; api_url?: string } };
+
+export type ProcessStatus = 'running' | 'succeeded' | 'failed';
+
+/** Task statuses of the wire API; `submitted` is also our "intent recorded, executor not yet confirmed". */
+export type TaskStatus = 'submitted' | 'runnable' | 'starting' | 'pending' | 'running' | 'failed' | 'succeeded';
+
+export const ACTIVE_TASK_STATUSES: readonly TaskStatus[] = ['submitted', 'runnable', 'starting', 'pending', 'running'];
+
+export function isTaskActive(status: TaskStatus): boolean {
+  return status !== 'succeeded' && status !== 'failed';
+}
+
+/** Which executor runs an executable. */
+export function executorKindOf(executable: TaskExecutable): ExecutorKind {
+  if ('shell_script_command' in executable) return 'shell';
+  if ('batch_image_command' in executable) return 'batch';
+  if ('docker_image_command' in executable) return 'ecs';
+  return 'emr';
+}

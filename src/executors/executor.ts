@@ -1,0 +1,58 @@
+import type { ExecutorResult } from '../domain/task-outcome.js';
+import type { ExecutorKind, TaskExecutable, TaskStatus } from '../domain/types.js';
+
+/** One attempt as an executor sees it. `executionState` is the executor's own durable bookkeeping. */
+export interface TaskRun {
+  taskId: string;
+  processId: string;
+  definitionName: string;
+  taskDefinitionName: string;
+  /** Number of earlier attempts of this task definition in this process. */
+  attempt: number;
+  executable: TaskExecutable;
+  executionState: Record<string, unknown>;
+  startedAt: Date;
+}
+
+/** Log sources: shell output, scheduler events, and (AWS) CloudWatch or EMR step logs. */
+export type LogSource = 'stdout' | 'stderr' | 'scheduler' | (string & {});
+
+/**
+ * What the engine offers executors. Everything is keyed by task id and safe
+ * to call after the task ended (late calls are ignored).
+ */
+export interface ExecutorHost {
+  /** The job stopped: final executor result (the engine applies explicit-success rules). */
+  finished(taskId: string, result: ExecutorResult): void;
+  /** Intermediate status plus bookkeeping to persist (AWS ids) before it is needed again. */
+  progress(taskId: string, status: TaskStatus, executionState?: Record<string, unknown>): Promise<void>;
+  log(taskId: string, source: LogSource, message: string): void;
+  metadata(taskId: string, key: string, value: string): void;
+  /** The job's own `**status=` report. */
+  reported(taskId: string, status: 'succeeded' | 'failed'): void;
+  /** Environment every job receives so it can call back (SUNDIAL_URL, SUNDIAL_TASK_ID, …). */
+  jobEnvironment(run: TaskRun): Record<string, string>;
+}
+
+/**
+ * One way of running jobs. The engine records the task before `start`, so
+ * `start` may be replayed after a crash and must not create a second job.
+ *
+ * @example
+ * class NoopExecutor implements Executor {
+ *   readonly kind = 'shell';
+ *   async start(run: TaskRun) { this.host.finished(run.taskId, { succeeded: true }); }
+ *   async kill() {}
+ *   async resume() {}
+ *   async close() {}
+ * }
+ */
+export interface Executor {
+  readonly kind: ExecutorKind;
+  start(run: TaskRun): Promise<void>;
+  /** Stops the job; the executor then reports `finished` with a failure. */
+  kill(run: TaskRun, reason: string): Promise<void>;
+  /** After a (re)start of the scheduler: reattach to these still-active tasks, or end them with a reason. */
+  resume(runs: readonly TaskRun[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,137 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { createInterface } from 'node:readline';
+import type { ShellScriptCommand } from '../../domain/types.js';
+import type { Executor, ExecutorHost, TaskRun } from '../executor.js';
+import { parseShellLine } from './line-protocol.js';
+
+export interface ShellExecutorOptions {
+  /** Most shell jobs running at once; the rest wait in order. */
+  concurrency?: number;
+  /** Time between SIGTERM and SIGKILL when a job is killed. */
+  killGraceMs?: number;
+}
+
+interface Running {
+  child: ChildProcess;
+  killReason?: string;
+}
+
+/**
+ * Runs `shell_script_command` with bash on this host, one process group per
+ * job so a kill takes its children too.
+ *
+ * @example
+ * const shell = new ShellExecutor(host, { concurrency: 16 });
+ * await shell.start(run);
+ */
+export class ShellExecutor implements Executor {
+  readonly kind = 'shell';
+  private readonly running = new Map<string, Running>();
+  private readonly queue: TaskRun[] = [];
+  private readonly concurrency: number;
+  private readonly killGraceMs: number;
+
+  constructor(
+    private readonly host: ExecutorHost,
+    options: ShellExecutorOptions = {},
+  ) {
+    this.concurrency = options.concurrency ?? 32;
+    this.killGraceMs = options.killGraceMs ?? 5000;
+  }
+
+  async start(run: TaskRun): Promise<void> {
+    this.queue.push(run);
+    this.drain();
+  }
+
+  async kill(run: TaskRun, reason: string): Promise<void> {
+    const queued = this.queue.findIndex((r) => r.taskId === run.taskId);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.host.finished(run.taskId, { succeeded: false, reason });
+      return;
+    }
+    const r = this.running.get(run.taskId);
+    if (!r) return;
+    r.killReason = reason;
+    signalGroup(r.child, 'SIGTERM');
+    setTimeout(() => signalGroup(r.child, 'SIGKILL'), this.killGraceMs).unref();
+  }
+
+  /** Shell jobs cannot be reattached: a job this process does not hold was lost with its scheduler. */
+  async resume(runs: readonly TaskRun[]): Promise<void> {
+    for (const run of runs) {
+      if (this.running.has(run.taskId) || this.queue.some((q) => q.taskId === run.taskId)) continue;
+      const { pid, host } = run.executionState as { pid?: number; host?: string };
+      if (pid && host === hostname()) {
+        try {
+          process.kill(-pid, 'SIGKILL'); // an orphan of the previous scheduler process, if still alive
+        } catch {
+          // already gone
+        }
+      }
+      this.host.log(run.taskId, 'scheduler', 'scheduler restarted while this shell job was running');
+      this.host.finished(run.taskId, {
+        succeeded: false,
+        reason: 'the scheduler restarted while this shell job was running; its output and exit status were lost',
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.queue.length = 0;
+    for (const r of this.running.values()) signalGroup(r.child, 'SIGKILL');
+  }
+
+  private drain(): void {
+    while (this.running.size < this.concurrency && this.queue.length > 0) {
+      this.spawn(this.queue.shift()!);
+    }
+  }
+
+  private spawn(run: TaskRun): void {
+    const command = (run.executable as { shell_script_command: ShellScriptCommand }).shell_script_command;
+    const env: Record<string, string | undefined> = { ...process.env, ...this.host.jobEnvironment(run) };
+    for (const v of command.environment_variables ?? []) env[v.variable_name] = v.value;
+    const child = spawn('bash', ['-c', command.script], { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const entry: Running = { child };
+    this.running.set(run.taskId, entry);
+    void this.host.progress(run.taskId, 'running', { pid: child.pid, host: hostname() });
+    this.pipe(run.taskId, child.stdout!, 'stdout');
+    this.pipe(run.taskId, child.stderr!, 'stderr');
+    child.on('error', (e) => {
+      this.host.log(run.taskId, 'scheduler', `could not start bash: ${e.message}`);
+    });
+    child.on('close', (code, signal) => {
+      this.running.delete(run.taskId);
+      this.drain();
+      if (entry.killReason) this.host.finished(run.taskId, { succeeded: false, reason: entry.killReason });
+      else if (code === 0) this.host.finished(run.taskId, { succeeded: true });
+      else this.host.finished(run.taskId, { succeeded: false, reason: exitReason(code, signal) });
+    });
+  }
+
+  private pipe(taskId: string, stream: NodeJS.ReadableStream, source: 'stdout' | 'stderr'): void {
+    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+    lines.on('line', (line) => {
+      const parsed = parseShellLine(line);
+      if (parsed.kind === 'status') this.host.reported(taskId, parsed.status);
+      else if (parsed.kind === 'metadata') this.host.metadata(taskId, parsed.key, parsed.value);
+      else this.host.log(taskId, source, parsed.message);
+    });
+  }
+}
+
+function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `the shell job was terminated by ${signal}` : `the shell job exited with code ${code}`;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is already gone
+  }
+}

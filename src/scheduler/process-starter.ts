@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import { nextDueAt } from '../domain/schedule.js';
+import type { Database, Queryable } from '../storage/database.js';
+import { advanceSchedule, type DefinitionRow, dueDefinitions, getDefinition } from '../storage/stores/definitions-store.js';
+import { insertProcess, requestKill, runningProcessIds } from '../storage/stores/processes-store.js';
+import {
+  claimTriggerRequest,
+  dropTriggerRequest,
+  openTriggerRequests,
+  type TriggerRequestRow,
+} from '../storage/stores/triggers-store.js';
+
+/**
+ * Turns due schedules and manual trigger requests into processes, applying
+ * the overlap action. Each start is one transaction guarded by a
+ * compare-and-set, so a schedule fires once even if two replicas race.
+ */
+export class ProcessStarter {
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+    private readonly onStarted: (processIds: string[]) => void,
+  ) {}
+
+  /** Starts whatever is due now; returns the ids of processes started or asked to die. */
+  async startDue(now: Date): Promise<void> {
+    for (const row of await dueDefinitions(this.db, now)) {
+      await this.fireSchedule(row, now).catch((err) =>
+        this.logger.error({ err, definition: row.name }, 'starting a scheduled run failed'),
+      );
+    }
+    for (const req of await openTriggerRequests(this.db)) {
+      await this.fireTrigger(req, now).catch((err) =>
+        this.logger.error({ err, definition: req.definition_name }, 'starting a triggered run failed'),
+      );
+    }
+  }
+
+  private async fireSchedule(row: DefinitionRow, now: Date): Promise<void> {
+    const running = await this.overlapAllows(row);
+    if (!running) return;
+    const started = await this.db.transaction(async (tx) => {
+      const next = row.definition.schedule ? nextDueAt(row.definition.schedule, now) : null;
+      if (!(await advanceSchedule(tx, row.name, row.next_run_at!, next))) return undefined;
+      await this.terminate(tx, running.toKill, row.name, now);
+      return insertProcess(tx, row.name, row.definition.task_definitions, 'schedule', now);
+    });
+    if (started) {
+      this.logger.info({ definition: row.name, processId: started.id }, 'scheduled run started');
+      this.onStarted([started.id, ...running.toKill]);
+    }
+  }
+
+  private async fireTrigger(req: TriggerRequestRow, now: Date): Promise<void> {
+    const row = await getDefinition(this.db, req.definition_name);
+    if (!row) return dropTriggerRequest(this.db, req.id);
+    const running = await this.overlapAllows(row);
+    if (!running) return;
+    const started = await this.db.transaction(async (tx) => {
+      await this.terminate(tx, running.toKill, row.name, now);
+      const p = await insertProcess(
+        tx,
+        row.name,
+        row.definition.task_definitions,
+        'trigger',
+        now,
+        req.task_filter ?? undefined,
+      );
+      if (!(await claimTriggerRequest(tx, req.id, p.id))) throw new Error('trigger request already claimed');
+      return p;
+    });
+    this.logger.info({ definition: row.name, processId: started.id }, 'triggered run started');
+    this.onStarted([started.id, ...running.toKill]);
+  }
+
+  /** Undefined when a run is in progress and the action is `wait`; else the runs to terminate. */
+  private async overlapAllows(row: DefinitionRow): Promise<{ toKill: string[] } | undefined> {
+    const running = await runningProcessIds(this.db, row.name);
+    if (running.length === 0) return { toKill: [] };
+    if ((row.definition.overlap_action ?? 'wait') === 'wait') return undefined;
+    return { toKill: running };
+  }
+
+  private async terminate(tx: Queryable, ids: string[], name: string, now: Date): Promise<void> {
+    for (const id of ids) {
+      await requestKill(tx, id, `terminated: a new run of '${name}' started (overlap_action is terminate)`, now);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import type { Database } from './database.js';
+import { migrate } from './migrate.js';
+import { pgDatabase } from './pg-database.js';
+import { pgliteDatabase } from './pglite-database.js';
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; wins over `dataDir`. */
+  databaseUrl?: string;
+  /** PGlite directory; `memory://` keeps it in memory. */
+  dataDir?: string;
+}
+
+/**
+ * Opens PostgreSQL when a URL is given, else embedded PGlite, and applies
+ * pending migrations.
+ *
+ * @example
+ * const db = await openDatabase({ dataDir: '.sundial/data' });
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  let db: Database;
+  if (options.databaseUrl) {
+    db = pgDatabase(options.databaseUrl);
+  } else {
+    const dir = options.dataDir ?? '.sundial/data';
+    if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+    db = await pgliteDatabase(dir.startsWith('memory://') ? undefined : dir);
+  }
+  await migrate(db);
+  return db;
+}

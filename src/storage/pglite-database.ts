@@ -1,0 +1,25 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Queryable } from './database.js';
+
+/**
+ * {@link Database} over embedded PGlite (one connection). `dataDir`
+ * undefined keeps everything in memory (tests).
+ */
+export async function pgliteDatabase(dataDir?: string): Promise<Database> {
+  const db = await PGlite.create(dataDir);
+  const run = async <R>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
+    (await q.query<R>(sql, params as unknown[])).rows;
+  return {
+    kind: 'pglite',
+    query: (sql, params) => run(db, sql, params),
+    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) } as Queryable)),
+    async listen(channel, onPayload) {
+      const unsubscribe = await db.listen(channel, onPayload);
+      return async () => unsubscribe();
+    },
+    async notify(channel, payload) {
+      await db.query('select pg_notify($1, $2)', [channel, payload]);
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { RetryGrant } from '../../domain/process-plan.js';
+import type { ProcessStatus, TaskDefinition } from '../../domain/types.js';
+import type { Queryable } from '../database.js';
+
+export interface ProcessRow {
+  id: string;
+  definition_name: string;
+  status: ProcessStatus;
+  started_at: Date;
+  ended_at: Date | null;
+  task_definitions: TaskDefinition[];
+  kill_requested_at: Date | null;
+  kill_reason: string | null;
+  retry_grants: Record<string, RetryGrant>;
+  started_by: string;
+}
+
+/**
+ * Snapshots the task definitions (narrowed to `filter` when given, with
+ * dependencies outside it dropped) into a new running process.
+ */
+export async function insertProcess(
+  db: Queryable,
+  definitionName: string,
+  tasks: readonly TaskDefinition[],
+  startedBy: string,
+  now: Date,
+  filter?: readonly string[],
+): Promise<ProcessRow> {
+  const keep = filter ? new Set(filter) : undefined;
+  const snapshot = keep
+    ? tasks
+        .filter((t) => keep.has(t.task_definition_name))
+        .map((t) => ({ ...t, dependencies: t.dependencies.filter((d) => keep.has(d.task_definition_name)) }))
+    : tasks;
+  const [row] = await db.query<ProcessRow>(
+    `insert into processes (id, definition_name, status, started_at, task_definitions, started_by)
+     values ($1, $2, 'running', $3, $4, $5) returning *`,
+    [randomUUID(), definitionName, now, JSON.stringify(snapshot), startedBy],
+  );
+  return row!;
+}
+
+export async function getProcess(
+  db: Queryable,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<ProcessRow | undefined> {
+  const lock = options.forUpdate ? ' for update' : '';
+  const [row] = await db.query<ProcessRow>(`select * from processes where id = $1${lock}`, [id]);
+  return row;
+}
+
+export async function runningProcessIds(db: Queryable, definitionName?: string): Promise<string[]> {
+  const rows = definitionName
+    ? await db.query<{ id: string }>("select id from processes where status = 'running' and definition_name = $1", [
+        definitionName,
+      ])
+    : await db.query<{ id: string }>("select id from processes where status = 'running'");
+  return rows.map((r) => r.id);
+}
+
+export async function finishProcess(db: Queryable, id: string, status: ProcessStatus, now: Date): Promise<boolean> {
+  const rows = await db.query(
+    "update processes set status = $2, ended_at = $3 where id = $1 and status = 'running' returning id",
+    [id, status, now],
+  );
+  return rows.length > 0;
+}
+
+export async function requestKill(db: Queryable, id: string, reason: string, now: Date): Promise<boolean> {
+  const rows = await db.query(
+    `update processes set kill_requested_at = coalesce(kill_requested_at, $3), kill_reason = coalesce(kill_reason, $2)
+     where id = $1 and status = 'running' returning id`,
+    [id, reason, now],
+  );
+  return rows.length > 0;
+}
+
+/** Puts a finished process back to running with the given retry grants. */
+export async function reopenProcess(db: Queryable, id: string, grants: Record<string, RetryGrant>): Promise<void> {
+  await db.query(
+    `update processes set status = 'running', ended_at = null, kill_requested_at = null, kill_reason = null,
+     retry_grants = $2 where id = $1`,
+    [id, JSON.stringify(grants)],
+  );
+}
+
+export interface ProcessQuery {
+  definitionName?: string;
+  statuses?: readonly ProcessStatus[];
+  startedAfter?: Date;
+  startedBefore?: Date;
+  limit: number;
+}
+
+export async function listProcesses(db: Queryable, q: ProcessQuery): Promise<ProcessRow[]> {
+  return db.query<ProcessRow>(
+    `select * from processes
+     where ($1::text is null or definition_name = $1)
+       and ($2::text[] is null or status = any($2))
+       and ($3::timestamptz is null or started_at >= $3)
+       and ($4::timestamptz is null or started_at <= $4)
+     order by started_at desc limit $5`,
+    [q.definitionName ?? null, q.statuses ?? null, q.startedAfter ?? null, q.startedBefore ?? null, q.limit],
+  );
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { ExecutorKind, TaskExecutable, TaskStatus } from '../../domain/types.js';
+import type { Queryable } from '../database.js';
+
+export interface TaskRow {
+  id: string;
+  process_id: string;
+  definition_name: string;
+  task_definition_name: string;
+  attempt: number;
+  status: TaskStatus;
+  executor: ExecutorKind;
+  executable: TaskExecutable;
+  started_at: Date;
+  ended_at: Date | null;
+  failure_reason: string | null;
+  reported_status: 'succeeded' | 'failed' | null;
+  execution_state: Record<string, unknown>;
+  runner_id: string | null;
+}
+
+const TERMINAL = `('succeeded', 'failed')`;
+
+/**
+ * Records the intent to run an attempt before any executor acts on it.
+ * Returns undefined when that attempt already exists (a replayed decision).
+ */
+export async function insertTask(
+  db: Queryable,
+  t: {
+    processId: string;
+    definitionName: string;
+    taskDefinitionName: string;
+    attempt: number;
+    executor: ExecutorKind;
+    executable: TaskExecutable;
+    runnerId: string;
+    now: Date;
+  },
+): Promise<TaskRow | undefined> {
+  const [row] = await db.query<TaskRow>(
+    `insert into tasks (id, process_id, definition_name, task_definition_name, attempt, status, executor,
+       executable, started_at, runner_id)
+     values ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9)
+     on conflict (process_id, task_definition_name, attempt) do nothing returning *`,
+    [
+      randomUUID(),
+      t.processId,
+      t.definitionName,
+      t.taskDefinitionName,
+      t.attempt,
+      t.executor,
+      JSON.stringify(t.executable),
+      t.now,
+      t.runnerId,
+    ],
+  );
+  return row;
+}
+
+export async function getTask(db: Queryable, id: string): Promise<TaskRow | undefined> {
+  const [row] = await db.query<TaskRow>('select * from tasks where id = $1', [id]);
+  return row;
+}
+
+export async function tasksOfProcess(db: Queryable, processId: string): Promise<TaskRow[]> {
+  return db.query<TaskRow>('select * from tasks where process_id = $1 order by started_at, attempt', [processId]);
+}
+
+export async function tasksOfProcesses(db: Queryable, processIds: readonly string[]): Promise<TaskRow[]> {
+  if (processIds.length === 0) return [];
+  return db.query<TaskRow>('select * from tasks where process_id = any($1) order by started_at, attempt', [
+    processIds,
+  ]);
+}
+
+/** The planning view of a process's tasks: only what the rules need. */
+export async function taskProgressRows(
+  db: Queryable,
+  processId: string,
+): Promise<Pick<TaskRow, 'id' | 'task_definition_name' | 'attempt' | 'status' | 'ended_at'>[]> {
+  return db.query('select id, task_definition_name, attempt, status, ended_at from tasks where process_id = $1', [
+    processId,
+  ]);
+}
+
+export async function activeTasks(db: Queryable, processId?: string): Promise<TaskRow[]> {
+  return processId
+    ? db.query<TaskRow>(`select * from tasks where status not in ${TERMINAL} and process_id = $1`, [processId])
+    : db.query<TaskRow>(`select * from tasks where status not in ${TERMINAL}`);
+}
+
+/** Moves an active task to a non-terminal status, keeping executor bookkeeping. */
+export async function updateTaskProgress(
+  db: Queryable,
+  id: string,
+  status: TaskStatus,
+  executionState?: Record<string, unknown>,
+): Promise<void> {
+  await db.query(
+    `update tasks set status = $2, execution_state = execution_state || coalesce($3::jsonb, '{}'::jsonb)
+     where id = $1 and status not in ${TERMINAL}`,
+    [id, status, executionState ? JSON.stringify(executionState) : null],
+  );
+}
+
+/** Ends an active task; returns its process id, or undefined if it had already ended. */
+export async function finishTask(
+  db: Queryable,
+  id: string,
+  status: 'succeeded' | 'failed',
+  reason: string | null,
+  now: Date,
+): Promise<string | undefined> {
+  const [row] = await db.query<{ process_id: string }>(
+    `update tasks set status = $2, failure_reason = $3, ended_at = $4
+     where id = $1 and status not in ${TERMINAL} returning process_id`,
+    [id, status, reason, now],
+  );
+  return row?.process_id;
+}
+
+/** A job's own report (`/succeed`, `/fail`, `**status=`); applied when the executor finishes. */
+export async function reportTaskStatus(
+  db: Queryable,
+  id: string,
+  status: 'succeeded' | 'failed',
+): Promise<'ok' | 'unknown' | 'finished'> {
+  const rows = await db.query<{ status: TaskStatus }>(
+    `update tasks set reported_status = case when status in ${TERMINAL} then reported_status else $2 end
+     where id = $1 returning status`,
+    [id, status],
+  );
+  if (rows.length === 0) return 'unknown';
+  return rows[0]!.status === 'succeeded' || rows[0]!.status === 'failed' ? 'finished' : 'ok';
+}
+
+export interface TaskQuery {
+  definitionName?: string;
+  taskDefinitionName?: string;
+  statuses?: readonly TaskStatus[];
+  startedAfter?: Date;
+  startedBefore?: Date;
+  limit: number;
+}
+
+export async function listTasks(db: Queryable, q: TaskQuery): Promise<TaskRow[]> {
+  return db.query<TaskRow>(
+    `select * from tasks
+     where ($1::text is null or definition_name = $1)
+       and ($2::text is null or task_definition_name = $2)
+       and ($3::text[] is null or status = any($3))
+       and ($4::timestamptz is null or started_at >= $4)
+       and ($5::timestamptz is null or started_at <= $5)
+     order by started_at desc limit $6`,
+    [
+      q.definitionName ?? null,
+      q.taskDefinitionName ?? null,
+      q.statuses ?? null,
+      q.startedAfter ?? null,
+      q.startedBefore ?? null,
+      q.limit,
+    ],
+  );
+}

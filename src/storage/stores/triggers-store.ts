@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../database.js';
+
+export interface TriggerRequestRow {
+  id: string;
+  definition_name: string;
+  task_filter: string[] | null;
+  requested_at: Date;
+  process_id: string | null;
+}
+
+/** A manual trigger, recorded durably; the engine turns it into a process. */
+export async function insertTriggerRequest(
+  db: Queryable,
+  definitionName: string,
+  taskFilter: readonly string[] | undefined,
+  now: Date,
+): Promise<string> {
+  const id = randomUUID();
+  await db.query('insert into trigger_requests (id, definition_name, task_filter, requested_at) values ($1, $2, $3, $4)', [
+    id,
+    definitionName,
+    taskFilter ? JSON.stringify(taskFilter) : null,
+    now,
+  ]);
+  return id;
+}
+
+export async function openTriggerRequests(db: Queryable, limit = 100): Promise<TriggerRequestRow[]> {
+  return db.query<TriggerRequestRow>(
+    'select * from trigger_requests where process_id is null order by requested_at limit $1',
+    [limit],
+  );
+}
+
+/** Marks a request done by the given process; false if another replica got there first. */
+export async function claimTriggerRequest(db: Queryable, id: string, processId: string): Promise<boolean> {
+  const rows = await db.query(
+    'update trigger_requests set process_id = $2 where id = $1 and process_id is null returning id',
+    [id, processId],
+  );
+  return rows.length > 0;
+}
+
+/** Drops a request that can never run (its definition was deleted). */
+export async function dropTriggerRequest(db: Queryable, id: string): Promise<void> {
+  await db.query('delete from trigger_requests where id = $1', [id]);
+}
