@@ -1,12 +1,37 @@
 import { defineConfig } from 'vitest/config';
 
+// Integration tests run twice, once per storage backend; everything else once.
+const integration = ['test/integration/**/*.test.ts'];
+const backendFree = ['test/integration/aws-emulator/**'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Integration tests spawn servers and shell jobs; two files at a time suits a 2-core machine.
+    // Integration tests spawn servers and jobs; two files at a time suits a 2-core machine.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'pglite',
+          include: integration,
+          env: { SUNDIAL_TEST_BACKEND: 'pglite' },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'postgres',
+          include: integration,
+          exclude: backendFree,
+          env: { SUNDIAL_TEST_BACKEND: 'postgres' },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

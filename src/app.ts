@@ -71,10 +71,21 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const url = `http://127.0.0.1:${port}`;
   const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const engine = new Engine({ db, logger, replicaId, publicUrl: options.publicUrl ?? url });
-  engine.register(new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }));
+  engine.register(
+    new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }),
+  );
   for (const executor of options.executors?.(engine) ?? []) engine.register(executor);
-  const starter = new ProcessStarter(db, logger, (ids) => ids.forEach((id) => engine.markDirty(id)));
-  scheduler = new Scheduler({ db, engine, starter, logger, replicaId, ...(options.tickMs && { tickMs: options.tickMs }) });
+  const starter = new ProcessStarter(db, logger, (ids) => {
+    for (const id of ids) engine.markDirty(id);
+  });
+  scheduler = new Scheduler({
+    db,
+    engine,
+    starter,
+    logger,
+    replicaId,
+    ...(options.tickMs && { tickMs: options.tickMs }),
+  });
   engine.onProcessFinished = () => scheduler?.wake('tick'); // a waiting overlap may now start
   if (options.loadSample && db.kind === 'pglite' && (await listDefinitions(db)).length === 0) {
     await upsertDefinition(db, sampleProcess, new Date());

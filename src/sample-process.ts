@@ -6,7 +6,9 @@ const shell = (script: string) => ({ shell_script_command: { script } });
 export const sampleProcess: ProcessDefinition = {
   process_definition_name: 'hello-sundial',
   process_description: 'A sample DAG: extract, two transforms in parallel, then a report. Safe to delete.',
-  schedule: { cron_schedule: { minutes: '*/15', hours: '*', day_of_month: '*', month: '*', day_of_week: '?' } },
+  schedule: {
+    cron_schedule: { minutes: '*/15', hours: '*', day_of_month: '*', month: '*', day_of_week: '?' },
+  },
   overlap_action: 'wait',
   task_definitions: [
     {

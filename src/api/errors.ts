@@ -42,6 +42,9 @@ export function installErrorHandler(app: FastifyInstance): void {
   );
 }
 
-function badRequest(reply: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2], problems: FieldProblem[]) {
+function badRequest(
+  reply: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2],
+  problems: FieldProblem[],
+) {
   return reply.status(400).send({ message: problems.map(formatProblem).join('; '), errors: problems });
 }

@@ -1,5 +1,5 @@
-import { definitionSchemas } from '../domain/schema/models.js';
 import type { JsonSchema } from '../domain/schema/json-schema.js';
+import { definitionSchemas } from '../domain/schema/models.js';
 
 type Op = { summary: string; body?: string; response?: JsonSchema; status?: number; query?: string[] };
 
@@ -7,17 +7,31 @@ const r = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` 
 const list = (name: string): JsonSchema => ({ type: 'array', items: r(name) });
 
 const operations: Record<string, Record<string, Op>> = {
-  '/api/process_definitions': { get: { summary: 'List process definitions', response: list('process_definition') } },
+  '/api/process_definitions': {
+    get: { summary: 'List process definitions', response: list('process_definition') },
+  },
   '/api/process_definitions/{process_definition_name}': {
     get: { summary: 'Get a process definition', response: r('process_definition') },
-    put: { summary: 'Create or replace a process definition', body: 'process_definition', response: r('process_definition') },
+    put: {
+      summary: 'Create or replace a process definition',
+      body: 'process_definition',
+      response: r('process_definition'),
+    },
     delete: { summary: 'Delete a process definition', status: 204 },
   },
   '/api/process_definitions/{process_definition_name}/trigger': {
-    post: { summary: 'Start a run now (optionally only some tasks)', status: 204, query: ['task_definition_name'] },
+    post: {
+      summary: 'Start a run now (optionally only some tasks)',
+      status: 204,
+      query: ['task_definition_name'],
+    },
   },
-  '/api/process_definitions/{process_definition_name}/pause': { post: { summary: 'Pause the schedule', status: 204 } },
-  '/api/process_definitions/{process_definition_name}/resume': { post: { summary: 'Resume the schedule', status: 204 } },
+  '/api/process_definitions/{process_definition_name}/pause': {
+    post: { summary: 'Pause the schedule', status: 204 },
+  },
+  '/api/process_definitions/{process_definition_name}/resume': {
+    post: { summary: 'Resume the schedule', status: 204 },
+  },
   '/api/processes': {
     get: {
       summary: 'List processes, newest first',
@@ -25,22 +39,37 @@ const operations: Record<string, Record<string, Op>> = {
       query: ['process_definition_name', 'start_time', 'end_time', 'max_records', 'allowed_statuses'],
     },
   },
-  '/api/processes/{process_id}': { get: { summary: 'Get a process with its tasks', response: { type: 'object' } } },
-  '/api/processes/{process_id}/retry': { post: { summary: 'Retry the failed tasks of a failed process', status: 204 } },
+  '/api/processes/{process_id}': {
+    get: { summary: 'Get a process with its tasks', response: { type: 'object' } },
+  },
+  '/api/processes/{process_id}/retry': {
+    post: { summary: 'Retry the failed tasks of a failed process', status: 204 },
+  },
   '/api/processes/{process_id}/kill': { post: { summary: 'Kill a running process', status: 204 } },
   '/api/tasks': {
     get: {
       summary: 'List tasks',
       response: { type: 'array', items: { type: 'object' } },
-      query: ['process_definition_name', 'task_definition_name', 'allowed_statuses', 'start_time', 'end_time', 'limit'],
+      query: [
+        'process_definition_name',
+        'task_definition_name',
+        'allowed_statuses',
+        'start_time',
+        'end_time',
+        'limit',
+      ],
     },
   },
   '/api/tasks/{task_id}': { get: { summary: 'Get a task', response: { type: 'object' } } },
   '/api/tasks/{task_id}/logs': {
     get: { summary: 'Log lines after a cursor', response: { type: 'object' }, query: ['after', 'limit'] },
   },
-  '/api/tasks/{task_id}/log_entries': { post: { summary: 'Add log entries', body: 'log_entry[]', status: 204 } },
-  '/api/tasks/{task_id}/metadata': { post: { summary: 'Add metadata entries', body: 'metadata_entry[]', status: 204 } },
+  '/api/tasks/{task_id}/log_entries': {
+    post: { summary: 'Add log entries', body: 'log_entry[]', status: 204 },
+  },
+  '/api/tasks/{task_id}/metadata': {
+    post: { summary: 'Add metadata entries', body: 'metadata_entry[]', status: 204 },
+  },
   '/api/tasks/{task_id}/succeed': { post: { summary: 'The job reports success', status: 204 } },
   '/api/tasks/{task_id}/fail': { post: { summary: 'The job reports failure', status: 204 } },
 };
@@ -70,7 +99,10 @@ export function openApiDocument(): JsonSchema {
       const body = op.body?.endsWith('[]') ? list(op.body.slice(0, -2)) : op.body && r(op.body);
       paths[path][method] = {
         summary: op.summary,
-        parameters: [...pathParams, ...(op.query ?? []).map((name) => ({ name, in: 'query', schema: { type: 'string' } }))],
+        parameters: [
+          ...pathParams,
+          ...(op.query ?? []).map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
+        ],
         ...(body && { requestBody: { required: true, content: { 'application/json': { schema: body } } } }),
         responses: {
           [op.status ?? 200]: op.response
@@ -87,12 +119,19 @@ export function openApiDocument(): JsonSchema {
     required: ['message'],
     properties: {
       message: { type: 'string' },
-      errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, problem: { type: 'string' } } } },
+      errors: {
+        type: 'array',
+        items: { type: 'object', properties: { field: { type: 'string' }, problem: { type: 'string' } } },
+      },
     },
   };
   return {
     openapi: '3.1.0',
-    info: { title: 'Sundial', version: '2.0.0', description: 'Wire-compatible with the original Sundial API v2.' },
+    info: {
+      title: 'Sundial',
+      version: '2.0.0',
+      description: 'Wire-compatible with the original Sundial API v2.',
+    },
     paths,
     components: { schemas: { ...definitionSchemas, error } },
   };

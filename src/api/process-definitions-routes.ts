@@ -30,7 +30,8 @@ export const processDefinitionsRoutes =
     });
 
     app.put<NameParams>(`${base}/:name`, async (req) => {
-      if (req.body === undefined) throw new ValidationError([{ field: 'body', problem: 'a process definition is required' }]);
+      if (req.body === undefined)
+        throw new ValidationError([{ field: 'body', problem: 'a process definition is required' }]);
       const def = validateDefinition(req.body, { urlName: req.params.name });
       const row = await ctx.db.transaction((tx) => upsertDefinition(tx, def, new Date()));
       ctx.wake('tick');
@@ -38,7 +39,8 @@ export const processDefinitionsRoutes =
     });
 
     app.delete<NameParams>(`${base}/:name`, async (req, reply) => {
-      if (!(await deleteDefinition(ctx.db, req.params.name))) throw notFound(`process definition '${req.params.name}'`);
+      if (!(await deleteDefinition(ctx.db, req.params.name)))
+        throw notFound(`process definition '${req.params.name}'`);
       return reply.status(204).send();
     });
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { retryGrants } from '../domain/retry.js';
 import type { ProcessStatus } from '../domain/types.js';
+import { progressFromTasks } from '../scheduler/progress-view.js';
 import { getProcess, listProcesses, reopenProcess, requestKill } from '../storage/stores/processes-store.js';
 import { taskProgressRows } from '../storage/stores/tasks-store.js';
-import { progressFromTasks } from '../scheduler/progress-view.js';
 import type { ApiContext } from './api-context.js';
 import { HttpError, notFound } from './errors.js';
 import { dateParam, intParam, listParam, uuidParam } from './query-params.js';
@@ -64,7 +64,10 @@ export const processesRoutes =
         const full = await getProcess(tx, id, { forUpdate: true });
         if (!full) throw notFound(`process ${id}`);
         if (full.status !== 'failed') {
-          throw new HttpError(400, `process ${id} ${full.status === 'running' ? 'is still running' : 'succeeded'}; only a failed process can be retried`);
+          throw new HttpError(
+            400,
+            `process ${id} ${full.status === 'running' ? 'is still running' : 'succeeded'}; only a failed process can be retried`,
+          );
         }
         const progress = progressFromTasks(await taskProgressRows(tx, id));
         const latest = new Map(

@@ -15,7 +15,9 @@ export function listParam<T extends string>(
   allowed: readonly T[],
 ): T[] | undefined {
   if (value === undefined) return undefined;
-  const values = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter((v) => v !== '');
+  const values = (Array.isArray(value) ? value : [value])
+    .flatMap((v) => v.split(','))
+    .filter((v) => v !== '');
   const bad = values.find((v) => !allowed.includes(v as T));
   if (bad !== undefined) {
     throw new ValidationError([{ field, problem: `must be one of ${allowed.join(', ')} (got '${bad}')` }]);
@@ -32,11 +34,18 @@ export function dateParam(value: string | undefined, field: string): Date | unde
   return d;
 }
 
-export function intParam(value: string | undefined, field: string, min: number, max: number): number | undefined {
+export function intParam(
+  value: string | undefined,
+  field: string,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ValidationError([{ field, problem: `must be an integer from ${min} to ${max} (got '${value}')` }]);
+    throw new ValidationError([
+      { field, problem: `must be an integer from ${min} to ${max} (got '${value}')` },
+    ]);
   }
   return n;
 }

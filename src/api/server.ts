@@ -1,6 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ApiContext } from './api-context.js';
 import { installErrorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -15,7 +15,11 @@ import { tasksRoutes } from './tasks-routes.js';
  * const app = await buildApi({ db, wake }, logger);
  * await app.listen({ port: 8080 });
  */
-export async function buildApi(ctx: ApiContext, logger: Logger, metrics = new Registry()): Promise<FastifyInstance> {
+export async function buildApi(
+  ctx: ApiContext,
+  logger: Logger,
+  metrics = new Registry(),
+): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 10 * 1024 * 1024 });
   installErrorHandler(app);
   // Callers of the original API POST actions with an empty body and a JSON content type.

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { checkModel } from '../domain/schema/schema-validator.js';
-import { type TaskStatus } from '../domain/types.js';
+import type { TaskStatus } from '../domain/types.js';
 import { ValidationError } from '../domain/validation-error.js';
 import { appendLogEntries, appendMetadata, logEntriesAfter } from '../storage/stores/entries-store.js';
 import { getTask, listTasks, reportTaskStatus } from '../storage/stores/tasks-store.js';
@@ -46,13 +46,21 @@ export const tasksRoutes =
       return (await tasksToWire(ctx.db, [task]))[0];
     });
 
-    app.get<IdParams & { Querystring: { after?: string; limit?: string } }>(`${base}/:id/logs`, async (req) => {
-      const id = uuidParam(req.params.id, 'task_id');
-      if (!(await getTask(ctx.db, id))) throw notFound(`task ${id}`);
-      const after = intParam(req.query.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-      const rows = await logEntriesAfter(ctx.db, id, after, intParam(req.query.limit, 'limit', 1, 10_000) ?? 1000);
-      return { entries: rows.map(logEntryToWire), next_cursor: String(rows.at(-1)?.seq ?? after) };
-    });
+    app.get<IdParams & { Querystring: { after?: string; limit?: string } }>(
+      `${base}/:id/logs`,
+      async (req) => {
+        const id = uuidParam(req.params.id, 'task_id');
+        if (!(await getTask(ctx.db, id))) throw notFound(`task ${id}`);
+        const after = intParam(req.query.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+        const rows = await logEntriesAfter(
+          ctx.db,
+          id,
+          after,
+          intParam(req.query.limit, 'limit', 1, 10_000) ?? 1000,
+        );
+        return { entries: rows.map(logEntryToWire), next_cursor: String(rows.at(-1)?.seq ?? after) };
+      },
+    );
 
     app.post<IdParams>(`${base}/:id/log_entries`, async (req, reply) => {
       const id = await existingTask(ctx, req.params.id);
@@ -113,7 +121,8 @@ async function existingTask(ctx: ApiContext, rawId: string): Promise<string> {
 }
 
 function checkedArray<T>(model: string, body: unknown): T[] {
-  if (!Array.isArray(body)) throw new ValidationError([{ field: 'body', problem: `must be an array of ${model}` }]);
+  if (!Array.isArray(body))
+    throw new ValidationError([{ field: 'body', problem: `must be an array of ${model}` }]);
   const problems = body.flatMap((item, i) =>
     checkModel(model, item).map((p) => ({ ...p, field: p.field ? `[${i}].${p.field}` : `[${i}]` })),
   );

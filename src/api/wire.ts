@@ -20,7 +20,10 @@ export function logEntryToWire(l: LogEntryRow): WireLogEntry {
 /** Tasks in the original API's shape, with their log and metadata entries. */
 export async function tasksToWire(db: Queryable, tasks: readonly TaskRow[]) {
   const ids = tasks.map((t) => t.id);
-  const [logs, metadata] = await Promise.all([recentLogEntries(db, ids, INLINE_LOG_ENTRIES), metadataOf(db, ids)]);
+  const [logs, metadata] = await Promise.all([
+    recentLogEntries(db, ids, INLINE_LOG_ENTRIES),
+    metadataOf(db, ids),
+  ]);
   const logsByTask = groupBy(logs, (l) => l.task_id);
   const metaByTask = groupBy(metadata, (m) => m.task_id);
   return tasks.map((t) => ({

@@ -14,13 +14,22 @@ export class ApiError extends Error {
  * @example
  * const defs = await callApi('http://localhost:8080', 'GET', '/api/process_definitions');
  */
-export async function callApi(baseUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function callApi(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const res = await fetch(new URL(path, baseUrl), {
     method,
-    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    ...(body !== undefined && {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    }),
   });
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) throw new ApiError(res.status, (json as { message?: string } | undefined)?.message ?? res.statusText);
+  if (!res.ok)
+    throw new ApiError(res.status, (json as { message?: string } | undefined)?.message ?? res.statusText);
   return json;
 }

@@ -6,7 +6,9 @@ import { ValidationError } from '../domain/validation-error.js';
 import { callApi } from './http-client.js';
 import { printStatus } from './status.js';
 
-const program = new Command('sundial').description('Batch-job scheduler: shell, AWS Batch, ECS and EMR jobs as DAGs');
+const program = new Command('sundial').description(
+  'Batch-job scheduler: shell, AWS Batch, ECS and EMR jobs as DAGs',
+);
 const defaultUrl = process.env.SUNDIAL_URL ?? 'http://127.0.0.1:8080';
 
 program

@@ -25,7 +25,8 @@ export async function printStatus(url: string, name: string | undefined, limit: 
     const latest = new Map<string, WireTask>();
     for (const t of p.task) {
       const seen = latest.get(t.task_definition_name);
-      if (!seen || seen.previous_attempt_count < t.previous_attempt_count) latest.set(t.task_definition_name, t);
+      if (!seen || seen.previous_attempt_count < t.previous_attempt_count)
+        latest.set(t.task_definition_name, t);
     }
     for (const t of latest.values()) {
       const attempt = t.previous_attempt_count > 0 ? ` (attempt ${t.previous_attempt_count + 1})` : '';

@@ -38,7 +38,9 @@ export function checkDag(tasks: readonly TaskDefinition[]): FieldProblem[] {
 
 /** Returns one cycle as a closed path of task names, or null. */
 export function findCycle(tasks: readonly TaskDefinition[]): string[] | null {
-  const deps = new Map(tasks.map((t) => [t.task_definition_name, t.dependencies.map((d) => d.task_definition_name)]));
+  const deps = new Map(
+    tasks.map((t) => [t.task_definition_name, t.dependencies.map((d) => d.task_definition_name)]),
+  );
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): string[] | null => {

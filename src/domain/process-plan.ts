@@ -48,7 +48,8 @@ export function planProcess(view: ProcessView, now: number): ProcessPlan {
     return latest !== undefined && isTaskActive(latest.status);
   };
   const succeeded = (name: string) => progressOf(name).latest?.status === 'succeeded';
-  const maxAttempts = (t: TaskDefinition) => view.grants?.[t.task_definition_name]?.maxAttempts ?? t.max_attempts;
+  const maxAttempts = (t: TaskDefinition) =>
+    view.grants?.[t.task_definition_name]?.maxAttempts ?? t.max_attempts;
 
   // "May this definition ever start (again)?", memoised over the acyclic graph.
   const memo = new Map<string, boolean>();
@@ -57,11 +58,18 @@ export function planProcess(view: ProcessView, now: number): ProcessPlan {
     if (cached !== undefined) return cached;
     const t = byName.get(name);
     let result = false;
-    if (t && !view.killRequested && !succeeded(name) && !running(name) && progressOf(name).attempts < maxAttempts(t)) {
+    if (
+      t &&
+      !view.killRequested &&
+      !succeeded(name) &&
+      !running(name) &&
+      progressOf(name).attempts < maxAttempts(t)
+    ) {
       result = t.dependencies.every((d) => {
         const dep = d.task_definition_name;
         if (!byName.has(dep)) return true;
-        if (d.success_required === false) return progressOf(dep).completedOnce || running(dep) || canStillStart(dep);
+        if (d.success_required === false)
+          return progressOf(dep).completedOnce || running(dep) || canStillStart(dep);
         return succeeded(dep) || running(dep) || canStillStart(dep);
       });
     }
@@ -84,7 +92,9 @@ export function planProcess(view: ProcessView, now: number): ProcessPlan {
     else wakeAt = Math.min(wakeAt ?? readyAt, readyAt);
   }
   if (anyRunning || anyPossible) return { start, ...(wakeAt !== undefined && { wakeAt }) };
-  const anyFailed = view.taskDefinitions.some((t) => progressOf(t.task_definition_name).latest?.status === 'failed');
+  const anyFailed = view.taskDefinitions.some(
+    (t) => progressOf(t.task_definition_name).latest?.status === 'failed',
+  );
   return { start, outcome: anyFailed || view.killRequested ? 'failed' : 'succeeded' };
 }
 

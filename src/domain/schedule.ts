@@ -14,7 +14,11 @@ export function cronPattern(c: CronSchedule): string {
 }
 
 function cronOf(c: CronSchedule): Cron {
-  return new Cron(cronPattern(c), { timezone: c.time_zone ?? 'UTC', alternativeWeekdays: true, paused: true });
+  return new Cron(cronPattern(c), {
+    timezone: c.time_zone ?? 'UTC',
+    alternativeWeekdays: true,
+    paused: true,
+  });
 }
 
 /** Problems with a cron schedule: bad fields, an unknown time zone, or no future firing. */

@@ -123,7 +123,9 @@ export interface NewEmrCluster {
   security_configuration?: string;
 }
 
-export type EmrCluster = { new_emr_cluster: NewEmrCluster } | { existing_emr_cluster: { cluster_id: string } };
+export type EmrCluster =
+  | { new_emr_cluster: NewEmrCluster }
+  | { existing_emr_cluster: { cluster_id: string } };
 
 export interface S3Cp {
   source: string;
@@ -152,7 +154,12 @@ export type TaskExecutable =
 
 export type ExecutorKind = 'shell' | 'batch' | 'ecs' | 'emr';
 
-export type NotifyWhen = 'always' | 'on_failure' | 'on_state_change' | 'on_state_change_and_failures' | 'never';
+export type NotifyWhen =
+  | 'always'
+  | 'on_failure'
+  | 'on_state_change'
+  | 'on_state_change_and_failures'
+  | 'never';
 
 export type Notification =
   | { email: { name: string; email: string; notify_when?: NotifyWhen } }
@@ -161,9 +168,22 @@ export type Notification =
 export type ProcessStatus = 'running' | 'succeeded' | 'failed';
 
 /** Task statuses of the wire API; `submitted` is also our "intent recorded, executor not yet confirmed". */
-export type TaskStatus = 'submitted' | 'runnable' | 'starting' | 'pending' | 'running' | 'failed' | 'succeeded';
+export type TaskStatus =
+  | 'submitted'
+  | 'runnable'
+  | 'starting'
+  | 'pending'
+  | 'running'
+  | 'failed'
+  | 'succeeded';
 
-export const ACTIVE_TASK_STATUSES: readonly TaskStatus[] = ['submitted', 'runnable', 'starting', 'pending', 'running'];
+export const ACTIVE_TASK_STATUSES: readonly TaskStatus[] = [
+  'submitted',
+  'runnable',
+  'starting',
+  'pending',
+  'running',
+];
 
 export function isTaskActive(status: TaskStatus): boolean {
   return status !== 'succeeded' && status !== 'failed';

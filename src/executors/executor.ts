@@ -17,6 +17,11 @@ export interface TaskRun {
 /** Log sources: shell output, scheduler events, and (AWS) CloudWatch or EMR step logs. */
 export type LogSource = 'stdout' | 'stderr' | 'scheduler' | (string & {});
 
+/** A remote log an executor learned about, for the log tailers to follow. */
+export type LogStreamRef =
+  | { kind: 'cloudwatch'; region: string; group: string; stream: string; source: LogSource }
+  | { kind: 's3'; region: string; bucket: string; key: string; source: LogSource };
+
 /**
  * What the engine offers executors. Everything is keyed by task id and safe
  * to call after the task ended (late calls are ignored).
@@ -30,6 +35,12 @@ export interface ExecutorHost {
   metadata(taskId: string, key: string, value: string): void;
   /** The job's own `**status=` report. */
   reported(taskId: string, status: 'succeeded' | 'failed'): void;
+  /**
+   * Follow a remote log (CloudWatch stream, gzipped EMR step log in S3) into the
+   * task's log until the task ends plus a grace period. Safe to call again with
+   * the same ref (after a restart): the tailer resumes from its stored cursor.
+   */
+  watchLogs(taskId: string, ref: LogStreamRef): void;
   /** Environment every job receives so it can call back (SUNDIAL_URL, SUNDIAL_TASK_ID, …). */
   jobEnvironment(run: TaskRun): Record<string, string>;
 }

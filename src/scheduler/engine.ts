@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { planProcess } from '../domain/process-plan.js';
 import { type ExecutorResult, finalOutcome } from '../domain/task-outcome.js';
 import { type ExecutorKind, executorKindOf, type TaskDefinition, type TaskStatus } from '../domain/types.js';
-import type { Executor, ExecutorHost, LogSource, TaskRun } from '../executors/executor.js';
+import type { Executor, ExecutorHost, LogSource, LogStreamRef, TaskRun } from '../executors/executor.js';
 import type { Database } from '../storage/database.js';
 import { appendMetadata } from '../storage/stores/entries-store.js';
 import { finishProcess, getProcess, runningProcessIds } from '../storage/stores/processes-store.js';
@@ -61,7 +61,9 @@ export class Engine implements ExecutorHost {
   onProcessFinished: (processId: string) => void = () => {};
 
   constructor(private readonly opts: EngineOptions) {
-    this.logs = new LogBuffer(opts.db, 50, (e) => opts.logger.error({ err: e }, 'writing log entries failed'));
+    this.logs = new LogBuffer(opts.db, 50, (e) =>
+      opts.logger.error({ err: e }, 'writing log entries failed'),
+    );
   }
 
   register(executor: Executor): void {
@@ -80,7 +82,10 @@ export class Engine implements ExecutorHost {
         defs = (await getProcess(this.opts.db, t.process_id))?.task_definitions ?? [];
         definitions.set(t.process_id, defs);
       }
-      const run = this.track(t, defs.find((d) => d.task_definition_name === t.task_definition_name));
+      const run = this.track(
+        t,
+        defs.find((d) => d.task_definition_name === t.task_definition_name),
+      );
       byKind.set(t.executor, [...(byKind.get(t.executor) ?? []), run]);
     }
     for (const [kind, runs] of byKind) {
@@ -95,7 +100,8 @@ export class Engine implements ExecutorHost {
   markDirty(processId: string): void {
     if (this.stopped) return;
     this.dirty.add(processId);
-    if (!this.flushing) this.flushing = new Promise((resolve) => setImmediate(() => void this.flush().then(resolve)));
+    if (!this.flushing)
+      this.flushing = new Promise((resolve) => setImmediate(() => void this.flush().then(resolve)));
   }
 
   private async flush(): Promise<void> {
@@ -117,11 +123,13 @@ export class Engine implements ExecutorHost {
   private async evaluate(processId: string): Promise<void> {
     const { db } = this.opts;
     const process = await getProcess(db, processId);
-    if (!process || process.status !== 'running') return;
+    if (process?.status !== 'running') return;
     const rows = await taskProgressRows(db, processId);
     const killRequested = process.kill_requested_at !== null;
     if (killRequested) {
-      for (const r of rows) if (r.status !== 'succeeded' && r.status !== 'failed') this.killTask(r.id, process.kill_reason ?? 'process killed');
+      for (const r of rows)
+        if (r.status !== 'succeeded' && r.status !== 'failed')
+          this.killTask(r.id, process.kill_reason ?? 'process killed');
     }
     const progress = progressFromTasks(rows);
     const now = Date.now();
@@ -140,7 +148,12 @@ export class Engine implements ExecutorHost {
     }
   }
 
-  private async dispatch(processId: string, definitionName: string, definition: TaskDefinition, attempt: number) {
+  private async dispatch(
+    processId: string,
+    definitionName: string,
+    definition: TaskDefinition,
+    attempt: number,
+  ) {
     const kind = executorKindOf(definition.executable);
     const row = await insertTask(this.opts.db, {
       processId,
@@ -155,7 +168,10 @@ export class Engine implements ExecutorHost {
     if (!row) return; // this attempt exists already
     const run = this.track(row, definition);
     const executor = this.executors.get(kind);
-    if (!executor) return this.finished(row.id, { succeeded: false, reason: noExecutor(kind) });
+    if (!executor) {
+      this.finished(row.id, { succeeded: false, reason: noExecutor(kind) });
+      return;
+    }
     executor.start(run).catch((e: Error) => {
       this.log(row.id, 'scheduler', `could not start the job: ${e.message}`);
       this.finished(row.id, { succeeded: false, reason: `could not start the job: ${e.message}` });
@@ -194,7 +210,10 @@ export class Engine implements ExecutorHost {
     entry.killReason = reason;
     this.log(taskId, 'scheduler', `killing the job: ${reason}`);
     const executor = this.executors.get(entry.kind);
-    if (!executor) return this.finished(taskId, { succeeded: false, reason });
+    if (!executor) {
+      this.finished(taskId, { succeeded: false, reason });
+      return;
+    }
     executor.kill(entry.run, reason).catch((e: Error) => {
       this.log(taskId, 'scheduler', `kill failed: ${e.message}`);
     });
@@ -202,10 +221,13 @@ export class Engine implements ExecutorHost {
 
   private wakeAt(processId: string, at: number): void {
     clearTimeout(this.wakeTimers.get(processId));
-    const timer = setTimeout(() => {
-      this.wakeTimers.delete(processId);
-      this.markDirty(processId);
-    }, Math.max(0, at - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.wakeTimers.delete(processId);
+        this.markDirty(processId);
+      },
+      Math.max(0, at - Date.now()),
+    );
     this.wakeTimers.set(processId, timer);
   }
 
@@ -237,9 +259,14 @@ export class Engine implements ExecutorHost {
     if (processId) this.markDirty(processId);
   }
 
-  async progress(taskId: string, status: TaskStatus, executionState?: Record<string, unknown>): Promise<void> {
+  async progress(
+    taskId: string,
+    status: TaskStatus,
+    executionState?: Record<string, unknown>,
+  ): Promise<void> {
     const entry = this.active.get(taskId);
-    if (entry && executionState) entry.run.executionState = { ...entry.run.executionState, ...executionState };
+    if (entry && executionState)
+      entry.run.executionState = { ...entry.run.executionState, ...executionState };
     await updateTaskProgress(this.opts.db, taskId, status, executionState);
   }
 
@@ -259,6 +286,14 @@ export class Engine implements ExecutorHost {
     void reportTaskStatus(this.opts.db, taskId, status).catch((err) =>
       this.opts.logger.error({ err, taskId }, 'recording a reported status failed'),
     );
+  }
+
+  /** Set by the log tailers (live logs); until then remote logs are only noted in the task log. */
+  logWatcher: (taskId: string, ref: LogStreamRef) => void = (taskId, ref) =>
+    this.log(taskId, 'scheduler', `remote log: ${JSON.stringify(ref)}`);
+
+  watchLogs(taskId: string, ref: LogStreamRef): void {
+    this.logWatcher(taskId, ref);
   }
 
   jobEnvironment(run: TaskRun): Record<string, string> {

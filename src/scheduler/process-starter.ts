@@ -1,7 +1,12 @@
 import type { Logger } from 'pino';
 import { nextDueAt } from '../domain/schedule.js';
 import type { Database, Queryable } from '../storage/database.js';
-import { advanceSchedule, type DefinitionRow, dueDefinitions, getDefinition } from '../storage/stores/definitions-store.js';
+import {
+  advanceSchedule,
+  type DefinitionRow,
+  dueDefinitions,
+  getDefinition,
+} from '../storage/stores/definitions-store.js';
 import { insertProcess, requestKill, runningProcessIds } from '../storage/stores/processes-store.js';
 import {
   claimTriggerRequest,
@@ -83,7 +88,12 @@ export class ProcessStarter {
 
   private async terminate(tx: Queryable, ids: string[], name: string, now: Date): Promise<void> {
     for (const id of ids) {
-      await requestKill(tx, id, `terminated: a new run of '${name}' started (overlap_action is terminate)`, now);
+      await requestKill(
+        tx,
+        id,
+        `terminated: a new run of '${name}' started (overlap_action is terminate)`,
+        now,
+      );
     }
   }
 }

@@ -3,11 +3,20 @@ import { isTaskActive, type TaskStatus } from '../domain/types.js';
 
 /** Folds a process's task rows into the per-definition progress the rules read. */
 export function progressFromTasks(
-  rows: readonly { task_definition_name: string; attempt: number; status: TaskStatus; ended_at: Date | null }[],
+  rows: readonly {
+    task_definition_name: string;
+    attempt: number;
+    status: TaskStatus;
+    ended_at: Date | null;
+  }[],
 ): Map<string, TaskDefinitionProgress> {
   const progress = new Map<string, TaskDefinitionProgress & { latestAttempt: number }>();
   for (const r of rows) {
-    const p = progress.get(r.task_definition_name) ?? { attempts: 0, completedOnce: false, latestAttempt: -1 };
+    const p = progress.get(r.task_definition_name) ?? {
+      attempts: 0,
+      completedOnce: false,
+      latestAttempt: -1,
+    };
     p.attempts += 1;
     if (!isTaskActive(r.status)) p.completedOnce = true;
     if (r.attempt > p.latestAttempt) {

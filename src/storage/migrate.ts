@@ -14,7 +14,9 @@ export async function migrate(db: Database): Promise<void> {
     await tx.query(
       'create table if not exists sundial_migrations (id int primary key, applied_at timestamptz not null default now())',
     );
-    const done = new Set((await tx.query<{ id: number }>('select id from sundial_migrations')).map((r) => r.id));
+    const done = new Set(
+      (await tx.query<{ id: number }>('select id from sundial_migrations')).map((r) => r.id),
+    );
     for (const m of migrations) {
       if (done.has(m.id)) continue;
       for (const sql of m.statements) await tx.query(sql);

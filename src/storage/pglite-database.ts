@@ -12,7 +12,8 @@ export async function pgliteDatabase(dataDir?: string): Promise<Database> {
   return {
     kind: 'pglite',
     query: (sql, params) => run(db, sql, params),
-    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) } as Queryable)),
+    transaction: (fn) =>
+      db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) } as Queryable)),
     async listen(channel, onPayload) {
       const unsubscribe = await db.listen(channel, onPayload);
       return async () => unsubscribe();

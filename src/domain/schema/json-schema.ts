@@ -5,10 +5,19 @@
  */
 export type JsonSchema = Record<string, unknown>;
 
-export const str = (description?: string): JsonSchema => ({ type: 'string', ...(description && { description }) });
+export const str = (description?: string): JsonSchema => ({
+  type: 'string',
+  ...(description && { description }),
+});
 export const nonEmptyStr = (description?: string): JsonSchema => ({ ...str(description), minLength: 1 });
-export const int = (minimum?: number): JsonSchema => ({ type: 'integer', ...(minimum !== undefined && { minimum }) });
-export const num = (minimum?: number): JsonSchema => ({ type: 'number', ...(minimum !== undefined && { minimum }) });
+export const int = (minimum?: number): JsonSchema => ({
+  type: 'integer',
+  ...(minimum !== undefined && { minimum }),
+});
+export const num = (minimum?: number): JsonSchema => ({
+  type: 'number',
+  ...(minimum !== undefined && { minimum }),
+});
 export const bool = (): JsonSchema => ({ type: 'boolean' });
 export const arr = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
 export const enumOf = (values: readonly string[]): JsonSchema => ({ type: 'string', enum: [...values] });

@@ -1,4 +1,16 @@
-import { arr, bool, enumOf, int, type JsonSchema, model, nonEmptyStr, num, ref, str, union } from './json-schema.js';
+import {
+  arr,
+  bool,
+  enumOf,
+  int,
+  type JsonSchema,
+  model,
+  nonEmptyStr,
+  num,
+  ref,
+  str,
+  union,
+} from './json-schema.js';
 
 /**
  * Every model of the wire API, keyed by name. Field lists and requiredness
@@ -17,7 +29,10 @@ export const definitionSchemas: Record<string, JsonSchema> = {
     },
     ['process_definition_name', 'task_definitions'],
   ),
-  process_schedule: union({ cron_schedule: ref('cron_schedule'), continuous_schedule: ref('continuous_schedule') }),
+  process_schedule: union({
+    cron_schedule: ref('cron_schedule'),
+    continuous_schedule: ref('continuous_schedule'),
+  }),
   cron_schedule: model(
     {
       minutes: nonEmptyStr(),
@@ -43,7 +58,9 @@ export const definitionSchemas: Record<string, JsonSchema> = {
     },
     ['task_definition_name', 'dependencies', 'executable', 'max_attempts', 'backoff_base_seconds'],
   ),
-  task_dependency: model({ task_definition_name: nonEmptyStr(), success_required: bool() }, ['task_definition_name']),
+  task_dependency: model({ task_definition_name: nonEmptyStr(), success_required: bool() }, [
+    'task_definition_name',
+  ]),
   task_executable: union({
     shell_script_command: ref('shell_script_command'),
     batch_image_command: ref('batch_image_command'),
@@ -107,7 +124,10 @@ export const definitionSchemas: Record<string, JsonSchema> = {
     'version',
   ]),
   s3_cp: model({ source: nonEmptyStr(), destination: nonEmptyStr() }, ['source', 'destination']),
-  emr_cluster: union({ new_emr_cluster: ref('new_emr_cluster'), existing_emr_cluster: ref('existing_emr_cluster') }),
+  emr_cluster: union({
+    new_emr_cluster: ref('new_emr_cluster'),
+    existing_emr_cluster: ref('existing_emr_cluster'),
+  }),
   existing_emr_cluster: model({ cluster_id: nonEmptyStr() }, ['cluster_id']),
   new_emr_cluster: model(
     {
@@ -128,7 +148,12 @@ export const definitionSchemas: Record<string, JsonSchema> = {
     ['name', 'applications', 's3_log_uri', 'master_instance', 'emr_service_role', 'emr_job_flow_role'],
   ),
   emr_instance_group_details: model(
-    { emr_instance_type: nonEmptyStr(), instance_count: int(1), aws_market: ref('aws_market'), ebs_volume_size: int(1) },
+    {
+      emr_instance_type: nonEmptyStr(),
+      instance_count: int(1),
+      aws_market: ref('aws_market'),
+      ebs_volume_size: int(1),
+    },
     ['emr_instance_type', 'instance_count', 'aws_market'],
   ),
   aws_market: union({ on_demand: enumOf(['on_demand']), spot: ref('spot') }),
@@ -155,7 +180,13 @@ export const definitionSchemas: Record<string, JsonSchema> = {
     {
       name: nonEmptyStr(),
       email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' },
-      notify_when: enumOf(['always', 'on_failure', 'on_state_change', 'on_state_change_and_failures', 'never']),
+      notify_when: enumOf([
+        'always',
+        'on_failure',
+        'on_state_change',
+        'on_state_change_and_failures',
+        'never',
+      ]),
     },
     ['name', 'email'],
   ),
@@ -178,7 +209,11 @@ export const definitionSchemas: Record<string, JsonSchema> = {
     ['when', 'key', 'value'],
   ),
   pagerduty: model(
-    { service_key: nonEmptyStr(), num_consecutive_failures: int(1), api_url: { type: 'string', pattern: '^https?://' } },
+    {
+      service_key: nonEmptyStr(),
+      num_consecutive_failures: int(1),
+      api_url: { type: 'string', pattern: '^https?://' },
+    },
     ['service_key'],
   ),
 };

@@ -55,7 +55,10 @@ function describe(e: ErrorObject): FieldProblem {
       const parent = e.parentSchema as { properties?: object; 'x-union'?: string[] } | undefined;
       const allowed = Object.keys(parent?.properties ?? {}).join(', ');
       const what = parent?.['x-union'] ? 'unknown type' : 'unknown field';
-      return { field: joinPath(at, String(params.additionalProperty)), problem: `${what} (expected one of: ${allowed})` };
+      return {
+        field: joinPath(at, String(params.additionalProperty)),
+        problem: `${what} (expected one of: ${allowed})`,
+      };
     }
     case 'minProperties':
     case 'maxProperties': {
@@ -68,9 +71,15 @@ function describe(e: ErrorObject): FieldProblem {
         problem: `must be one of ${(params.allowedValues as string[]).join(', ')} (got ${JSON.stringify(e.data)})`,
       };
     case 'type':
-      return { field: at, problem: `must be ${article(String(params.type))} (got ${JSON.stringify(e.data)})` };
+      return {
+        field: at,
+        problem: `must be ${article(String(params.type))} (got ${JSON.stringify(e.data)})`,
+      };
     case 'format':
-      return { field: at, problem: `must be a valid ${String(params.format)} (got ${JSON.stringify(e.data)})` };
+      return {
+        field: at,
+        problem: `must be a valid ${String(params.format)} (got ${JSON.stringify(e.data)})`,
+      };
     case 'pattern':
       return { field: at, problem: `has an invalid format (got ${JSON.stringify(e.data)})` };
     default:

@@ -74,7 +74,8 @@ export class ShellExecutor implements Executor {
       this.host.log(run.taskId, 'scheduler', 'scheduler restarted while this shell job was running');
       this.host.finished(run.taskId, {
         succeeded: false,
-        reason: 'the scheduler restarted while this shell job was running; its output and exit status were lost',
+        reason:
+          'the scheduler restarted while this shell job was running; its output and exit status were lost',
       });
     }
   }
@@ -94,7 +95,11 @@ export class ShellExecutor implements Executor {
     const command = (run.executable as { shell_script_command: ShellScriptCommand }).shell_script_command;
     const env: Record<string, string | undefined> = { ...process.env, ...this.host.jobEnvironment(run) };
     for (const v of command.environment_variables ?? []) env[v.variable_name] = v.value;
-    const child = spawn('bash', ['-c', command.script], { detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', command.script], {
+      detached: true,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const entry: Running = { child };
     this.running.set(run.taskId, entry);
     void this.host.progress(run.taskId, 'running', { pid: child.pid, host: hostname() });

@@ -18,18 +18,26 @@ export interface DefinitionRow {
  * @example
  * await upsertDefinition(db, def, new Date());
  */
-export async function upsertDefinition(db: Queryable, def: ProcessDefinition, now: Date): Promise<DefinitionRow> {
-  const [existing] = await db.query<DefinitionRow>('select * from process_definitions where name = $1 for update', [
-    def.process_definition_name,
-  ]);
-  const sameSchedule = existing && JSON.stringify(existing.definition.schedule) === JSON.stringify(def.schedule);
+export async function upsertDefinition(
+  db: Queryable,
+  def: ProcessDefinition,
+  now: Date,
+): Promise<DefinitionRow> {
+  const [existing] = await db.query<DefinitionRow>(
+    'select * from process_definitions where name = $1 for update',
+    [def.process_definition_name],
+  );
+  const sameSchedule =
+    existing && JSON.stringify(existing.definition.schedule) === JSON.stringify(def.schedule);
   let nextRunAt: Date | null = existing?.next_run_at ?? null;
   if (!sameSchedule) {
     const [last] = await db.query<{ started_at: Date }>(
       'select started_at from processes where definition_name = $1 order by started_at desc limit 1',
       [def.process_definition_name],
     );
-    nextRunAt = def.schedule ? nextDueAt(def.schedule, last?.started_at ?? existing?.created_at ?? now) : null;
+    nextRunAt = def.schedule
+      ? nextDueAt(def.schedule, last?.started_at ?? existing?.created_at ?? now)
+      : null;
   }
   const paused = def.paused ?? existing?.paused ?? false;
   const [row] = await db.query<DefinitionRow>(
@@ -52,7 +60,9 @@ export async function listDefinitions(db: Queryable): Promise<DefinitionRow[]> {
 }
 
 export async function deleteDefinition(db: Queryable, name: string): Promise<boolean> {
-  return (await db.query('delete from process_definitions where name = $1 returning name', [name])).length > 0;
+  return (
+    (await db.query('delete from process_definitions where name = $1 returning name', [name])).length > 0
+  );
 }
 
 export async function setPaused(db: Queryable, name: string, paused: boolean): Promise<boolean> {
@@ -73,7 +83,12 @@ export async function dueDefinitions(db: Queryable, now: Date, limit = 100): Pro
 }
 
 /** Moves a due schedule forward only if nobody else did (compare-and-set). */
-export async function advanceSchedule(db: Queryable, name: string, from: Date, to: Date | null): Promise<boolean> {
+export async function advanceSchedule(
+  db: Queryable,
+  name: string,
+  from: Date,
+  to: Date | null,
+): Promise<boolean> {
   const rows = await db.query(
     'update process_definitions set next_run_at = $3 where name = $1 and next_run_at = $2 returning name',
     [name, from, to],

@@ -30,7 +30,11 @@ export interface NewLogEntry {
  * Appends log lines in one statement; entries whose id already exists are
  * skipped, so a client retrying a POST does not duplicate lines.
  */
-export async function appendLogEntries(db: Queryable, taskId: string, entries: readonly NewLogEntry[]): Promise<void> {
+export async function appendLogEntries(
+  db: Queryable,
+  taskId: string,
+  entries: readonly NewLogEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   await db.query(
     `insert into task_log_entries (id, task_id, at, source, message)
@@ -98,7 +102,8 @@ export async function recentLogEntries(
 
 export async function metadataOf(db: Queryable, taskIds: readonly string[]): Promise<MetadataEntryRow[]> {
   if (taskIds.length === 0) return [];
-  return db.query<MetadataEntryRow>('select * from task_metadata_entries where task_id = any($1) order by seq', [
-    taskIds,
-  ]);
+  return db.query<MetadataEntryRow>(
+    'select * from task_metadata_entries where task_id = any($1) order by seq',
+    [taskIds],
+  );
 }

@@ -54,14 +54,20 @@ export async function getProcess(
 
 export async function runningProcessIds(db: Queryable, definitionName?: string): Promise<string[]> {
   const rows = definitionName
-    ? await db.query<{ id: string }>("select id from processes where status = 'running' and definition_name = $1", [
-        definitionName,
-      ])
+    ? await db.query<{ id: string }>(
+        "select id from processes where status = 'running' and definition_name = $1",
+        [definitionName],
+      )
     : await db.query<{ id: string }>("select id from processes where status = 'running'");
   return rows.map((r) => r.id);
 }
 
-export async function finishProcess(db: Queryable, id: string, status: ProcessStatus, now: Date): Promise<boolean> {
+export async function finishProcess(
+  db: Queryable,
+  id: string,
+  status: ProcessStatus,
+  now: Date,
+): Promise<boolean> {
   const rows = await db.query(
     "update processes set status = $2, ended_at = $3 where id = $1 and status = 'running' returning id",
     [id, status, now],
@@ -79,7 +85,11 @@ export async function requestKill(db: Queryable, id: string, reason: string, now
 }
 
 /** Puts a finished process back to running with the given retry grants. */
-export async function reopenProcess(db: Queryable, id: string, grants: Record<string, RetryGrant>): Promise<void> {
+export async function reopenProcess(
+  db: Queryable,
+  id: string,
+  grants: Record<string, RetryGrant>,
+): Promise<void> {
   await db.query(
     `update processes set status = 'running', ended_at = null, kill_requested_at = null, kill_reason = null,
      retry_grants = $2 where id = $1`,

@@ -64,7 +64,9 @@ export async function getTask(db: Queryable, id: string): Promise<TaskRow | unde
 }
 
 export async function tasksOfProcess(db: Queryable, processId: string): Promise<TaskRow[]> {
-  return db.query<TaskRow>('select * from tasks where process_id = $1 order by started_at, attempt', [processId]);
+  return db.query<TaskRow>('select * from tasks where process_id = $1 order by started_at, attempt', [
+    processId,
+  ]);
 }
 
 export async function tasksOfProcesses(db: Queryable, processIds: readonly string[]): Promise<TaskRow[]> {
@@ -79,14 +81,17 @@ export async function taskProgressRows(
   db: Queryable,
   processId: string,
 ): Promise<Pick<TaskRow, 'id' | 'task_definition_name' | 'attempt' | 'status' | 'ended_at'>[]> {
-  return db.query('select id, task_definition_name, attempt, status, ended_at from tasks where process_id = $1', [
-    processId,
-  ]);
+  return db.query(
+    'select id, task_definition_name, attempt, status, ended_at from tasks where process_id = $1',
+    [processId],
+  );
 }
 
 export async function activeTasks(db: Queryable, processId?: string): Promise<TaskRow[]> {
   return processId
-    ? db.query<TaskRow>(`select * from tasks where status not in ${TERMINAL} and process_id = $1`, [processId])
+    ? db.query<TaskRow>(`select * from tasks where status not in ${TERMINAL} and process_id = $1`, [
+        processId,
+      ])
     : db.query<TaskRow>(`select * from tasks where status not in ${TERMINAL}`);
 }
 

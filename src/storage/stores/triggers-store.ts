@@ -17,12 +17,10 @@ export async function insertTriggerRequest(
   now: Date,
 ): Promise<string> {
   const id = randomUUID();
-  await db.query('insert into trigger_requests (id, definition_name, task_filter, requested_at) values ($1, $2, $3, $4)', [
-    id,
-    definitionName,
-    taskFilter ? JSON.stringify(taskFilter) : null,
-    now,
-  ]);
+  await db.query(
+    'insert into trigger_requests (id, definition_name, task_filter, requested_at) values ($1, $2, $3, $4)',
+    [id, definitionName, taskFilter ? JSON.stringify(taskFilter) : null, now],
+  );
   return id;
 }
 

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dependsOn, Harness, latestTasks, shellTask } from '../../helpers/harness.js';
+
+describe('basic runs', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start();
+  });
+  afterAll(async () => h?.close());
+
+  it('runs a single task to success with its stdout and stderr as tagged log entries', async () => {
+    await h.put({
+      process_definition_name: 'single-ok',
+      task_definitions: [shellTask('only', 'echo out-line; echo err-line >&2; echo "**metadata:rows=42"')],
+    });
+    const run = await h.triggerAndWait('single-ok');
+    expect(run.status).toBe('succeeded');
+    const [task] = run.task;
+    expect(task!.status).toBe('succeeded');
+    expect(task!.log_entries.map((l) => [l.source, l.message])).toEqual(
+      expect.arrayContaining([
+        ['stdout', 'out-line'],
+        ['stderr', 'err-line'],
+      ]),
+    );
+    expect(task!.metadata_entries.map((m) => [m.key, m.value])).toEqual([['rows', '42']]);
+  });
+
+  it('fails a task that exits non-zero and says why', async () => {
+    await h.put({ process_definition_name: 'single-fail', task_definitions: [shellTask('only', 'exit 3')] });
+    const run = await h.triggerAndWait('single-fail');
+    expect(run.status).toBe('failed');
+    expect(run.task[0]!.failure_reason).toContain('exited with code 3');
+  });
+
+  it('runs a serial chain in order', async () => {
+    await h.put({
+      process_definition_name: 'chain',
+      task_definitions: [
+        shellTask('a', 'echo a'),
+        shellTask('b', 'echo b', { dependencies: dependsOn('a') }),
+        shellTask('c', 'echo c', { dependencies: dependsOn('b') }),
+      ],
+    });
+    const run = await h.triggerAndWait('chain');
+    expect(run.status).toBe('succeeded');
+    const t = latestTasks(run);
+    expect(Date.parse(t.get('b')!.start_time)).toBeGreaterThanOrEqual(Date.parse(t.get('a')!.end_time!));
+    expect(Date.parse(t.get('c')!.start_time)).toBeGreaterThanOrEqual(Date.parse(t.get('b')!.end_time!));
+  });
+});
