@@ -30,10 +30,10 @@ beforeAll(async () => {
       type: 'container',
       containerProperties: {
         image: 'busybox',
-        command: ['emit-lines', 'Ref::count', '0'],
+        command: ['emit-lines', 'Ref::count', '0', 'Ref::pause'],
         environment: [{ name: 'GREETING', value: 'hello from the definition' }],
       },
-      parameters: { count: '4' },
+      parameters: { count: '4', pause: '0' },
     }),
   );
 });
@@ -57,7 +57,13 @@ async function logLines(stream: string): Promise<string[]> {
 describe('Batch', () => {
   it('runs a job to SUCCEEDED through every status, with its lines in CloudWatch in order', async () => {
     const { jobId } = await batch.send(
-      new SubmitJobCommand({ jobName: 'ok', jobQueue: 'default', jobDefinition: 'emit' }),
+      // Ref::pause = 0.5 s of sleep keeps the job RUNNING long enough for the poll to see it.
+      new SubmitJobCommand({
+        jobName: 'ok',
+        jobQueue: 'default',
+        jobDefinition: 'emit',
+        parameters: { pause: '0.5' },
+      }),
     );
     const seen: string[] = [];
     const job = await waitFor(
@@ -169,7 +175,12 @@ describe('Batch', () => {
       new DescribeJobDefinitionsCommand({ jobDefinitionName: 'emit', status: 'ACTIVE' }),
     );
     expect(defs.jobDefinitions?.map((d) => d.revision)).toEqual([1, 2]);
-    expect(defs.jobDefinitions?.[0]?.containerProperties?.command).toEqual(['emit-lines', 'Ref::count', '0']);
+    expect(defs.jobDefinitions?.[0]?.containerProperties?.command).toEqual([
+      'emit-lines',
+      'Ref::count',
+      '0',
+      'Ref::pause',
+    ]);
     const queues = await batch.send(new DescribeJobQueuesCommand({ jobQueues: ['default'] }));
     expect(queues.jobQueues?.[0]?.jobQueueArn).toBe('arn:aws:batch:us-east-1:000000000000:job-queue/default');
   });

@@ -75,7 +75,7 @@ async function gunzipObject(bucket: string, key: string): Promise<string> {
 
 describe('EMR', () => {
   it('runs a spark-submit step to COMPLETED, then auto-terminates with ALL_STEPS_COMPLETED', async () => {
-    const clusterId = await runCluster([sparkStep('etl', ['s3://code/etl.py'])]);
+    const clusterId = await runCluster([sparkStep('etl', ['s3://code/etl.py', '--sleep', '0.5'])]);
     expect(clusterId).toMatch(/^j-[A-Z0-9]{13}$/);
     const seen = new Set<string>();
     const cluster = await waitFor(
@@ -90,7 +90,8 @@ describe('EMR', () => {
     expect(cluster.Status?.StateChangeReason?.Code).toBe('ALL_STEPS_COMPLETED');
     expect(cluster.Tags).toEqual([{ Key: 'sundial:job', Value: 'nightly' }]);
     expect(cluster.Status?.Timeline?.CreationDateTime).toBeInstanceOf(Date);
-    expect(seen.has('RUNNING') || seen.has('WAITING')).toBe(true);
+    // The step sleeps 0.5 s, long enough for the poll to see the cluster RUNNING it.
+    expect(seen.has('RUNNING')).toBe(true);
     const steps = await emr.send(new ListStepsCommand({ ClusterId: clusterId }));
     expect(steps.Steps).toHaveLength(1);
     expect(steps.Steps![0]!.Status?.State).toBe('COMPLETED');
@@ -99,6 +100,8 @@ describe('EMR', () => {
       '--deploy-mode',
       'cluster',
       's3://code/etl.py',
+      '--sleep',
+      '0.5',
     ]);
   });
 
