@@ -38,9 +38,12 @@ export function checkDag(tasks: readonly TaskDefinition[]): FieldProblem[] {
 
 /** Returns one cycle as a closed path of task names, or null. */
 export function findCycle(tasks: readonly TaskDefinition[]): string[] | null {
-  const deps = new Map(
-    tasks.map((t) => [t.task_definition_name, t.dependencies.map((d) => d.task_definition_name)]),
-  );
+  // Duplicate names (reported separately) pool their dependencies, so no cycle hides behind one.
+  const deps = new Map<string, string[]>();
+  for (const t of tasks) {
+    const names = t.dependencies.map((d) => d.task_definition_name);
+    deps.set(t.task_definition_name, [...(deps.get(t.task_definition_name) ?? []), ...names]);
+  }
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): string[] | null => {
