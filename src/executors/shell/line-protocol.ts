@@ -14,7 +14,8 @@ export type ShellLine =
 export function parseShellLine(line: string): ShellLine {
   const status = /^\*\*status=(success|failure)\s*$/.exec(line);
   if (status) return { kind: 'status', status: status[1] === 'success' ? 'succeeded' : 'failed' };
-  const meta = /^\*\*metadata:([^=]+)=(.*)$/.exec(line);
-  if (meta) return { kind: 'metadata', key: meta[1]!.trim(), value: meta[2]! };
+  // The key must have a visible character: metadata entries need a non-empty key.
+  const meta = /^\*\*metadata:\s*([^=\s][^=]*?)\s*=(.*)$/.exec(line);
+  if (meta) return { kind: 'metadata', key: meta[1]!, value: meta[2]! };
   return { kind: 'log', message: line };
 }
