@@ -29,6 +29,7 @@ export class ShellExecutor implements Executor {
   readonly kind = 'shell';
   private readonly running = new Map<string, Running>();
   private readonly queue: TaskRun[] = [];
+  private launching = 0;
   private readonly concurrency: number;
   private readonly killGraceMs: number;
 
@@ -64,7 +65,12 @@ export class ShellExecutor implements Executor {
     for (const run of runs) {
       if (this.running.has(run.taskId) || this.queue.some((q) => q.taskId === run.taskId)) continue;
       const { pid, host } = run.executionState as { pid?: number; host?: string };
-      if (pid && host === hostname()) {
+      if (host === undefined) {
+        // Recorded but never spawned (the scheduler died in between): nothing ran yet, so run it now.
+        await this.start(run);
+        continue;
+      }
+      if (pid !== undefined && host === hostname()) {
         try {
           process.kill(-pid, 'SIGKILL'); // an orphan of the previous scheduler process, if still alive
         } catch {
@@ -86,8 +92,19 @@ export class ShellExecutor implements Executor {
   }
 
   private drain(): void {
-    while (this.running.size < this.concurrency && this.queue.length > 0) {
-      this.spawn(this.queue.shift()!);
+    while (this.running.size + this.launching < this.concurrency && this.queue.length > 0) {
+      const run = this.queue.shift()!;
+      this.launching += 1;
+      // The host is recorded before spawning: after a crash, "host but no pid" means it may have run.
+      void this.host
+        .progress(run.taskId, 'starting', { host: hostname() })
+        .then(() => this.spawn(run))
+        .catch((e: Error) =>
+          this.host.finished(run.taskId, { succeeded: false, reason: `could not start: ${e.message}` }),
+        )
+        .finally(() => {
+          this.launching -= 1;
+        });
     }
   }
 
