@@ -21,19 +21,59 @@ function cronOf(c: CronSchedule): Cron {
   });
 }
 
-/** Problems with a cron schedule: bad fields, an unknown time zone, or no future firing. */
+/** Each field alone inside an otherwise valid pattern, with what Quartz allows there. */
+const CRON_FIELDS: readonly [keyof CronSchedule, (v: string) => string, string][] = [
+  ['minutes', (v) => `0 ${v} 0 * * ?`, '0-59'],
+  ['hours', (v) => `0 0 ${v} * * ?`, '0-23'],
+  ['day_of_month', (v) => `0 0 0 ${v} * ?`, '1-31, L, W or ?'],
+  ['month', (v) => `0 0 0 1 ${v} ?`, '1-12 or JAN-DEC'],
+  ['day_of_week', (v) => `0 0 0 ? * ${v}`, '1-7 (1 = Sunday) or SUN-SAT, with L, # or ?'],
+];
+
+const restricted = (field: string) => field !== '*' && field !== '?';
+
+/**
+ * Problems with a cron schedule, each naming its field: a bad field, both
+ * day fields restricted (Quartz wants one to be `?`), an unknown time zone,
+ * or no future firing.
+ */
 export function checkCron(c: CronSchedule, now: Date, at = 'schedule.cron_schedule'): FieldProblem[] {
   if (c.time_zone !== undefined && !isTimeZone(c.time_zone)) {
     return [{ field: `${at}.time_zone`, problem: `unknown IANA time zone '${c.time_zone}'` }];
   }
-  let next: Date | null;
-  try {
-    next = cronOf(c).nextRun(now);
-  } catch (e) {
-    return [{ field: at, problem: `invalid cron expression '${cronPattern(c)}': ${(e as Error).message}` }];
+  const problems: FieldProblem[] = [];
+  for (const [field, alone, allowed] of CRON_FIELDS) {
+    const value = c[field] as string;
+    if (!isCronField(alone(value)) || (field === 'day_of_week' && !quartzWeekdays(value))) {
+      problems.push({ field: `${at}.${field}`, problem: `invalid value '${value}' (allowed: ${allowed})` });
+    }
   }
-  if (!next) return [{ field: at, problem: `cron expression '${cronPattern(c)}' never fires again` }];
+  if (problems.length === 0 && restricted(c.day_of_month) && restricted(c.day_of_week)) {
+    problems.push({
+      field: `${at}.day_of_week`,
+      problem: `'${c.day_of_week}' cannot be combined with day_of_month '${c.day_of_month}'; set one of them to '?'`,
+    });
+  }
+  if (problems.length > 0) return problems;
+  if (!cronOf(c).nextRun(now)) {
+    return [{ field: at, problem: `cron expression '${cronPattern(c)}' never fires again` }];
+  }
   return [];
+}
+
+function isCronField(pattern: string): boolean {
+  try {
+    new Cron(pattern, { alternativeWeekdays: true, paused: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Croner maps weekday 8 onto Sunday; Quartz allows only 1-7 (ignoring `#n` and `/step` suffixes). */
+function quartzWeekdays(field: string): boolean {
+  const weekdays = field.replace(/[#/]\d+/g, '').match(/\d+/g) ?? [];
+  return weekdays.every((d) => Number(d) >= 1 && Number(d) <= 7);
 }
 
 function isTimeZone(zone: string): boolean {
