@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApi } from './api/server.js';
 import type { Executor, ExecutorHost } from './executors/executor.js';
+import { NoopExecutor } from './executors/noop/noop-executor.js';
 import { ShellExecutor } from './executors/shell/shell-executor.js';
 import { sampleProcess } from './sample-process.js';
 import { Engine } from './scheduler/engine.js';
@@ -74,6 +75,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   engine.register(
     new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }),
   );
+  engine.register(new NoopExecutor(engine));
   for (const executor of options.executors?.(engine) ?? []) engine.register(executor);
   const starter = new ProcessStarter(db, logger, (ids) => {
     for (const id of ids) engine.markDirty(id);

@@ -146,13 +146,17 @@ export interface EmrCommand {
   save_results?: S3Cp[];
 }
 
+/** Does nothing and succeeds at once: a join point in a DAG (like Airflow's EmptyOperator). */
+export type NoopCommand = Record<string, never>;
+
 export type TaskExecutable =
   | { shell_script_command: ShellScriptCommand }
+  | { noop_command: NoopCommand }
   | { batch_image_command: BatchImageCommand }
   | { docker_image_command: DockerImageCommand }
   | { emr_command: EmrCommand };
 
-export type ExecutorKind = 'shell' | 'batch' | 'ecs' | 'emr';
+export type ExecutorKind = 'shell' | 'noop' | 'batch' | 'ecs' | 'emr';
 
 export type NotifyWhen =
   | 'always'
@@ -192,6 +196,7 @@ export function isTaskActive(status: TaskStatus): boolean {
 /** Which executor runs an executable. */
 export function executorKindOf(executable: TaskExecutable): ExecutorKind {
   if ('shell_script_command' in executable) return 'shell';
+  if ('noop_command' in executable) return 'noop';
   if ('batch_image_command' in executable) return 'batch';
   if ('docker_image_command' in executable) return 'ecs';
   return 'emr';

@@ -63,10 +63,13 @@ export const definitionSchemas: Record<string, JsonSchema> = {
   ]),
   task_executable: union({
     shell_script_command: ref('shell_script_command'),
+    noop_command: ref('noop_command'),
     batch_image_command: ref('batch_image_command'),
     docker_image_command: ref('docker_image_command'),
     emr_command: ref('emr_command'),
   }),
+  // Not in the original API: a task that succeeds at once, for DAG join points.
+  noop_command: model({}),
   environment_variable: model({ variable_name: nonEmptyStr(), value: str() }, ['variable_name', 'value']),
   shell_script_command: model(
     { script: nonEmptyStr(), environment_variables: arr(ref('environment_variable')) },
