@@ -1,4 +1,5 @@
 import { m000001 } from './000001-initial.js';
+import { m000002 } from './000002-live-logs.js';
 
 export interface Migration {
   id: number;
@@ -6,4 +7,7 @@ export interface Migration {
 }
 
 /** Every migration in order; append only. */
-export const migrations: readonly Migration[] = [{ id: 1, statements: m000001 }];
+export const migrations: readonly Migration[] = [
+  { id: 1, statements: m000001 },
+  { id: 2, statements: m000002 },
+];
