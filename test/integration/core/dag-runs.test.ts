@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  dependsOn,
+  Harness,
+  latestTasks,
+  shellTask,
+  type WireProcess,
+  waitFor,
+} from '../../helpers/harness.js';
+
+/** Marks `me` as started, then succeeds only once `other` started too: proof that both ran at once. */
+const rendezvous = (dir: string, me: string, other: string) =>
+  `touch ${dir}/${me}; for i in $(seq 200); do [ -e ${dir}/${other} ] && exit 0; sleep 0.05; done; exit 1`;
+
+const ms = (iso: string | undefined) => Date.parse(iso!);
+
+function expectAfter(run: WireProcess, later: string, ...earlier: string[]) {
+  const t = latestTasks(run);
+  for (const e of earlier)
+    expect(ms(t.get(later)!.start_time)).toBeGreaterThanOrEqual(ms(t.get(e)!.end_time));
+}
+
+describe('DAG runs', () => {
+  let h: Harness;
+  let dir: string;
+  beforeAll(async () => {
+    h = await Harness.start();
+    dir = mkdtempSync(join(tmpdir(), 'sundial-dag-'));
+  });
+  afterAll(async () => {
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs independent tasks at the same time', async () => {
+    await h.put({
+      process_definition_name: 'parallel',
+      task_definitions: [
+        shellTask('left', rendezvous(dir, 'p-left', 'p-right')),
+        shellTask('right', rendezvous(dir, 'p-right', 'p-left')),
+      ],
+    });
+    const run = await h.triggerAndWait('parallel');
+    expect(run.status).toBe('succeeded');
+    const [left, right] = [latestTasks(run).get('left')!, latestTasks(run).get('right')!];
+    expect(ms(left.start_time)).toBeLessThan(ms(right.end_time));
+    expect(ms(right.start_time)).toBeLessThan(ms(left.end_time));
+  });
+
+  it('runs a diamond: the branches in parallel after the root, the join after both', async () => {
+    await h.put({
+      process_definition_name: 'diamond',
+      task_definitions: [
+        shellTask('root', 'echo root'),
+        shellTask('b', rendezvous(dir, 'd-b', 'd-c'), { dependencies: dependsOn('root') }),
+        shellTask('c', rendezvous(dir, 'd-c', 'd-b'), { dependencies: dependsOn('root') }),
+        shellTask('join', 'echo join', { dependencies: dependsOn('b', 'c') }),
+      ],
+    });
+    const run = await h.triggerAndWait('diamond');
+    expect(run.status).toBe('succeeded');
+    expect(run.task).toHaveLength(4);
+    expectAfter(run, 'b', 'root');
+    expectAfter(run, 'c', 'root');
+    expectAfter(run, 'join', 'b', 'c');
+  });
+
+  it('never runs the join of a diamond whose branch failed, and fails the process', async () => {
+    await h.put({
+      process_definition_name: 'diamond-failure',
+      task_definitions: [
+        shellTask('root', 'true'),
+        shellTask('b', 'exit 1', { dependencies: dependsOn('root') }),
+        shellTask('c', 'true', { dependencies: dependsOn('root') }),
+        shellTask('join', 'true', { dependencies: dependsOn('b', 'c') }),
+      ],
+    });
+    const run = await h.triggerAndWait('diamond-failure');
+    expect(run.status).toBe('failed');
+    const t = latestTasks(run);
+    expect([...t.keys()].sort()).toEqual(['b', 'c', 'root']);
+    expect(t.get('b')!.status).toBe('failed');
+    expect(t.get('c')!.status).toBe('succeeded');
+  });
+
+  it('runs a task with an optional dependency after that dependency failed', async () => {
+    await h.put({
+      process_definition_name: 'optional-dependency',
+      task_definitions: [
+        shellTask('flaky', 'exit 1'),
+        shellTask('cleanup', 'echo cleaning', {
+          dependencies: [{ task_definition_name: 'flaky', success_required: false }],
+        }),
+        shellTask('publish', 'true', { dependencies: dependsOn('flaky') }),
+      ],
+    });
+    const run = await h.triggerAndWait('optional-dependency');
+    const t = latestTasks(run);
+    expect(t.get('cleanup')!.status).toBe('succeeded');
+    expectAfter(run, 'cleanup', 'flaky');
+    expect(t.has('publish')).toBe(false);
+    expect(run.status).toBe('failed'); // flaky's latest attempt failed
+  });
+
+  it('runs only the named tasks of a filtered trigger, ignoring dependencies outside the filter', async () => {
+    await h.put({
+      process_definition_name: 'filtered',
+      task_definitions: [
+        shellTask('a', 'exit 1'),
+        shellTask('b', 'true', { dependencies: dependsOn('a') }),
+        shellTask('c', 'true', { dependencies: dependsOn('b') }),
+      ],
+    });
+    const onlyB = await h.triggerAndWait('filtered', 'b');
+    expect(onlyB.status).toBe('succeeded');
+    expect(onlyB.task.map((t) => t.task_definition_name)).toEqual(['b']);
+
+    // several names: repeated query parameter; c still waits for b inside the filter
+    const res = await h.request(
+      'POST',
+      '/api/process_definitions/filtered/trigger?task_definition_name=b&task_definition_name=c',
+    );
+    expect(res.status).toBe(204);
+    const run = await waitFor(async () => {
+      const [latest] = await h.processes('filtered');
+      return latest && latest.process_id !== onlyB.process_id ? latest : undefined;
+    });
+    const bc = await h.waitForEnd(run.process_id);
+    expect(bc.status).toBe('succeeded');
+    expect(bc.task.map((t) => t.task_definition_name).sort()).toEqual(['b', 'c']);
+    expectAfter(bc, 'c', 'b');
+  });
+
+  it('rejects a filter naming an unknown task, and starts nothing', async () => {
+    const before = (await h.processes('filtered')).length;
+    const res = await h.request<{ message: string }>(
+      'POST',
+      '/api/process_definitions/filtered/trigger?task_definition_name=nope',
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe("task_definition_name: 'filtered' has no task named 'nope'");
+    expect(await h.processes('filtered')).toHaveLength(before);
+  });
+});
