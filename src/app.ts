@@ -2,9 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApi } from './api/server.js';
+import { createAwsExecutors } from './executors/aws/aws-executors.js';
+import { type AwsExecutorOptions, awsOptionsFromEnv } from './executors/aws/aws-options.js';
 import type { Executor, ExecutorHost } from './executors/executor.js';
 import { NoopExecutor } from './executors/noop/noop-executor.js';
 import { ShellExecutor } from './executors/shell/shell-executor.js';
+import { LiveLogs } from './logs/live-logs.js';
+import type { LiveLogOptions } from './logs/log-options.js';
 import { sampleProcess } from './sample-process.js';
 import { Engine } from './scheduler/engine.js';
 import { ProcessStarter } from './scheduler/process-starter.js';
@@ -12,6 +16,7 @@ import { Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
 import { listDefinitions, upsertDefinition } from './storage/stores/definitions-store.js';
+import { getTask } from './storage/stores/tasks-store.js';
 import { insertTriggerRequest } from './storage/stores/triggers-store.js';
 
 export interface SundialOptions {
@@ -27,9 +32,17 @@ export interface SundialOptions {
   shellConcurrency?: number;
   /** Load the sample process when the embedded store is empty (the CLI's `server` does). */
   loadSample?: boolean;
-  /** More executors (AWS), built once the engine exists. */
+  /** More executors, built once the engine exists (they replace built-in ones of the same kind). */
   executors?: (host: ExecutorHost) => Executor[];
+  /**
+   * Batch, ECS and EMR executors: on by default with the AWS SDK's usual configuration plus
+   * SUNDIAL_* settings from the environment (`awsOptionsFromEnv`); these options override those.
+   * `false` leaves them out.
+   */
+  aws?: AwsExecutorOptions | false;
   tickMs?: number;
+  /** Log cap, grace periods, mask patterns, AWS clients of the tailers (see LiveLogOptions). */
+  liveLogs?: LiveLogOptions;
 }
 
 /** A running Sundial: API, scheduler and engine over one database. */
@@ -56,10 +69,19 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
     ...(options.dataDir && { dataDir: options.dataDir }),
   });
+  const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const liveLogs = new LiveLogs({
+    db,
+    logger,
+    replicaId,
+    ...(options.liveLogs && { options: options.liveLogs }),
+  });
+  await liveLogs.start();
   let scheduler: Scheduler | undefined;
   const api = await buildApi(
     {
       db,
+      logs: liveLogs,
       wake: (payload) => {
         scheduler?.wake(payload);
         void db.notify(WAKE_CHANNEL, payload).catch(() => {});
@@ -70,12 +92,19 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const address = await api.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   const port = Number(new URL(address).port);
   const url = `http://127.0.0.1:${port}`;
-  const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const engine = new Engine({ db, logger, replicaId, publicUrl: options.publicUrl ?? url });
+  const engine = new Engine({ db, logger, replicaId, publicUrl: options.publicUrl ?? url, liveLogs });
   engine.register(
     new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }),
   );
   engine.register(new NoopExecutor(engine));
+  if (options.aws !== false) {
+    const aws = { ...awsOptionsFromEnv(), logger, ...options.aws };
+    aws.endedTasks ??= async (ids) => {
+      const rows = await Promise.all(ids.map((id) => getTask(db, id)));
+      return rows.flatMap((t) => (t?.ended_at ? [t.id] : []));
+    };
+    for (const executor of createAwsExecutors(engine, aws)) engine.register(executor);
+  }
   for (const executor of options.executors?.(engine) ?? []) engine.register(executor);
   const starter = new ProcessStarter(db, logger, (ids) => {
     for (const id of ids) engine.markDirty(id);
@@ -104,6 +133,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     async close() {
       await api.close();
       await scheduler?.stop();
+      await liveLogs.close();
       await db.close();
     },
   };

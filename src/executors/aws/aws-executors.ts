@@ -1,0 +1,25 @@
+import { BatchClient } from '@aws-sdk/client-batch';
+import { BatchExecutor } from '../batch/batch-executor.js';
+import type { Executor, ExecutorHost } from '../executor.js';
+import { type AwsExecutorOptions, defaultRegion, pollSettings } from './aws-options.js';
+import { ClientPool } from './client-pool.js';
+
+/**
+ * The Batch, ECS and EMR executors, sharing one configuration. They make no AWS call until a task
+ * uses them, so a server without AWS credentials can still run shell tasks.
+ *
+ * @example
+ * for (const e of createAwsExecutors(engine, { ...awsOptionsFromEnv(), logger })) engine.register(e);
+ */
+export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptions = {}): Executor[] {
+  const poll = pollSettings(options.poll);
+  const region = defaultRegion(options.client);
+  const common = { poll, region, logger: options.logger, hooks: options.hooks };
+  return [
+    new BatchExecutor(host, {
+      ...common,
+      clients: new ClientPool((c) => new BatchClient(c), options.client),
+      defaultQueue: options.batchJobQueue,
+    }),
+  ];
+}

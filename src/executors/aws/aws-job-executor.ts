@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import type { ExecutorResult } from '../../domain/task-outcome.js';
+import type { ExecutorKind } from '../../domain/types.js';
+import type { Executor, ExecutorHost, TaskRun } from '../executor.js';
+import { errorText } from './aws-errors.js';
+import type { AwsExecutorHooks, PollSettings } from './aws-options.js';
+import { CreateAbandoned } from './create-once.js';
+import { type PollTarget, SharedPoller } from './shared-poller.js';
+
+export interface AwsJobExecutorOptions {
+  poll: PollSettings;
+  /** Most targets one describe call covers. */
+  chunkSize: number;
+  logger?: Logger;
+  hooks?: AwsExecutorHooks;
+}
+
+/**
+ * The lifecycle every AWS executor shares: submit once (recording intent and ids through
+ * `host.progress`), watch through one shared poller, kill even mid-submit, reattach on resume, and
+ * never call the host after `close`. Subclasses say how to submit, describe, stop and reattach.
+ *
+ * @example
+ * class BatchExecutor extends AwsJobExecutor<BatchTarget> {
+ *   readonly kind = 'batch';
+ *   // submit, reattach, describe, stop
+ * }
+ */
+export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
+  abstract readonly kind: ExecutorKind;
+  protected readonly poller: SharedPoller<T>;
+  protected closed = false;
+  /** Tasks whose submission is in flight, with a kill that arrived meanwhile. */
+  private readonly submitting = new Map<string, { killReason?: string }>();
+
+  constructor(
+    protected readonly host: ExecutorHost,
+    protected readonly base: AwsJobExecutorOptions,
+  ) {
+    this.poller = new SharedPoller<T>({
+      settings: base.poll,
+      chunkSize: base.chunkSize,
+      poll: (group, targets) => this.describe(group, targets),
+      onError: (group, err) =>
+        base.logger?.warn({ err, group, executor: this.kind }, `${this.kind} status poll failed; will retry`),
+    });
+  }
+
+  /** Creates the AWS job (looking for an earlier one first when `replay`), recording ids as it goes. */
+  protected abstract submit(run: TaskRun, replay: boolean): Promise<T>;
+  /** The target recorded in `executionState`, when the AWS ids are known. */
+  protected abstract reattach(run: TaskRun): T | undefined;
+  /** One describe call for these targets; reports progress and ends finished ones through `end`. */
+  protected abstract describe(group: string, targets: T[]): Promise<void>;
+  /** Asks AWS to stop the job; the poller then sees it end. */
+  protected abstract stop(target: T, reason: string): Promise<void>;
+
+  async start(run: TaskRun): Promise<void> {
+    const existing = this.reattach(run);
+    if (existing) this.poller.watch(existing);
+    else await this.launch(run, Object.keys(run.executionState).length > 0);
+  }
+
+  async resume(runs: readonly TaskRun[]): Promise<void> {
+    for (const run of runs) {
+      if (this.poller.get(run.taskId) || this.submitting.has(run.taskId)) continue;
+      const target = this.reattach(run);
+      if (target) {
+        this.host.log(
+          run.taskId,
+          'scheduler',
+          `scheduler restarted: following ${this.describeTarget(target)}`,
+        );
+        this.poller.watch(target);
+      } else {
+        // Intent recorded but no AWS id: it may or may not exist. Look, then submit if need be.
+        void this.launch(run, true);
+      }
+    }
+  }
+
+  async kill(run: TaskRun, reason: string): Promise<void> {
+    const pending = this.submitting.get(run.taskId);
+    if (pending) {
+      pending.killReason = reason; // applied as soon as the submission returns
+      return;
+    }
+    const target = this.poller.get(run.taskId);
+    if (!target) return;
+    await this.stop(target, reason);
+    this.poller.hurry(run.taskId);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.poller.close();
+  }
+
+  /** What the task log calls the AWS job (e.g. `AWS Batch job 1234`). */
+  protected abstract describeTarget(target: T): string;
+
+  /** The job ended: stop watching it and tell the engine once. */
+  protected end(target: T, result: ExecutorResult): void {
+    if (this.closed || this.poller.get(target.taskId) !== target) return;
+    this.poller.unwatch(target.taskId);
+    this.host.finished(target.taskId, result);
+  }
+
+  /** Runs the crash-window test hook, if any. */
+  protected async afterCreate(taskId: string, awsId: string): Promise<void> {
+    await this.base.hooks?.afterCreate?.({ kind: this.kind, taskId, awsId });
+  }
+
+  private async launch(run: TaskRun, replay: boolean): Promise<void> {
+    const pending: { killReason?: string } = {};
+    this.submitting.set(run.taskId, pending);
+    try {
+      const target = await this.submit(run, replay);
+      if (this.closed) return;
+      this.poller.watch(target);
+      if (pending.killReason) await this.stop(target, pending.killReason);
+    } catch (err) {
+      if (this.closed || err instanceof CreateAbandoned) return;
+      const reason = `could not submit the ${this.kind} job: ${errorText(err)}`;
+      this.host.log(run.taskId, 'scheduler', reason);
+      this.host.finished(run.taskId, { succeeded: false, reason: pending.killReason ?? reason });
+    } finally {
+      this.submitting.delete(run.taskId);
+    }
+  }
+}

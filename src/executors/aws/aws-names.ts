@@ -1,0 +1,58 @@
+import type { ExecutorHost, TaskRun } from '../executor.js';
+
+/**
+ * `text` reduced to what AWS names allow almost everywhere (letters, digits, `-`, `_`, starting
+ * with a letter or digit), at most `max` characters.
+ *
+ * @example
+ * safeName('nightly etl/load', 20) // 'nightly-etl-load'
+ */
+export function safeName(text: string, max: number): string {
+  const cleaned = text
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, max);
+  return cleaned || 'x';
+}
+
+/** The definition a job belongs to, as Batch job definition / ECS family names (stable across runs). */
+export function definitionFamily(run: Pick<TaskRun, 'definitionName' | 'taskDefinitionName'>): string {
+  return `sundial-${safeName(run.definitionName, 80)}-${safeName(run.taskDefinitionName, 80)}`;
+}
+
+/** Tags tying an AWS resource to its Sundial task, as key/value pairs. */
+export function sundialTags(
+  run: Pick<TaskRun, 'taskId' | 'processId' | 'definitionName' | 'taskDefinitionName'>,
+): Record<string, string> {
+  return {
+    'sundial:task-id': run.taskId,
+    'sundial:process-id': run.processId,
+    'sundial:definition': run.definitionName.slice(0, 256),
+    'sundial:task-definition': run.taskDefinitionName.slice(0, 256),
+  };
+}
+
+export const TASK_ID_TAG = 'sundial:task-id';
+
+/**
+ * The environment an AWS job gets: Sundial's (`SUNDIAL_URL`, `SUNDIAL_TASK_ID`, …) plus the
+ * original Sundial's `sundial.url`, so jobs written for either can call back.
+ *
+ * @example
+ * awsJobEnvironment(host, run)['sundial.url'] // 'http://sundial.internal:8080'
+ */
+export function awsJobEnvironment(host: Pick<ExecutorHost, 'jobEnvironment'>, run: TaskRun) {
+  const env = host.jobEnvironment(run);
+  return env.SUNDIAL_URL ? { ...env, 'sundial.url': env.SUNDIAL_URL } : env;
+}
+
+/** `{ name, value }` pairs (Batch and ECS environment lists), user variables first, ours winning. */
+export function keyValues(
+  user: { variable_name: string; value: string }[] | undefined,
+  ours: Record<string, string> = {},
+): { name: string; value: string }[] {
+  const merged = new Map<string, string>();
+  for (const v of user ?? []) merged.set(v.variable_name, v.value);
+  for (const [name, value] of Object.entries(ours)) merged.set(name, value);
+  return [...merged].map(([name, value]) => ({ name, value }));
+}

@@ -1,0 +1,107 @@
+import type { BatchClientConfig } from '@aws-sdk/client-batch';
+import type { Logger } from 'pino';
+import type { ExecutorKind } from '../../domain/types.js';
+
+/**
+ * What every AWS SDK client of the executors is built with. Anything left out follows the SDK's
+ * own conventions: the default credential chain, `AWS_REGION`, `AWS_ENDPOINT_URL` /
+ * `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`.
+ */
+export interface AwsClientSettings {
+  /** Region of Batch and ECS jobs (EMR tasks name their own). Default: AWS_REGION, else us-east-1. */
+  region?: string;
+  /** One endpoint for every service (the local emulator); default: the SDK's resolution. */
+  endpoint?: string;
+  /** Credentials or a provider of them, as every SDK v3 client accepts. */
+  credentials?: BatchClientConfig['credentials'];
+  /** SDK attempts per call, throttling included. Default 6 unless AWS_MAX_ATTEMPTS is set. */
+  maxAttempts?: number;
+  /** Default `adaptive` (client-side rate limiting after throttling) unless AWS_RETRY_MODE is set. */
+  retryMode?: 'standard' | 'adaptive';
+}
+
+/** How often the shared pollers ask AWS: `fastMs` right after a submit, doubling up to `slowMs`. */
+export interface PollSettings {
+  fastMs: number;
+  slowMs: number;
+}
+
+/** Test hooks into the moments that matter for crash safety. */
+export interface AwsExecutorHooks {
+  /**
+   * Runs after an AWS create call (SubmitJob, RunTask, RunJobFlow, AddJobFlowSteps) took effect and
+   * before its id is recorded: a hook that never resolves leaves the scheduler exactly where a
+   * crash in that window would.
+   */
+  afterCreate?: (event: { kind: ExecutorKind; taskId: string; awsId: string }) => Promise<void> | void;
+}
+
+/**
+ * Configuration of the Batch, ECS and EMR executors.
+ *
+ * @example
+ * const options: AwsExecutorOptions = {
+ *   client: { endpoint: 'http://127.0.0.1:4566', region: 'us-east-1' },
+ *   batchJobQueue: 'default',
+ *   poll: { fastMs: 200, slowMs: 1000 },
+ * };
+ */
+export interface AwsExecutorOptions {
+  client?: AwsClientSettings;
+  /** Batch queue for jobs that name none (`SUNDIAL_BATCH_JOB_QUEUE`). */
+  batchJobQueue?: string;
+  /** ECS cluster tasks run on (`SUNDIAL_ECS_CLUSTER`); default `default`. */
+  ecsCluster?: string;
+  /** CloudWatch group of the awslogs driver for ECS tasks (`SUNDIAL_ECS_LOG_GROUP`); default `/sundial/ecs`. */
+  ecsLogGroup?: string;
+  /** ECS launch type (`SUNDIAL_ECS_LAUNCH_TYPE`); default: the cluster's default capacity provider. */
+  ecsLaunchType?: 'EC2' | 'FARGATE' | 'EXTERNAL';
+  poll?: Partial<PollSettings>;
+  /** Regions swept for EMR clusters whose Sundial task has ended (besides the default region). */
+  emrSweepRegions?: string[];
+  /** Of these task ids, those that exist and have ended (used to tear down orphaned clusters). */
+  endedTasks?: (taskIds: string[]) => Promise<string[]>;
+  logger?: Logger;
+  hooks?: AwsExecutorHooks;
+}
+
+export const DEFAULT_POLL: PollSettings = { fastMs: 2000, slowMs: 10_000 };
+
+/**
+ * Reads the Sundial-specific settings from the environment; the SDK reads its own.
+ *
+ * @example
+ * awsOptionsFromEnv({ SUNDIAL_BATCH_JOB_QUEUE: 'jobs', SUNDIAL_AWS_POLL_MS: '15000' })
+ * // { batchJobQueue: 'jobs', poll: { slowMs: 15000 } }
+ */
+export function awsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsExecutorOptions {
+  const num = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : undefined);
+  const poll: Partial<PollSettings> = {};
+  const slow = num(env.SUNDIAL_AWS_POLL_MS);
+  const fast = num(env.SUNDIAL_AWS_FAST_POLL_MS);
+  if (slow !== undefined) poll.slowMs = slow;
+  if (fast !== undefined) poll.fastMs = fast;
+  const launchType = env.SUNDIAL_ECS_LAUNCH_TYPE;
+  return {
+    ...(env.SUNDIAL_BATCH_JOB_QUEUE && { batchJobQueue: env.SUNDIAL_BATCH_JOB_QUEUE }),
+    ...(env.SUNDIAL_ECS_CLUSTER && { ecsCluster: env.SUNDIAL_ECS_CLUSTER }),
+    ...(env.SUNDIAL_ECS_LOG_GROUP && { ecsLogGroup: env.SUNDIAL_ECS_LOG_GROUP }),
+    ...((launchType === 'EC2' || launchType === 'FARGATE' || launchType === 'EXTERNAL') && {
+      ecsLaunchType: launchType,
+    }),
+    ...(env.SUNDIAL_EMR_SWEEP_REGIONS && {
+      emrSweepRegions: env.SUNDIAL_EMR_SWEEP_REGIONS.split(',').map((r) => r.trim()),
+    }),
+    ...(Object.keys(poll).length > 0 && { poll }),
+  };
+}
+
+/** The region of Batch and ECS jobs. */
+export function defaultRegion(settings: AwsClientSettings | undefined): string {
+  return settings?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+}
+
+export function pollSettings(poll: Partial<PollSettings> | undefined): PollSettings {
+  const slowMs = poll?.slowMs ?? DEFAULT_POLL.slowMs;
+  return { slowMs, fastMs: Math.min(poll?.fastMs ?? DEFAULT_POLL.fastMs, slowMs) };
+}

@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import { type AwsEmulator, startAwsEmulator } from '../../../src/aws-emulator/index.js';
+import type { TaskDefinition, TaskExecutable } from '../../../src/domain/types.js';
+import type { AwsExecutorOptions } from '../../../src/executors/aws/aws-options.js';
+import { Harness, type WireProcess, type WireTask, waitFor } from '../../helpers/harness.js';
+
+/** Stand-ins the emulator runs as jobs: sundial-job, spark-submit, s3-dist-cp. */
+export const AWS_BIN = fileURLToPath(new URL('../../fixtures/aws/bin', import.meta.url));
+
+/** An in-process AWS emulator with fast lifecycles. */
+export function startEmulator(): Promise<AwsEmulator> {
+  return startAwsEmulator({
+    extraPath: [AWS_BIN],
+    timings: { transitionMs: 20, logUploadMs: 200, killGraceMs: 300 },
+  });
+}
+
+/** Executor settings pointing at the emulator, with a short poll interval. */
+export function awsOptions(emulator: AwsEmulator, extra: AwsExecutorOptions = {}): AwsExecutorOptions {
+  return {
+    client: {
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    },
+    batchJobQueue: 'default',
+    poll: { fastMs: 100, slowMs: 300 },
+    ...extra,
+  };
+}
+
+export function startSundial(emulator: AwsEmulator, extra: AwsExecutorOptions = {}, db = {}) {
+  return Harness.start({ aws: awsOptions(emulator, extra), ...db });
+}
+
+/** A task definition with test defaults around an AWS executable. */
+export function awsTask(
+  name: string,
+  executable: TaskExecutable,
+  extra: Partial<TaskDefinition> = {},
+): TaskDefinition {
+  return {
+    task_definition_name: name,
+    dependencies: [],
+    executable,
+    max_attempts: 1,
+    backoff_base_seconds: 0,
+    ...extra,
+  };
+}
+
+/** Waits until the run's latest task has this status (e.g. `running`). */
+export async function waitForTaskStatus(h: Harness, processId: string, status: string): Promise<WireTask> {
+  return waitFor(async () => {
+    const p = await h.process(processId);
+    return p.task.find((t) => t.status === status);
+  });
+}
+
+/** Triggers a run and returns it once it has a task in `status`. */
+export async function triggerUntil(h: Harness, name: string, status: string): Promise<WireProcess> {
+  const before = (await h.processes(name)).length;
+  await h.trigger(name);
+  const run = await h.waitForRun(name, before + 1);
+  await waitForTaskStatus(h, run.process_id, status);
+  return h.process(run.process_id);
+}
+
+export const metadataOf = (t: WireTask) =>
+  Object.fromEntries(t.metadata_entries.map((m) => [m.key, m.value]));
+
+/** The emulator's view of one service, typed loosely for assertions. */
+export function emulatorState<T = Record<string, unknown>[]>(
+  emulator: AwsEmulator,
+  service: 'batch' | 'ecs' | 'emr',
+  key: string,
+): T {
+  return (emulator.state()[service] as Record<string, unknown>)[key] as T;
+}
