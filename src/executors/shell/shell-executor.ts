@@ -149,8 +149,13 @@ function exitReason(code: number | null, signal: NodeJS.Signals | null): string 
   return signal ? `the shell job was terminated by ${signal}` : `the shell job exited with code ${code}`;
 }
 
+/**
+ * Signals the job's whole process group. Deliberately not skipped once bash
+ * itself has exited: children that ignore SIGTERM outlive it in the group,
+ * and the SIGKILL that follows must still reach them.
+ */
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
   } catch {
