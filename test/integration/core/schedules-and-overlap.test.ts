@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Harness, latestTasks, shellTask, type WireProcess, waitFor } from '../../helpers/harness.js';
+
+const ms = (iso: string | undefined) => Date.parse(iso!);
+const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
+/** Blocks until `file` exists. */
+const waitForFile = (file: string) => `while [ ! -e ${file} ]; do sleep 0.05; done`;
+
+describe('schedules and overlap', () => {
+  let h: Harness;
+  let dir: string;
+  beforeAll(async () => {
+    h = await Harness.start({ tickMs: 200 });
+    dir = mkdtempSync(join(tmpdir(), 'sundial-sched-'));
+  });
+  afterAll(async () => {
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const startRun = async (name: string): Promise<WireProcess> => {
+    const before = (await h.processes(name)).length;
+    await h.trigger(name);
+    return h.waitForRun(name, before + 1);
+  };
+  const post = (path: string) => h.request<{ message?: string }>('POST', path);
+
+  it('a paused continuous schedule does not start runs, a manual trigger does, and resuming repeats it', async () => {
+    await h.put({
+      process_definition_name: 'continuous',
+      paused: true,
+      schedule: { continuous_schedule: { buffer_seconds: 1 } },
+      task_definitions: [shellTask('tick', 'true')],
+    });
+    await sleep(2000); // ten schedule checks, and the buffer twice over
+    expect(await h.processes('continuous')).toEqual([]);
+
+    const manual = await h.triggerAndWait('continuous');
+    expect(manual.status).toBe('succeeded');
+    await sleep(1500);
+    expect(await h.processes('continuous')).toHaveLength(1);
+
+    expect((await post('/api/process_definitions/continuous/resume')).status).toBe(204);
+    await h.waitForRun('continuous', 3);
+    expect((await post('/api/process_definitions/continuous/pause')).status).toBe(204);
+    const runs = (await h.processes('continuous')).reverse(); // oldest first
+    const scheduled = runs.slice(1);
+    expect(scheduled.length).toBeGreaterThanOrEqual(2);
+    // missed runs are not backfilled; each run starts at least buffer_seconds after the previous start
+    for (let i = 1; i < runs.length; i++) {
+      expect(ms(runs[i]!.start_time) - ms(runs[i - 1]!.start_time)).toBeGreaterThanOrEqual(1000);
+    }
+    const def = await h.request<{ paused: boolean }>('GET', '/api/process_definitions/continuous');
+    expect(def.body.paused).toBe(true);
+  });
+
+  it('overlap wait: a second trigger waits until the running process ends', async () => {
+    const release = join(dir, 'release-wait');
+    await h.put({
+      process_definition_name: 'overlap-wait',
+      overlap_action: 'wait',
+      task_definitions: [shellTask('gate', waitForFile(release))],
+    });
+    const first = await startRun('overlap-wait');
+    await h.trigger('overlap-wait');
+    await sleep(1000); // five schedule checks
+    expect(await h.processes('overlap-wait')).toHaveLength(1);
+
+    writeFileSync(release, '');
+    const second = await h.waitForRun('overlap-wait', 2);
+    const firstDone = await h.process(first.process_id);
+    expect(firstDone.status).toBe('succeeded');
+    expect(ms(second.start_time)).toBeGreaterThanOrEqual(ms(latestTasks(firstDone).get('gate')!.end_time));
+    expect((await h.waitForEnd(second.process_id)).status).toBe('succeeded');
+  });
+
+  it('overlap terminate: a second trigger kills the running process with a reason, then runs', async () => {
+    const release = join(dir, 'release-terminate');
+    await h.put({
+      process_definition_name: 'overlap-terminate',
+      overlap_action: 'terminate',
+      task_definitions: [shellTask('gate', `echo started; ${waitForFile(release)}`)],
+    });
+    const first = await startRun('overlap-terminate');
+    await waitFor(async () =>
+      (await h.process(first.process_id)).task[0]?.log_entries.length ? true : undefined,
+    );
+    await h.trigger('overlap-terminate');
+    const killed = await h.waitForEnd(first.process_id);
+    expect(killed.status).toBe('failed');
+    const reason = "terminated: a new run of 'overlap-terminate' started (overlap_action is terminate)";
+    expect((killed as WireProcess & { kill_reason?: string }).kill_reason).toBe(reason);
+    expect(killed.task[0]!.failure_reason).toBe(reason);
+    expect(existsSync(release)).toBe(false);
+
+    writeFileSync(release, '');
+    const second = await h.waitForRun('overlap-terminate', 2);
+    expect(second.process_id).not.toBe(first.process_id);
+    expect(ms(second.start_time)).toBeGreaterThanOrEqual(ms(first.start_time));
+    expect((await h.waitForEnd(second.process_id)).status).toBe('succeeded');
+  });
+});
