@@ -1,5 +1,7 @@
 import { BatchClient } from '@aws-sdk/client-batch';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { BatchExecutor } from '../batch/batch-executor.js';
+import { EcsExecutor } from '../ecs/ecs-executor.js';
 import type { Executor, ExecutorHost } from '../executor.js';
 import { type AwsExecutorOptions, defaultRegion, pollSettings } from './aws-options.js';
 import { ClientPool } from './client-pool.js';
@@ -20,6 +22,13 @@ export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptio
       ...common,
       clients: new ClientPool((c) => new BatchClient(c), options.client),
       defaultQueue: options.batchJobQueue,
+    }),
+    new EcsExecutor(host, {
+      ...common,
+      clients: new ClientPool((c) => new ECSClient(c), options.client),
+      cluster: options.ecsCluster ?? 'default',
+      logGroup: options.ecsLogGroup ?? '/sundial/ecs',
+      ...(options.ecsLaunchType && { launchType: options.ecsLaunchType }),
     }),
   ];
 }
