@@ -1,0 +1,81 @@
+import { pino } from 'pino';
+import { type Sundial, startSundial } from '../../src/app.js';
+import type { ProcessDefinition } from '../../src/domain/types.js';
+import { NoopExecutor } from '../../src/executors/noop/noop-executor.js';
+import { ShellExecutor } from '../../src/executors/shell/shell-executor.js';
+import { freshPostgres } from './databases.js';
+import { HopProbe } from './hop-probe.js';
+import { poll } from './stats.js';
+
+export type Backend = 'postgres' | 'pglite';
+
+/** A Sundial inside the benchmark process, with its noop and shell executors timed by a {@link HopProbe}. */
+export interface BenchSundial {
+  sundial: Sundial;
+  probe: HopProbe;
+  put(def: ProcessDefinition): Promise<void>;
+  /** Triggers a run and resolves with its process id once it has ended. */
+  run(name: string, timeoutMs: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Sundial on a fresh database of `backend` (a new PostgreSQL database, or in-memory PGlite).
+ *
+ * @example
+ * const s = await startBenchSundial('postgres', adminUrl, 32);
+ * await s.put(def);
+ * const processId = await s.run(def.process_definition_name, 60_000);
+ * await s.close();
+ */
+export async function startBenchSundial(
+  backend: Backend,
+  adminUrl: string,
+  shellConcurrency: number,
+): Promise<BenchSundial> {
+  const scratch = backend === 'postgres' ? await freshPostgres(adminUrl, 'sundial') : undefined;
+  const probe = new HopProbe();
+  const sundial = await startSundial({
+    port: 0,
+    logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
+    ...(scratch ? { databaseUrl: scratch.url } : { dataDir: 'memory://' }),
+    executors: (host) => [
+      probe.wrap(host, (h) => new NoopExecutor(h)),
+      probe.wrap(host, (h) => new ShellExecutor(h, { concurrency: shellConcurrency })),
+    ],
+  });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${sundial.url}${path}`, {
+      method,
+      ...(body !== undefined && {
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  };
+  return {
+    sundial,
+    probe,
+    put: (def) => call('PUT', `/api/process_definitions/${def.process_definition_name}`, def),
+    async run(name, timeoutMs) {
+      await call('POST', `/api/process_definitions/${name}/trigger`);
+      return poll(
+        `run of ${name}`,
+        async () => {
+          const [p] = await sundial.db.query<{ id: string; status: string }>(
+            'select id, status from processes where definition_name = $1 order by started_at desc limit 1',
+            [name],
+          );
+          return p && p.status !== 'running' ? p.id : undefined;
+        },
+        timeoutMs,
+        200,
+      );
+    },
+    async close() {
+      await sundial.close();
+      await scratch?.drop();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { performance } from 'node:perf_hooks';
+import type { Executor, ExecutorHost, TaskRun } from '../../src/executors/executor.js';
+
+/** When the engine handed a task to its executor, and when the executor said it ended. */
+export interface ProbeMark {
+  processId: string;
+  name: string;
+  startedAt: number;
+  finishedAt?: number;
+}
+
+/**
+ * Times tasks at the executor boundary with a monotonic clock: `start` is
+ * the dispatch of a task, `finished` the moment its job ended. The gap
+ * between a task's `finished` and its dependent's `start` is the engine's
+ * hop, everything the scheduler does in between included (recording the
+ * result, re-evaluating the DAG, recording the next task).
+ *
+ * @example
+ * const probe = new HopProbe();
+ * startSundial({ executors: (host) => [probe.wrap(host, (h) => new NoopExecutor(h))] });
+ */
+export class HopProbe {
+  readonly marks = new Map<string, ProbeMark>();
+
+  /** Builds an executor whose host calls and starts are timed; it replaces the default of its kind. */
+  wrap(host: ExecutorHost, make: (host: ExecutorHost) => Executor): Executor {
+    const finished: ExecutorHost['finished'] = (taskId, result) => {
+      const mark = this.marks.get(taskId);
+      if (mark) mark.finishedAt = performance.now();
+      host.finished(taskId, result);
+    };
+    const inner = make(forward(host, { finished }));
+    const start = (run: TaskRun) => {
+      this.marks.set(run.taskId, {
+        processId: run.processId,
+        name: run.taskDefinitionName,
+        startedAt: performance.now(),
+      });
+      return inner.start(run);
+    };
+    return forward(inner, { start });
+  }
+
+  /** The marks of one process, keyed by task definition name (first attempt). */
+  ofProcess(processId: string): Map<string, ProbeMark> {
+    const out = new Map<string, ProbeMark>();
+    for (const m of this.marks.values())
+      if (m.processId === processId && !out.has(m.name)) out.set(m.name, m);
+    return out;
+  }
+}
+
+/** `target` with some methods replaced and every other member forwarded (methods bound to `target`). */
+function forward<T extends object>(target: T, overrides: Partial<T>): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      if (prop in overrides) return overrides[prop as keyof T];
+      const value = Reflect.get(t, prop);
+      return typeof value === 'function' ? value.bind(t) : value;
+    },
+  });
+}

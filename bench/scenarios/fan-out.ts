@@ -1,0 +1,67 @@
+import { type Backend, startBenchSundial } from '../lib/bench-sundial.js';
+import type { BenchConfig } from '../lib/config.js';
+import { freshPostgres } from '../lib/databases.js';
+import { fanOutDefinition, type TrivialKind } from '../lib/definitions.js';
+import type { Row } from '../lib/table.js';
+import { graphileFanOut } from '../peers/graphile.js';
+import type { ScenarioResult } from './scenario.js';
+
+const SCENARIO = '2. Fan-out';
+
+async function theirs(config: BenchConfig, kind: TrivialKind): Promise<number> {
+  const db = await freshPostgres(config.postgresUrl, 'graphile');
+  try {
+    return await graphileFanOut(db.url, config.fanOut, config.concurrency, kind);
+  } finally {
+    await db.drop();
+  }
+}
+
+/**
+ * Scenario 2: one process of `fanOut` independent trivial tasks, timed from
+ * the process start to its end; graphile-worker processes as many jobs
+ * with the shell executor's concurrency.
+ *
+ * @example
+ * const { rows } = await fanOut(benchConfig());
+ */
+export async function fanOut(config: BenchConfig): Promise<ScenarioResult> {
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const n = config.fanOut;
+  for (const kind of ['noop', 'shell'] as const) {
+    const peer = await theirs(config, kind);
+    for (const backend of config.backends as Backend[]) {
+      const s = await startBenchSundial(backend, config.postgresUrl, config.concurrency);
+      try {
+        await s.put(fanOutDefinition('warm', 20, kind));
+        await s.run('warm', 60_000);
+        await s.put(fanOutDefinition('fan', n, kind));
+        const processId = await s.run('fan', 1_800_000);
+        const [p] = await s.sundial.db.query<{ status: string; started_at: Date; ended_at: Date }>(
+          'select status, started_at, ended_at from processes where id = $1',
+          [processId],
+        );
+        if (p!.status !== 'succeeded') throw new Error(`fan-out process ${p!.status}`);
+        const seconds = (p!.ended_at.getTime() - p!.started_at.getTime()) / 1000;
+        rows.push({
+          scenario: SCENARIO,
+          metric: `${n} ${kind} tasks, tasks/s`,
+          backend,
+          ours: n / seconds,
+          theirs: peer,
+          unit: '/s',
+          goal: { kind: 'ratio-at-least', value: 0.5 },
+        });
+        notes.push(`Sundial ${backend} fan-out of ${n} ${kind} tasks: ${seconds.toFixed(1)} s`);
+      } finally {
+        await s.close();
+      }
+    }
+  }
+  notes.push(
+    `Fan-out concurrency: graphile-worker ${config.concurrency} workers; Sundial shell executor ${config.concurrency}, ` +
+      'noop unbounded (it does no work).',
+  );
+  return { rows, notes };
+}
