@@ -3,10 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApi } from './api/server.js';
 import { createAwsExecutors } from './executors/aws/aws-executors.js';
-import { type AwsExecutorOptions, awsOptionsFromEnv } from './executors/aws/aws-options.js';
+import {
+  type AwsClientSettings,
+  type AwsExecutorOptions,
+  awsOptionsFromEnv,
+} from './executors/aws/aws-options.js';
 import type { Executor, ExecutorHost } from './executors/executor.js';
 import { NoopExecutor } from './executors/noop/noop-executor.js';
 import { ShellExecutor } from './executors/shell/shell-executor.js';
+import { LiveLogs } from './logs/live-logs.js';
+import type { LiveLogOptions } from './logs/log-options.js';
+import type { AwsClientConfig } from './logs/tailers/aws-log-clients.js';
 import { sampleProcess } from './sample-process.js';
 import { Engine } from './scheduler/engine.js';
 import { ProcessStarter } from './scheduler/process-starter.js';
@@ -39,6 +46,8 @@ export interface SundialOptions {
    */
   aws?: AwsExecutorOptions | false;
   tickMs?: number;
+  /** Log cap, grace periods, mask patterns, AWS clients of the tailers (see LiveLogOptions). */
+  liveLogs?: LiveLogOptions;
 }
 
 /** A running Sundial: API, scheduler and engine over one database. */
@@ -65,10 +74,20 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
     ...(options.dataDir && { dataDir: options.dataDir }),
   });
+  const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const liveLogs = new LiveLogs({
+    db,
+    logger,
+    replicaId,
+    // The tailers reach AWS like the executors do unless told otherwise.
+    options: { aws: options.aws ? awsClientOf(options.aws.client) : {}, ...options.liveLogs },
+  });
+  await liveLogs.start();
   let scheduler: Scheduler | undefined;
   const api = await buildApi(
     {
       db,
+      logs: liveLogs,
       wake: (payload) => {
         scheduler?.wake(payload);
         void db.notify(WAKE_CHANNEL, payload).catch(() => {});
@@ -79,8 +98,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const address = await api.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   const port = Number(new URL(address).port);
   const url = `http://127.0.0.1:${port}`;
-  const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const engine = new Engine({ db, logger, replicaId, publicUrl: options.publicUrl ?? url });
+  const engine = new Engine({ db, logger, replicaId, publicUrl: options.publicUrl ?? url, liveLogs });
   engine.register(
     new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }),
   );
@@ -121,7 +139,15 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     async close() {
       await api.close();
       await scheduler?.stop();
+      await liveLogs.close();
       await db.close();
     },
+  };
+}
+
+function awsClientOf(client: AwsClientSettings | undefined): AwsClientConfig {
+  return {
+    ...(client?.endpoint && { endpoint: client.endpoint }),
+    ...(client?.credentials && { credentials: client.credentials }),
   };
 }

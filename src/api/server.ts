@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ApiContext } from './api-context.js';
 import { installErrorHandler } from './errors.js';
+import { logsRoutes } from './logs-routes.js';
 import { openApiDocument } from './openapi.js';
 import { processDefinitionsRoutes } from './process-definitions-routes.js';
 import { processesRoutes } from './processes-routes.js';
@@ -35,6 +36,7 @@ export async function buildApi(
   await app.register(processDefinitionsRoutes(ctx));
   await app.register(processesRoutes(ctx));
   await app.register(tasksRoutes(ctx));
+  await app.register(logsRoutes(ctx));
   const document = openApiDocument();
   app.get('/api/openapi.json', async () => document);
   app.get('/_internal_/healthcheck', async () => ({ status: 'healthy' }));

@@ -2,12 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { checkModel } from '../domain/schema/schema-validator.js';
 import type { TaskStatus } from '../domain/types.js';
 import { ValidationError } from '../domain/validation-error.js';
-import { appendLogEntries, appendMetadata, logEntriesAfter } from '../storage/stores/entries-store.js';
+import { appendMetadata } from '../storage/stores/entries-store.js';
 import { getTask, listTasks, reportTaskStatus } from '../storage/stores/tasks-store.js';
 import type { ApiContext } from './api-context.js';
 import { HttpError, notFound } from './errors.js';
 import { dateParam, intParam, listParam, uuidParam } from './query-params.js';
-import { logEntryToWire, tasksToWire } from './wire.js';
+import { tasksToWire } from './wire.js';
 
 const TASK_STATUSES: readonly TaskStatus[] = [
   'submitted',
@@ -46,21 +46,7 @@ export const tasksRoutes =
       return (await tasksToWire(ctx.db, [task]))[0];
     });
 
-    app.get<IdParams & { Querystring: { after?: string; limit?: string } }>(
-      `${base}/:id/logs`,
-      async (req) => {
-        const id = uuidParam(req.params.id, 'task_id');
-        if (!(await getTask(ctx.db, id))) throw notFound(`task ${id}`);
-        const after = intParam(req.query.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-        const rows = await logEntriesAfter(
-          ctx.db,
-          id,
-          after,
-          intParam(req.query.limit, 'limit', 1, 10_000) ?? 1000,
-        );
-        return { entries: rows.map(logEntryToWire), next_cursor: String(rows.at(-1)?.seq ?? after) };
-      },
-    );
+    // GET /api/tasks/:id/logs (paged by cursor) and its live stream are in logs-routes.ts.
 
     app.post<IdParams>(`${base}/:id/log_entries`, async (req, reply) => {
       const id = await existingTask(ctx, req.params.id);
@@ -68,8 +54,8 @@ export const tasksRoutes =
         'log_entry',
         req.body,
       );
-      await appendLogEntries(
-        ctx.db,
+      // Through the log writer: secrets masked, the per-task cap applied, live readers woken.
+      await ctx.logs.writer.append(
         id,
         entries.map((e) => ({
           ...(e.log_entry_id && { id: e.log_entry_id }),

@@ -3,6 +3,7 @@ import { planProcess } from '../domain/process-plan.js';
 import { type ExecutorResult, finalOutcome } from '../domain/task-outcome.js';
 import { type ExecutorKind, executorKindOf, type TaskDefinition, type TaskStatus } from '../domain/types.js';
 import type { Executor, ExecutorHost, LogSource, LogStreamRef, TaskRun } from '../executors/executor.js';
+import { LiveLogs } from '../logs/live-logs.js';
 import type { Database } from '../storage/database.js';
 import { appendMetadata } from '../storage/stores/entries-store.js';
 import { finishProcess, getProcess, runningProcessIds } from '../storage/stores/processes-store.js';
@@ -16,7 +17,7 @@ import {
   taskProgressRows,
   updateTaskProgress,
 } from '../storage/stores/tasks-store.js';
-import { LogBuffer } from './log-buffer.js';
+import type { LogBuffer } from './log-buffer.js';
 import { progressFromTasks } from './progress-view.js';
 
 export interface EngineOptions {
@@ -26,6 +27,8 @@ export interface EngineOptions {
   replicaId: string;
   /** Base URL jobs use to call back (`SUNDIAL_URL`). */
   publicUrl: string;
+  /** Task logs (buffer, tailers, feed); when absent the engine makes and closes its own. */
+  liveLogs?: LiveLogs;
 }
 
 interface ActiveTask {
@@ -51,19 +54,22 @@ interface ActiveTask {
  */
 export class Engine implements ExecutorHost {
   readonly logs: LogBuffer;
+  private readonly liveLogs: LiveLogs;
   private readonly executors = new Map<ExecutorKind, Executor>();
   private readonly active = new Map<string, ActiveTask>();
   private readonly dirty = new Set<string>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
   private flushing: Promise<void> | undefined;
+  /** Task results being written; `stop` waits for them so a shutdown does not lose them. */
+  private readonly recording = new Set<Promise<void>>();
   private stopped = false;
   /** Called when a process ends (overlap waits and notifications hang off it). */
   onProcessFinished: (processId: string) => void = () => {};
 
   constructor(private readonly opts: EngineOptions) {
-    this.logs = new LogBuffer(opts.db, 50, (e) =>
-      opts.logger.error({ err: e }, 'writing log entries failed'),
-    );
+    this.liveLogs =
+      opts.liveLogs ?? new LiveLogs({ db: opts.db, logger: opts.logger, replicaId: opts.replicaId });
+    this.logs = this.liveLogs.buffer;
   }
 
   register(executor: Executor): void {
@@ -93,6 +99,7 @@ export class Engine implements ExecutorHost {
       if (executor) await executor.resume(runs);
       else for (const r of runs) this.finished(r.taskId, { succeeded: false, reason: noExecutor(kind) });
     }
+    await this.liveLogs.recover(); // tailers of streams no executor re-watched (ended tasks in their grace period)
     for (const id of await runningProcessIds(this.opts.db)) this.markDirty(id);
   }
 
@@ -145,6 +152,7 @@ export class Engine implements ExecutorHost {
     if (plan.outcome && (await finishProcess(db, processId, plan.outcome, new Date(now)))) {
       this.opts.logger.info({ processId, status: plan.outcome }, 'process finished');
       this.onProcessFinished(processId);
+      this.liveLogs.processEnded(processId);
     }
   }
 
@@ -166,6 +174,8 @@ export class Engine implements ExecutorHost {
       now: new Date(),
     });
     if (!row) return; // this attempt exists already
+    const of = definition.max_attempts > 1 ? ` of ${definition.max_attempts}` : '';
+    this.log(row.id, 'scheduler', `task started (attempt ${attempt + 1}${of}) on ${kind}`);
     const run = this.track(row, definition);
     const executor = this.executors.get(kind);
     if (!executor) {
@@ -234,9 +244,10 @@ export class Engine implements ExecutorHost {
   // ---- ExecutorHost -------------------------------------------------------
 
   finished(taskId: string, result: ExecutorResult): void {
-    void this.finish(taskId, result).catch((err) =>
-      this.opts.logger.error({ err, taskId }, 'recording a task result failed'),
-    );
+    const recording = this.finish(taskId, result)
+      .catch((err) => this.opts.logger.error({ err, taskId }, 'recording a task result failed'))
+      .finally(() => this.recording.delete(recording));
+    this.recording.add(recording);
   }
 
   private async finish(taskId: string, result: ExecutorResult): Promise<void> {
@@ -250,12 +261,13 @@ export class Engine implements ExecutorHost {
       entry?.reported ?? task.reported_status ?? undefined,
       entry?.definition?.require_explicit_success ?? false,
     );
-    if (!outcome.succeeded) this.log(taskId, 'scheduler', `task failed: ${outcome.reason}`);
+    this.log(taskId, 'scheduler', outcome.succeeded ? 'task succeeded' : `task failed: ${outcome.reason}`);
     await this.logs.flush(taskId);
     const status = outcome.succeeded ? 'succeeded' : 'failed';
     const processId = await finishTask(this.opts.db, taskId, status, outcome.reason ?? null, new Date());
     if (entry) clearTimeout(entry.runtimeTimer);
     this.active.delete(taskId);
+    if (processId) this.liveLogs.taskEnded(taskId);
     if (processId) this.markDirty(processId);
   }
 
@@ -271,7 +283,8 @@ export class Engine implements ExecutorHost {
   }
 
   log(taskId: string, source: LogSource, message: string): void {
-    this.logs.add(taskId, { at: new Date(), source, message });
+    // Scheduler events are kept even past the per-task cap: they say what happened.
+    this.logs.add(taskId, { at: new Date(), source, message, keep: source === 'scheduler' });
   }
 
   metadata(taskId: string, key: string, value: string): void {
@@ -288,12 +301,8 @@ export class Engine implements ExecutorHost {
     );
   }
 
-  /** Set by the log tailers (live logs); until then remote logs are only noted in the task log. */
-  logWatcher: (taskId: string, ref: LogStreamRef) => void = (taskId, ref) =>
-    this.log(taskId, 'scheduler', `remote log: ${JSON.stringify(ref)}`);
-
   watchLogs(taskId: string, ref: LogStreamRef): void {
-    this.logWatcher(taskId, ref);
+    this.liveLogs.watch(taskId, ref);
   }
 
   jobEnvironment(run: TaskRun): Record<string, string> {
@@ -314,7 +323,9 @@ export class Engine implements ExecutorHost {
     for (const a of this.active.values()) clearTimeout(a.runtimeTimer);
     await this.flushing;
     for (const e of this.executors.values()) await e.close();
+    await Promise.all(this.recording);
     await this.logs.close();
+    if (!this.opts.liveLogs) await this.liveLogs.close();
   }
 }
 

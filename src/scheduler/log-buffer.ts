@@ -1,61 +1,150 @@
-import type { Database } from '../storage/database.js';
-import { appendLogEntries, type NewLogEntry } from '../storage/stores/entries-store.js';
+import type { AppendOptions, AppendResult, LogLine } from '../logs/task-log-writer.js';
+
+/** Where batches go: the task log writer (masking, cap, storage, wake-ups). */
+export interface LogSink {
+  append(taskId: string, lines: readonly LogLine[], opts: AppendOptions): Promise<AppendResult>;
+}
+
+export interface LogBufferOptions {
+  intervalMs?: number;
+  /** The per-task cap, applied here already so a runaway job is dropped before it is buffered. */
+  maxLinesPerTask?: number;
+  maxBytesPerTask?: number;
+  /** Longest line the writer keeps (longer ones are cut), for estimating what a line will cost. */
+  maxLineBytes?: number;
+  /** Bytes held in memory (waiting or being written), all tasks together; beyond it lines are dropped and counted. */
+  maxPendingBytes?: number;
+  onError?: (e: unknown) => void;
+}
+
+interface TaskState {
+  pending: LogLine[];
+  pendingBytes: number;
+  /** The task's stored usage as of the last write (other sources may have added since). */
+  storedLines: number;
+  storedBytes: number;
+  full: boolean;
+  dropped: { lines: number; bytes: number };
+}
 
 /**
  * Collects log lines per task and writes them in batches, in order. Shell
  * jobs can print thousands of lines a second; one insert per line would
- * make the database the bottleneck.
+ * make the database the bottleneck. Memory stays bounded: lines past the
+ * task's cap are only counted, and so are lines beyond `maxPendingBytes`
+ * when the database falls behind.
  *
  * @example
- * const logs = new LogBuffer(db, 50);
+ * const logs = new LogBuffer(writer, { intervalMs: 50 });
  * logs.add(taskId, { at: new Date(), source: 'stdout', message: 'hello' });
  * await logs.flush(taskId);
  */
 export class LogBuffer {
-  private pending = new Map<string, NewLogEntry[]>();
+  private readonly tasks = new Map<string, TaskState>();
   private chain: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
+  /** Waiting plus being written: released only once stored. */
+  private heldBytes = 0;
+  private readonly o: Required<Omit<LogBufferOptions, 'intervalMs'>>;
 
   constructor(
-    private readonly db: Database,
-    intervalMs = 50,
-    private readonly onError: (e: unknown) => void = () => {},
+    private readonly sink: LogSink,
+    options: LogBufferOptions = {},
   ) {
-    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.o = {
+      maxLinesPerTask: options.maxLinesPerTask ?? Number.POSITIVE_INFINITY,
+      maxBytesPerTask: options.maxBytesPerTask ?? Number.POSITIVE_INFINITY,
+      maxLineBytes: options.maxLineBytes ?? Number.POSITIVE_INFINITY,
+      maxPendingBytes: options.maxPendingBytes ?? 64 * 1024 * 1024,
+      onError: options.onError ?? (() => {}),
+    };
+    this.timer = setInterval(() => void this.flush(), options.intervalMs ?? 50);
     this.timer.unref();
   }
 
-  add(taskId: string, entry: NewLogEntry): void {
-    let list = this.pending.get(taskId);
-    if (!list) {
-      list = [];
-      this.pending.set(taskId, list);
+  add(taskId: string, entry: LogLine): void {
+    const st = this.state(taskId);
+    const bytes = Math.min(Buffer.byteLength(entry.message), this.o.maxLineBytes);
+    if (!entry.keep) {
+      const overCap =
+        st.full ||
+        st.storedLines + st.pending.length >= this.o.maxLinesPerTask ||
+        st.storedBytes + st.pendingBytes + bytes > this.o.maxBytesPerTask;
+      if (overCap || this.heldBytes + bytes > this.o.maxPendingBytes) {
+        st.dropped.lines += 1;
+        st.dropped.bytes += bytes;
+        return;
+      }
     }
-    list.push(entry);
+    st.pending.push(entry);
+    st.pendingBytes += bytes;
+    this.heldBytes += bytes;
+    if (this.heldBytes > this.o.maxPendingBytes / 2) void this.flush();
   }
 
   /** Writes what is buffered (for one task, or all); resolves once it is stored. */
   flush(taskId?: string): Promise<void> {
-    const batches: [string, NewLogEntry[]][] = [];
-    if (taskId === undefined) {
-      batches.push(...this.pending);
-      this.pending = new Map();
-    } else {
-      const list = this.pending.get(taskId);
-      if (list) batches.push([taskId, list]);
-      this.pending.delete(taskId);
+    const batches: {
+      taskId: string;
+      st: TaskState;
+      lines: LogLine[];
+      bytes: number;
+      dropped: TaskState['dropped'];
+    }[] = [];
+    const take = (id: string, st: TaskState) => {
+      if (st.pending.length === 0 && st.dropped.lines === 0) return;
+      batches.push({ taskId: id, st, lines: st.pending, bytes: st.pendingBytes, dropped: st.dropped });
+      st.pending = [];
+      st.pendingBytes = 0;
+      st.dropped = { lines: 0, bytes: 0 };
+    };
+    if (taskId === undefined) for (const [id, st] of this.tasks) take(id, st);
+    else {
+      const st = this.tasks.get(taskId);
+      if (st) take(taskId, st);
     }
     // Chained so batches of the same task land in the order they were taken.
     this.chain = this.chain.then(async () => {
-      for (const [id, entries] of batches) {
-        await appendLogEntries(this.db, id, entries).catch(this.onError);
+      for (const b of batches) {
+        try {
+          const usage = await this.sink.append(b.taskId, b.lines, { dropped: b.dropped });
+          b.st.storedLines = usage.lines;
+          b.st.storedBytes = usage.bytes;
+          b.st.full = usage.full;
+        } catch (e) {
+          this.o.onError(e);
+        } finally {
+          this.heldBytes -= b.bytes;
+        }
       }
     });
     return this.chain;
   }
 
+  /** Forgets a task whose log is complete (call after its last flush). */
+  release(taskId: string): void {
+    const st = this.tasks.get(taskId);
+    if (st && st.pending.length === 0 && st.dropped.lines === 0) this.tasks.delete(taskId);
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
+  }
+
+  private state(taskId: string): TaskState {
+    let st = this.tasks.get(taskId);
+    if (!st) {
+      st = {
+        pending: [],
+        pendingBytes: 0,
+        storedLines: 0,
+        storedBytes: 0,
+        full: false,
+        dropped: { lines: 0, bytes: 0 },
+      };
+      this.tasks.set(taskId, st);
+    }
+    return st;
   }
 }

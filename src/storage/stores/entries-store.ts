@@ -27,20 +27,24 @@ export interface NewLogEntry {
 }
 
 /**
- * Appends log lines in one statement; entries whose id already exists are
- * skipped, so a client retrying a POST does not duplicate lines.
+ * Appends log lines in one statement, in the given order (their `seq`, the
+ * read cursor, follows it); entries whose id already exists are skipped, so
+ * a client retrying a POST does not duplicate lines. Returns what was stored.
  */
 export async function appendLogEntries(
   db: Queryable,
   taskId: string,
   entries: readonly NewLogEntry[],
-): Promise<void> {
-  if (entries.length === 0) return;
-  await db.query(
+): Promise<{ seq: number; bytes: number }[]> {
+  if (entries.length === 0) return [];
+  return db.query<{ seq: number; bytes: number }>(
     `insert into task_log_entries (id, task_id, at, source, message)
      select id, $1, at, source, message
-     from unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[]) as e(id, at, source, message)
-     on conflict (id) do nothing`,
+     from unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[])
+       with ordinality as e(id, at, source, message, ord)
+     order by ord
+     on conflict (id) do nothing
+     returning seq, octet_length(message) as bytes`,
     [
       taskId,
       entries.map((e) => e.id ?? randomUUID()),
@@ -69,19 +73,6 @@ export async function appendMetadata(
       entries.map((e) => e.key),
       entries.map((e) => e.value),
     ],
-  );
-}
-
-/** Log lines of a task after a cursor (`seq`), oldest first. */
-export async function logEntriesAfter(
-  db: Queryable,
-  taskId: string,
-  afterSeq: number,
-  limit: number,
-): Promise<LogEntryRow[]> {
-  return db.query<LogEntryRow>(
-    'select * from task_log_entries where task_id = $1 and seq > $2 order by seq limit $3',
-    [taskId, afterSeq, limit],
   );
 }
 

@@ -1,0 +1,122 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { followLog } from '../logs/log-follower.js';
+import { type LogRecord, type LogTarget, logState, readLogPage } from '../logs/log-reads.js';
+import type { ApiContext } from './api-context.js';
+import { notFound } from './errors.js';
+import { intParam, uuidParam } from './query-params.js';
+
+type LogRequest = FastifyRequest<{ Params: { id: string }; Querystring: { after?: string; limit?: string } }>;
+
+/** A stored line on the wire (paged JSON and SSE `data`). */
+export function logRecordToWire(r: LogRecord) {
+  return {
+    task_id: r.task_id,
+    task_definition_name: r.task_definition_name,
+    cursor: String(r.seq),
+    log_entry_id: r.id,
+    when: r.at.toISOString(),
+    source: r.source,
+    message: r.message,
+  };
+}
+
+/**
+ * Task and process logs: paged by cursor (`GET …/logs?after=&limit=`) and
+ * live as Server-Sent Events (`GET …/logs/stream`, resumable with
+ * `Last-Event-ID` or `?after=`, ending with an `end` event once the log is
+ * complete).
+ */
+export const logsRoutes =
+  (ctx: ApiContext): FastifyPluginAsync =>
+  async (app) => {
+    const streams = new Set<AbortController>();
+    // Open streams would hold the server's close forever.
+    app.addHook('preClose', async () => {
+      for (const s of streams) s.abort();
+    });
+    const { graceMs, s3GraceMs } = ctx.logs.options;
+    const staleMs = Math.max(graceMs, s3GraceMs) + 60_000;
+
+    for (const kind of ['task', 'process'] as const) {
+      const base = kind === 'task' ? '/api/tasks/:id/logs' : '/api/processes/:id/logs';
+
+      app.get(base, async (req: LogRequest) => {
+        const target = targetOf(kind, req);
+        const after = intParam(req.query.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+        const limit = intParam(req.query.limit, 'limit', 1, 10_000) ?? 1000;
+        // Completeness before the read, so `complete: true` means this page (and earlier ones) hold everything.
+        const state = await logState(ctx.db, target, new Date(Date.now() - staleMs));
+        if (!state.exists) throw notFound(`${kind} ${target.id}`);
+        const rows = await readLogPage(ctx.db, target, after, limit);
+        return {
+          entries: rows.map(logRecordToWire),
+          next_cursor: String(rows.at(-1)?.seq ?? after),
+          complete: state.complete && rows.length < limit,
+        };
+      });
+
+      app.get(`${base}/stream`, async (req: LogRequest, reply: FastifyReply) => {
+        const target = targetOf(kind, req);
+        const header = req.headers['last-event-id'];
+        const resumeFrom = typeof header === 'string' && header !== '' ? header : req.query.after;
+        const after = intParam(resumeFrom, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+        if (!(await logState(ctx.db, target, new Date())).exists) throw notFound(`${kind} ${target.id}`);
+
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        res.write('retry: 2000\n\n');
+        const abort = new AbortController();
+        streams.add(abort);
+        res.on('close', () => abort.abort());
+        try {
+          for await (const ev of followLog(
+            { db: ctx.db, feed: ctx.logs.feed, staleMs },
+            target,
+            after,
+            abort.signal,
+          )) {
+            if (ev.kind === 'lines') {
+              for (const r of ev.records) {
+                const frame = `id: ${r.seq}\ndata: ${JSON.stringify(logRecordToWire(r))}\n\n`;
+                if (!res.write(frame)) await drained(res, abort.signal);
+                if (abort.signal.aborted) break;
+              }
+            } else if (ev.kind === 'idle') {
+              res.write(': keep-alive\n\n');
+            } else {
+              const data = { cursor: String(ev.cursor), ...(ev.status && { status: ev.status }) };
+              res.write(`event: end\nid: ${ev.cursor}\ndata: ${JSON.stringify(data)}\n\n`);
+            }
+          }
+        } catch (err) {
+          req.log.error({ err }, 'log stream failed');
+        } finally {
+          streams.delete(abort);
+          res.end();
+        }
+      });
+    }
+  };
+
+function targetOf(kind: 'task' | 'process', req: LogRequest): LogTarget {
+  return { kind, id: uuidParam(req.params.id, `${kind}_id`) };
+}
+
+/** Waits until the client took what was written (slow clients slow their own stream, not the server's memory). */
+function drained(res: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.on('drain', done);
+    signal.addEventListener('abort', done);
+  });
+}

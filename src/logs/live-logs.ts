@@ -1,0 +1,105 @@
+import type { Logger } from 'pino';
+import type { LogStreamRef } from '../executors/executor.js';
+import { LogBuffer } from '../scheduler/log-buffer.js';
+import type { Database } from '../storage/database.js';
+import { LogFeed } from './log-feed.js';
+import { type LiveLogOptions, type ResolvedLiveLogOptions, resolveLiveLogOptions } from './log-options.js';
+import { type AwsLogClients, awsLogClients } from './tailers/aws-log-clients.js';
+import { TailerManager } from './tailers/tailer-manager.js';
+import { TaskLogWriter } from './task-log-writer.js';
+
+export interface LiveLogsDeps {
+  db: Database;
+  logger: Logger;
+  replicaId: string;
+  options?: LiveLogOptions;
+  /** Tests inject clients; by default they are built from `options.aws`. */
+  clients?: AwsLogClients;
+}
+
+/**
+ * Everything about task logs in one place: the writer (masking, cap,
+ * storage, wake-ups), the engine's line buffer, the remote log tailers and
+ * the feed readers wait on.
+ *
+ * @example
+ * const logs = new LiveLogs({ db, logger, replicaId });
+ * await logs.start();
+ * const engine = new Engine({ db, logger, replicaId, publicUrl, logBuffer: logs.buffer, logWatcher: logs });
+ */
+export class LiveLogs {
+  readonly options: ResolvedLiveLogOptions;
+  readonly feed: LogFeed;
+  readonly writer: TaskLogWriter;
+  readonly buffer: LogBuffer;
+  private readonly clients: AwsLogClients;
+  private readonly tailers: TailerManager;
+  private readonly completing = new Set<Promise<void>>();
+
+  constructor(private readonly deps: LiveLogsDeps) {
+    this.options = resolveLiveLogOptions(deps.options);
+    this.feed = new LogFeed(deps.db, deps.replicaId);
+    this.writer = new TaskLogWriter(deps.db, this.feed, this.options);
+    this.buffer = new LogBuffer(this.writer, {
+      maxLinesPerTask: this.options.maxLinesPerTask,
+      maxBytesPerTask: this.options.maxBytesPerTask,
+      maxLineBytes: this.options.maxLineBytes,
+      maxPendingBytes: this.options.maxPendingBytes,
+      onError: (err) => deps.logger.error({ err }, 'writing log entries failed'),
+    });
+    this.clients = deps.clients ?? awsLogClients(this.options.aws);
+    this.tailers = new TailerManager({
+      db: deps.db,
+      writer: this.writer,
+      clients: this.clients,
+      options: this.options,
+      logger: deps.logger,
+      onLogComplete: (taskId) => {
+        const p = this.complete(taskId).finally(() => this.completing.delete(p));
+        this.completing.add(p);
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.feed.start();
+  }
+
+  /** Follow a remote log into the task's log (see ExecutorHost.watchLogs). */
+  watch(taskId: string, ref: LogStreamRef): void {
+    this.tailers.watch(taskId, ref);
+  }
+
+  /** The engine recorded the task's end: tailers get their grace period, then the log is closed. */
+  taskEnded(taskId: string): void {
+    this.tailers.taskEnded(taskId);
+  }
+
+  /** On becoming leader: resume tailers from their stored cursors. */
+  recover(): Promise<void> {
+    return this.tailers.recover();
+  }
+
+  /** A process ended: wake its log readers so their streams can end. */
+  processEnded(processId: string): void {
+    void this.feed.announce(processId).catch(() => {});
+  }
+
+  /** Stops the tailers where they are and stops listening; the buffer is flushed by the engine's stop. */
+  async close(): Promise<void> {
+    await this.tailers.close();
+    await Promise.all(this.completing);
+    this.clients.destroy();
+    await this.feed.close();
+  }
+
+  private async complete(taskId: string): Promise<void> {
+    try {
+      await this.buffer.flush(taskId);
+      await this.writer.close(taskId);
+      this.buffer.release(taskId);
+    } catch (err) {
+      this.deps.logger.error({ err, taskId }, 'closing a task log failed');
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import type { Database } from '../storage/database.js';
+
+/** NOTIFY channel on which replicas announce stored log lines: payload `replica process task`. */
+export const LOGS_CHANNEL = 'sundial_logs';
+
+/**
+ * Wakes log readers when lines are stored, without polling the database:
+ * directly within this process, and through PostgreSQL LISTEN/NOTIFY for
+ * lines stored by other replicas (the payload only names the task; readers
+ * then read by cursor). Subscriptions are keyed by task id or process id.
+ *
+ * @example
+ * const feed = new LogFeed(db, replicaId);
+ * await feed.start();
+ * const off = feed.subscribe(taskId, () => readMore());
+ * feed.published(processId, taskId);
+ */
+export class LogFeed {
+  private readonly subscribers = new Map<string, Set<() => void>>();
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly replicaId: string,
+  ) {}
+
+  /** Other replicas only exist with PostgreSQL; PGlite is one process. */
+  get crossReplica(): boolean {
+    return this.db.kind === 'postgres';
+  }
+
+  async start(): Promise<void> {
+    if (!this.crossReplica) return;
+    this.unlisten = await this.db.listen(LOGS_CHANNEL, (payload) => {
+      const [replica, processId, taskId] = payload.split(' ');
+      if (replica !== this.replicaId && processId) this.wake(processId, taskId);
+    });
+  }
+
+  /** The SQL that announces a change to other replicas; run it inside the writing transaction so it fires on commit. */
+  notifyStatement(processId: string, taskId: string): [string, unknown[]] | undefined {
+    if (!this.crossReplica) return undefined;
+    return ['select pg_notify($1, $2)', [LOGS_CHANNEL, `${this.replicaId} ${processId} ${taskId}`]];
+  }
+
+  /** Lines of `taskId` were stored (or its log, or its process, ended) here: wake local readers. */
+  published(processId: string, taskId?: string): void {
+    this.wake(processId, taskId);
+  }
+
+  /** Announces a change everywhere (local readers and other replicas), outside a transaction. */
+  async announce(processId: string, taskId?: string): Promise<void> {
+    this.wake(processId, taskId);
+    if (this.crossReplica)
+      await this.db.notify(LOGS_CHANNEL, `${this.replicaId} ${processId} ${taskId ?? ''}`);
+  }
+
+  /** Calls `onChange` whenever the task or process `key` may have new lines; returns the unsubscribe. */
+  subscribe(key: string, onChange: () => void): () => void {
+    let set = this.subscribers.get(key);
+    if (!set) {
+      set = new Set();
+      this.subscribers.set(key, set);
+    }
+    set.add(onChange);
+    return () => {
+      set.delete(onChange);
+      if (set.size === 0) this.subscribers.delete(key);
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = undefined;
+  }
+
+  private wake(processId: string, taskId: string | undefined): void {
+    for (const key of taskId ? [processId, taskId] : [processId])
+      for (const fn of this.subscribers.get(key) ?? []) fn();
+  }
+}

@@ -1,0 +1,77 @@
+import type { AwsClientConfig } from './tailers/aws-log-clients.js';
+
+/**
+ * Settings of live logs. Every field has a default; `liveLogOptionsFromEnv`
+ * reads the `SUNDIAL_LOG_*` variables the server's operators set.
+ *
+ * @example
+ * const options = resolveLiveLogOptions({ maxLinesPerTask: 1000, graceMs: 500 });
+ */
+export interface LiveLogOptions {
+  /** Most lines stored per task; later lines are counted and dropped. Default 100 000. */
+  maxLinesPerTask?: number;
+  /** Most bytes (UTF-8 message text) stored per task. Default 10 MiB. */
+  maxBytesPerTask?: number;
+  /** Longer lines are cut to this many bytes. Default 64 KiB. */
+  maxLineBytes?: number;
+  /** Most bytes waiting in memory for the database, all tasks together; beyond it lines are dropped and counted. Default 64 MiB. */
+  maxPendingBytes?: number;
+  /** How long a CloudWatch tailer keeps reading after its task ended (late lines). Default 10 s. */
+  graceMs?: number;
+  /** The same for S3 step logs, which EMR uploads late. Default 30 s. */
+  s3GraceMs?: number;
+  /** Fastest polling of a remote log (while lines keep coming). Default 500 ms. */
+  minPollMs?: number;
+  /** Slowest polling (idle streams back off to this). Default 5 s. */
+  maxPollMs?: number;
+  /** Longest wait after throttling. Default 30 s. */
+  maxBackoffMs?: number;
+  /** Extra regular expressions whose matches are masked (`****`) in every stored line. */
+  maskPatterns?: readonly string[];
+  /** Endpoint and credentials of the AWS clients; default: the SDK's own chain (AWS_ENDPOINT_URL, AWS_REGION…). */
+  aws?: AwsClientConfig;
+}
+
+export type ResolvedLiveLogOptions = Required<Omit<LiveLogOptions, 'aws'>> & Pick<LiveLogOptions, 'aws'>;
+
+const DEFAULTS: Required<Omit<LiveLogOptions, 'aws'>> = {
+  maxLinesPerTask: 100_000,
+  maxBytesPerTask: 10 * 1024 * 1024,
+  maxLineBytes: 64 * 1024,
+  maxPendingBytes: 64 * 1024 * 1024,
+  graceMs: 10_000,
+  s3GraceMs: 30_000,
+  minPollMs: 500,
+  maxPollMs: 5_000,
+  maxBackoffMs: 30_000,
+  maskPatterns: [],
+};
+
+/** Options given in code win over the environment, which wins over the defaults. */
+export function resolveLiveLogOptions(
+  options: LiveLogOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedLiveLogOptions {
+  const fromEnv: LiveLogOptions = {
+    ...numberFromEnv(env, 'SUNDIAL_LOG_MAX_LINES_PER_TASK', 'maxLinesPerTask'),
+    ...numberFromEnv(env, 'SUNDIAL_LOG_MAX_BYTES_PER_TASK', 'maxBytesPerTask'),
+    ...numberFromEnv(env, 'SUNDIAL_LOG_GRACE_MS', 'graceMs'),
+    ...numberFromEnv(env, 'SUNDIAL_LOG_S3_GRACE_MS', 's3GraceMs'),
+    ...(env.SUNDIAL_LOG_MASK_PATTERNS && {
+      maskPatterns: env.SUNDIAL_LOG_MASK_PATTERNS.split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    }),
+  };
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...DEFAULTS, ...fromEnv, ...defined };
+}
+
+function numberFromEnv(env: NodeJS.ProcessEnv, name: string, key: keyof LiveLogOptions): LiveLogOptions {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return {};
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number, not "${raw}"`);
+  return { [key]: value };
+}

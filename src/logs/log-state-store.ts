@@ -1,0 +1,103 @@
+import type { Queryable } from '../storage/database.js';
+
+/** How much of a task's log is stored and how much was dropped by the cap. */
+export interface LogUsage {
+  lines: number;
+  bytes: number;
+  dropped_lines: number;
+  dropped_bytes: number;
+  closed_at: Date | null;
+}
+
+/** Locks (creating if needed) the usage row of a task for the rest of the transaction. */
+export async function lockUsage(tx: Queryable, taskId: string): Promise<LogUsage> {
+  await tx.query('insert into task_log_usage (task_id) values ($1) on conflict (task_id) do nothing', [
+    taskId,
+  ]);
+  const [row] = await tx.query<LogUsage>(
+    'select lines, bytes, dropped_lines, dropped_bytes, closed_at from task_log_usage where task_id = $1 for update',
+    [taskId],
+  );
+  return row!;
+}
+
+export async function saveUsage(tx: Queryable, taskId: string, u: LogUsage): Promise<void> {
+  await tx.query(
+    `update task_log_usage set lines = $2, bytes = $3, dropped_lines = $4, dropped_bytes = $5, closed_at = $6
+     where task_id = $1`,
+    [taskId, u.lines, u.bytes, u.dropped_lines, u.dropped_bytes, u.closed_at],
+  );
+}
+
+/** A tailer's stored read position; `version` guards against two tailers of one stream. */
+export interface CursorRow {
+  task_id: string;
+  ref_key: string;
+  ref: unknown;
+  cursor: unknown;
+  version: number;
+  done: boolean;
+}
+
+/** Registers a followed stream (idempotent) and returns where reading resumes. */
+export async function openCursor(
+  db: Queryable,
+  taskId: string,
+  refKey: string,
+  ref: unknown,
+): Promise<CursorRow> {
+  await db.query(
+    `insert into task_log_cursors (task_id, ref_key, ref) values ($1, $2, $3)
+     on conflict (task_id, ref_key) do nothing`,
+    [taskId, refKey, JSON.stringify(ref)],
+  );
+  const [row] = await db.query<CursorRow>(
+    'select * from task_log_cursors where task_id = $1 and ref_key = $2',
+    [taskId, refKey],
+  );
+  return row!;
+}
+
+/** Thrown when a cursor moved since it was read: another tailer stored that page; this one rolls back. */
+export class CursorConflict extends Error {
+  constructor(refKey: string) {
+    super(`the read position of ${refKey} moved under this tailer`);
+  }
+}
+
+/** Moves a cursor from `version` to `version + 1`; throws {@link CursorConflict} if it moved meanwhile. */
+export async function advanceCursor(
+  tx: Queryable,
+  taskId: string,
+  refKey: string,
+  version: number,
+  cursor: unknown,
+  done = false,
+): Promise<void> {
+  const rows = await tx.query(
+    `update task_log_cursors set cursor = $4, version = version + 1, done = $5, updated_at = now()
+     where task_id = $1 and ref_key = $2 and version = $3 returning version`,
+    [taskId, refKey, version, JSON.stringify(cursor ?? null), done],
+  );
+  if (rows.length === 0) throw new CursorConflict(refKey);
+}
+
+/** Streams still being followed, with their task's state (for a restarted scheduler). */
+export async function openCursors(db: Queryable): Promise<(CursorRow & { task_status: string })[]> {
+  return db.query(
+    `select c.*, t.status as task_status from task_log_cursors c join tasks t on t.id = c.task_id
+     where not c.done order by c.updated_at`,
+  );
+}
+
+/** Ended tasks whose log was never closed (the scheduler stopped in between) and that no tailer follows. */
+export async function unclosedEndedTasks(db: Queryable, limit: number): Promise<string[]> {
+  const rows = await db.query<{ task_id: string }>(
+    `select u.task_id from task_log_usage u join tasks t on t.id = u.task_id
+     where u.closed_at is null and t.status in ('succeeded', 'failed')
+       and not exists (select 1 from task_log_cursors c where c.task_id = u.task_id and not c.done)
+     limit $1`,
+    [limit],
+  );
+  return rows.map((r) => r.task_id);
+}

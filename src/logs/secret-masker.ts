@@ -1,0 +1,72 @@
+import type { EnvironmentVariable, TaskExecutable } from '../domain/types.js';
+
+/** What masked text is replaced with. */
+export const MASK = '****';
+
+/** Names of variables whose values are treated as secrets. */
+const SECRET_NAME =
+  /PASS(WORD|WD|PHRASE)?|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH|SIGNATURE|COOKIE|SESSION/i;
+
+/** Shorter values are not masked: masking "1" or "yes" everywhere would garble logs and hide nothing. */
+const MIN_SECRET_LENGTH = 4;
+
+/** Replaces secrets in a log line with `****`. */
+export type Masker = (line: string) => string;
+
+/**
+ * Builds the masker of one task: values of its environment variables (and of
+ * the environment a job inherits) whose names look secret, plus the
+ * configured patterns.
+ *
+ * @example
+ * const mask = secretMasker([{ variable_name: 'DB_PASSWORD', value: 'hunter22' }], {}, []);
+ * mask('connecting with hunter22'); // 'connecting with ****'
+ */
+export function secretMasker(
+  variables: readonly EnvironmentVariable[],
+  inherited: NodeJS.ProcessEnv,
+  patterns: readonly RegExp[],
+): Masker {
+  const values = new Set<string>();
+  const consider = (name: string, value: string | undefined) => {
+    if (value && value.length >= MIN_SECRET_LENGTH && SECRET_NAME.test(name)) values.add(value);
+  };
+  for (const [name, value] of Object.entries(inherited)) consider(name, value);
+  for (const v of variables) consider(v.variable_name, v.value);
+  // Longest first, so a secret containing another one is masked whole.
+  const literal = [...values].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  const sources = [...literal, ...patterns.map((p) => `(?:${p.source})`)];
+  if (sources.length === 0) return (line) => line;
+  const all = new RegExp(sources.join('|'), 'g');
+  return (line) => line.replace(all, MASK);
+}
+
+/**
+ * Compiles the configured mask patterns once, with a message naming the bad one.
+ *
+ * @example
+ * compileMaskPatterns(['AKIA[0-9A-Z]{16}']);
+ */
+export function compileMaskPatterns(patterns: readonly string[]): RegExp[] {
+  return patterns.map((p) => {
+    try {
+      return new RegExp(p);
+    } catch (e) {
+      throw new Error(
+        `log mask pattern ${JSON.stringify(p)} is not a valid regular expression: ${(e as Error).message}`,
+      );
+    }
+  });
+}
+
+/** The environment variables an executable declares, whatever its kind. */
+export function declaredVariables(executable: TaskExecutable): EnvironmentVariable[] {
+  const command = Object.values(executable as Record<string, unknown>)[0];
+  if (typeof command !== 'object' || command === null) return [];
+  const vars = (command as { environment_variables?: unknown }).environment_variables;
+  return Array.isArray(vars) ? (vars as EnvironmentVariable[]) : [];
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

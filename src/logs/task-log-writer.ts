@@ -1,0 +1,196 @@
+import type { TaskExecutable } from '../domain/types.js';
+import type { Database, Queryable } from '../storage/database.js';
+import { appendLogEntries } from '../storage/stores/entries-store.js';
+import type { LogFeed } from './log-feed.js';
+import type { ResolvedLiveLogOptions } from './log-options.js';
+import { advanceCursor, type LogUsage, lockUsage, saveUsage } from './log-state-store.js';
+import { compileMaskPatterns, declaredVariables, type Masker, secretMasker } from './secret-masker.js';
+
+/** One line on its way to storage. */
+export interface LogLine {
+  /** Set by API clients so a retried POST does not duplicate the line. */
+  id?: string;
+  at: Date;
+  source: string;
+  message: string;
+  /** Scheduler events: stored even past the cap (they are few and say what happened). */
+  keep?: boolean;
+}
+
+export interface AppendOptions {
+  /** Lines already dropped before reaching the writer (memory bound), to account for. */
+  dropped?: { lines: number; bytes: number };
+  /** A tailer's new read position, stored atomically with these lines. */
+  cursor?: { refKey: string; version: number; value: unknown; done?: boolean };
+}
+
+/** The task's usage after the write; `full` once the cap is reached. */
+export interface AppendResult {
+  lines: number;
+  bytes: number;
+  full: boolean;
+}
+
+interface TaskInfo {
+  processId: string;
+  mask: Masker;
+}
+
+const CHUNK = 5000;
+const TASK_CACHE = 10_000;
+
+/**
+ * The one way log lines reach storage, whatever their source (shell output,
+ * scheduler events, tailers, POSTed entries): masks secrets, cuts long
+ * lines, applies the per-task cap with a visible marker and exact
+ * accounting, stores the lines (and a tailer's cursor) in one transaction,
+ * then wakes readers.
+ *
+ * @example
+ * const writer = new TaskLogWriter(db, feed, resolveLiveLogOptions());
+ * await writer.append(taskId, [{ at: new Date(), source: 'stdout', message: 'hello' }]);
+ * await writer.close(taskId); // after the task and its tailers ended
+ */
+export class TaskLogWriter {
+  private readonly tasks = new Map<string, TaskInfo>();
+  private readonly patterns: RegExp[];
+
+  constructor(
+    private readonly db: Database,
+    private readonly feed: LogFeed,
+    private readonly options: ResolvedLiveLogOptions,
+    private readonly inheritedEnv: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.patterns = compileMaskPatterns(options.maskPatterns);
+  }
+
+  async append(taskId: string, lines: readonly LogLine[], opts: AppendOptions = {}): Promise<AppendResult> {
+    const info = await this.taskInfo(taskId);
+    const prepared = lines.map((l) => ({ ...l, message: this.cut(info.mask(l.message)) }));
+    let result: AppendResult | undefined;
+    for (let i = 0; i === 0 || i < prepared.length; i += CHUNK) {
+      const last = i + CHUNK >= prepared.length;
+      result = await this.db.transaction((tx) =>
+        this.store(tx, taskId, info.processId, prepared.slice(i, i + CHUNK), {
+          ...(i === 0 && opts.dropped && { dropped: opts.dropped }),
+          ...(last && opts.cursor && { cursor: opts.cursor }),
+        }),
+      );
+    }
+    this.feed.published(info.processId, taskId);
+    return result!;
+  }
+
+  /** Marks the log complete (readers then end their streams), with the final count of what the cap dropped. */
+  async close(taskId: string): Promise<void> {
+    const info = await this.taskInfo(taskId);
+    await this.db.transaction(async (tx) => {
+      const usage = await lockUsage(tx, taskId);
+      if (usage.closed_at) return;
+      if (usage.dropped_lines > 0) {
+        const message = `… output truncated: ${usage.dropped_lines} lines / ${usage.dropped_bytes} bytes dropped …`;
+        await this.insert(tx, taskId, usage, [{ at: new Date(), source: 'scheduler', message }]);
+      }
+      usage.closed_at = new Date();
+      await saveUsage(tx, taskId, usage);
+      await this.notifyInTx(tx, info.processId, taskId);
+    });
+    this.tasks.delete(taskId);
+    this.feed.published(info.processId, taskId);
+  }
+
+  private async store(
+    tx: Queryable,
+    taskId: string,
+    processId: string,
+    lines: readonly LogLine[],
+    opts: AppendOptions,
+  ): Promise<AppendResult> {
+    const { maxLinesPerTask: maxLines, maxBytesPerTask: maxBytes } = this.options;
+    const usage = await lockUsage(tx, taskId);
+    const alreadyTruncated = usage.dropped_lines > 0;
+    const fit: LogLine[] = [];
+    let lineCount = usage.lines;
+    let byteCount = usage.bytes;
+    let markerAt = -1;
+    let markerTime = new Date();
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line.message);
+      if (!line.keep && (lineCount + 1 > maxLines || byteCount + bytes > maxBytes)) {
+        if (markerAt < 0) [markerAt, markerTime] = [fit.length, line.at];
+        usage.dropped_lines += 1;
+        usage.dropped_bytes += bytes;
+        continue;
+      }
+      fit.push(line);
+      lineCount += 1;
+      byteCount += bytes;
+    }
+    if (opts.dropped && opts.dropped.lines > 0) {
+      if (markerAt < 0) markerAt = fit.length;
+      usage.dropped_lines += opts.dropped.lines;
+      usage.dropped_bytes += opts.dropped.bytes;
+    }
+    if (markerAt >= 0 && !alreadyTruncated) {
+      const message = `… output truncated: this task's log is capped at ${maxLines} lines / ${maxBytes} bytes; further lines are dropped and counted …`;
+      fit.splice(markerAt, 0, { at: markerTime, source: 'scheduler', message, keep: true });
+    }
+    await this.insert(tx, taskId, usage, fit);
+    if (opts.cursor) {
+      const c = opts.cursor;
+      await advanceCursor(tx, taskId, c.refKey, c.version, c.value, c.done ?? false);
+    }
+    await this.notifyInTx(tx, processId, taskId);
+    await saveUsage(tx, taskId, usage);
+    return {
+      lines: usage.lines,
+      bytes: usage.bytes,
+      full: usage.lines >= maxLines || usage.bytes >= maxBytes,
+    };
+  }
+
+  private async insert(
+    tx: Queryable,
+    taskId: string,
+    usage: LogUsage,
+    lines: readonly LogLine[],
+  ): Promise<void> {
+    const stored = await appendLogEntries(
+      tx,
+      taskId,
+      lines.map(({ id, at, source, message }) => ({ ...(id && { id }), at, source, message })),
+    );
+    usage.lines += stored.length;
+    for (const s of stored) usage.bytes += s.bytes;
+  }
+
+  private async notifyInTx(tx: Queryable, processId: string, taskId: string): Promise<void> {
+    const statement = this.feed.notifyStatement(processId, taskId);
+    if (statement) await tx.query(...statement);
+  }
+
+  private cut(message: string): string {
+    const max = this.options.maxLineBytes;
+    if (message.length * 3 <= max) return message; // cheap test first: UTF-8 is at most 3 bytes per UTF-16 unit
+    const bytes = Buffer.from(message);
+    if (bytes.length <= max) return message;
+    return `${bytes.subarray(0, max).toString()} … [line cut: ${bytes.length - max} more bytes]`;
+  }
+
+  private async taskInfo(taskId: string): Promise<TaskInfo> {
+    const known = this.tasks.get(taskId);
+    if (known) return known;
+    const [row] = await this.db.query<{ process_id: string; executable: TaskExecutable }>(
+      'select process_id, executable from tasks where id = $1',
+      [taskId],
+    );
+    if (!row) throw new Error(`task ${taskId} does not exist; its log lines were not stored`);
+    const info = {
+      processId: row.process_id,
+      mask: secretMasker(declaredVariables(row.executable), this.inheritedEnv, this.patterns),
+    };
+    if (this.tasks.size >= TASK_CACHE) this.tasks.delete(this.tasks.keys().next().value!);
+    this.tasks.set(taskId, info);
+    return info;
+  }
+}
