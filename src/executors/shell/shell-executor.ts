@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ShellScriptCommand } from '../../domain/types.js';
 import type { Executor, ExecutorHost, TaskRun } from '../executor.js';
 import { parseShellLine } from './line-protocol.js';
@@ -86,9 +88,20 @@ export class ShellExecutor implements Executor {
     }
   }
 
+  /**
+   * Kills every running job and waits until each has been reported finished,
+   * so the reason is recorded while the database is still open. Queued jobs
+   * stay recorded as submitted; the next leader's `resume` ends them.
+   */
   async close(): Promise<void> {
     this.queue.length = 0;
-    for (const r of this.running.values()) signalGroup(r.child, 'SIGKILL');
+    const exits = [...this.running.values()].map((r) => {
+      r.killReason ??= 'the scheduler stopped while this shell job was running';
+      signalGroup(r.child, 'SIGKILL');
+      return once(r.child, 'close');
+    });
+    // A daemon that left the group may hold the output open: do not wait for it forever.
+    await Promise.race([Promise.all(exits), sleep(this.killGraceMs, undefined, { ref: false })]);
   }
 
   private drain(): void {
