@@ -85,8 +85,10 @@ describe('what jobs see and report', () => {
     });
     const run = await h.triggerAndWait('explicit-line');
     expect(run.status).toBe('succeeded');
-    // the protocol line is not a log entry
-    expect(run.task[0]!.log_entries.map((l) => l.message)).toEqual(['working']);
+    // the protocol line is not a log line
+    expect(run.task[0]!.log_entries.filter((l) => l.source === 'stdout').map((l) => l.message)).toEqual([
+      'working',
+    ]);
   });
 
   it('fails a job that exits 0 after reporting failure, by line or through the API', async () => {
