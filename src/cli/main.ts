@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { startSundial } from '../app.js';
 import { validateDefinition } from '../domain/validate-definition.js';
 import { ValidationError } from '../domain/validation-error.js';
 import { callApi } from './http-client.js';
@@ -21,6 +20,8 @@ program
   .option('--public-url <url>', 'URL jobs use to call back', process.env.SUNDIAL_PUBLIC_URL)
   .option('--shell-concurrency <n>', 'most shell jobs at once', '32')
   .action(async (o) => {
+    // Loaded here, not at the top: the client commands need not load the server and the AWS SDKs.
+    const { startSundial } = await import('../app.js');
     const sundial = await startSundial({
       port: Number(o.port),
       host: o.host,
