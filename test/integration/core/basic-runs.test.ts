@@ -33,6 +33,32 @@ describe('basic runs', () => {
     expect(run.task[0]!.failure_reason).toContain('exited with code 3');
   });
 
+  it('keeps every output line in order, and says when bash could not find a command', async () => {
+    await h.put({
+      process_definition_name: 'many-lines',
+      task_definitions: [shellTask('counter', 'seq 1 300; no-such-command-here')],
+    });
+    const run = await h.triggerAndWait('many-lines');
+    expect(run.status).toBe('failed');
+    const [task] = run.task;
+    const stdout = task!.log_entries.filter((l) => l.source === 'stdout').map((l) => l.message);
+    expect(stdout).toEqual(Array.from({ length: 300 }, (_, i) => String(i + 1)));
+    expect(task!.log_entries.filter((l) => l.source === 'stderr').map((l) => l.message)).toEqual([
+      expect.stringContaining('no-such-command-here: command not found'),
+    ]);
+    expect(task!.failure_reason).toBe('the shell job exited with code 127');
+  });
+
+  it('says which signal ended a job that was killed from outside', async () => {
+    await h.put({
+      process_definition_name: 'signalled',
+      task_definitions: [shellTask('victim', 'kill -KILL $$')],
+    });
+    const run = await h.triggerAndWait('signalled');
+    expect(run.status).toBe('failed');
+    expect(run.task[0]!.failure_reason).toBe('the shell job was terminated by SIGKILL');
+  });
+
   it('runs a serial chain in order', async () => {
     await h.put({
       process_definition_name: 'chain',
