@@ -70,6 +70,8 @@ export interface ClusterRecord {
   jobFlowRole?: string;
   subnetId?: string;
   masterInstanceType?: string;
+  /** RunJobFlow's `Instances` as sent (instance groups, markets, bid prices), for the state dump. */
+  requestedInstances?: JsonObject;
   bootstrapFails: boolean;
   steps: StepRecord[];
 }
@@ -148,6 +150,7 @@ export function stepOutput(s: StepRecord): JsonObject {
 export function clusterState(c: ClusterRecord): JsonObject {
   return clean({
     ...clusterOutput(c),
+    RequestedInstances: c.requestedInstances,
     Steps: c.steps.map((s) => ({ ...stepOutput(s), Hanging: s.hanging || undefined })),
   });
 }

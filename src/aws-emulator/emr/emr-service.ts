@@ -101,7 +101,9 @@ export function createEmrService(ctx: EmulatorContext): EmrService {
     operations: {
       RunJobFlow: (raw) => {
         const req = typed<RunJobFlowInput>(raw);
-        const id = emrId('j');
+        // Tag `emulator:cluster-id` picks the id, to stand in for a known cluster (`j-123ABC456DEF9`).
+        const id = req.Tags?.find((t) => t.Key === 'emulator:cluster-id')?.Value ?? emrId('j');
+        if (clusters.has(id)) throw new AwsError('ValidationException', `Cluster ${id} already exists.`);
         const c: ClusterRecord = {
           id,
           arn: `arn:aws:elasticmapreduce:${region}:${accountId}:cluster/${id}`,
@@ -123,6 +125,7 @@ export function createEmrService(ctx: EmulatorContext): EmrService {
           jobFlowRole: req.JobFlowRole,
           subnetId: req.Instances?.Ec2SubnetId,
           masterInstanceType: req.Instances?.MasterInstanceType,
+          requestedInstances: raw.Instances as JsonObject | undefined,
           bootstrapFails: ctx.faults.takeBootstrapFailure(),
           steps: (req.Steps ?? []).map(newStep),
         };

@@ -1,7 +1,9 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { EMRClient } from '@aws-sdk/client-emr';
 import { BatchExecutor } from '../batch/batch-executor.js';
 import { EcsExecutor } from '../ecs/ecs-executor.js';
+import { EmrExecutor } from '../emr/emr-executor.js';
 import type { Executor, ExecutorHost } from '../executor.js';
 import { type AwsExecutorOptions, defaultRegion, pollSettings } from './aws-options.js';
 import { ClientPool } from './client-pool.js';
@@ -29,6 +31,13 @@ export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptio
       cluster: options.ecsCluster ?? 'default',
       logGroup: options.ecsLogGroup ?? '/sundial/ecs',
       ...(options.ecsLaunchType && { launchType: options.ecsLaunchType }),
+    }),
+    new EmrExecutor(host, {
+      ...common,
+      clients: new ClientPool((c) => new EMRClient(c), options.client),
+      // EMR tasks default to us-east-1 (the original's default), whatever the configured region.
+      sweepRegions: options.emrSweepRegions ?? [region, 'us-east-1'],
+      ...(options.endedTasks && { endedTasks: options.endedTasks }),
     }),
   ];
 }

@@ -63,7 +63,7 @@ export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
 
   async resume(runs: readonly TaskRun[]): Promise<void> {
     for (const run of runs) {
-      if (this.poller.get(run.taskId) || this.submitting.has(run.taskId)) continue;
+      if (this.isFollowing(run.taskId)) continue;
       const target = this.reattach(run);
       if (target) {
         this.host.log(
@@ -94,6 +94,11 @@ export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
   async close(): Promise<void> {
     this.closed = true;
     this.poller.close();
+  }
+
+  /** This executor is submitting or watching the task. */
+  protected isFollowing(taskId: string): boolean {
+    return this.submitting.has(taskId) || this.poller.get(taskId) !== undefined;
   }
 
   /** What the task log calls the AWS job (e.g. `AWS Batch job 1234`). */

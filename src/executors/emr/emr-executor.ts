@@ -1,0 +1,328 @@
+import {
+  AddJobFlowStepsCommand,
+  CancelStepsCommand,
+  type Cluster,
+  DescribeClusterCommand,
+  type EMRClient,
+  RunJobFlowCommand,
+  type StepSummary,
+  TerminateJobFlowsCommand,
+} from '@aws-sdk/client-emr';
+import type { Logger } from 'pino';
+import type { ExecutorResult } from '../../domain/task-outcome.js';
+import type { EmrCommand, TaskStatus } from '../../domain/types.js';
+import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
+import { AwsJobExecutor } from '../aws/aws-job-executor.js';
+import { awsJobEnvironment } from '../aws/aws-names.js';
+import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
+import type { ClientPool } from '../aws/client-pool.js';
+import { createOnce } from '../aws/create-once.js';
+import type { PollTarget } from '../aws/shared-poller.js';
+import type { ExecutorHost, TaskRun } from '../executor.js';
+import { runJobFlowInput } from './emr-cluster-request.js';
+import { liveLogRef, stepLogRefs } from './emr-logs.js';
+import { findTaskCluster, findTaskSteps, recentSteps } from './emr-lookup.js';
+import { emrOutcome, needsClusterReason } from './emr-status.js';
+import { emrSteps, stepMark } from './emr-steps.js';
+import { sweepOrphanClusters } from './emr-sweep.js';
+
+export interface EmrExecutorOptions {
+  clients: ClientPool<EMRClient>;
+  /** Swept for orphaned clusters, with the regions of resumed tasks. */
+  sweepRegions: string[];
+  endedTasks?: (taskIds: string[]) => Promise<string[]>;
+  poll: PollSettings;
+  logger?: Logger;
+  hooks?: AwsExecutorHooks;
+}
+
+/** What `executionState` holds for an EMR task. */
+interface EmrState {
+  region?: string;
+  clusterId?: string;
+  newCluster?: boolean;
+  stepIds?: string[];
+  logUri?: string;
+}
+
+interface EmrTarget extends PollTarget {
+  run: TaskRun;
+  region: string;
+  clusterId: string;
+  newCluster: boolean;
+  /** Our steps, oldest first; learnt from the first ListSteps for a new cluster. */
+  stepIds?: string[];
+  logUri?: string;
+  logsWatched: boolean;
+  status?: TaskStatus;
+  missing: number;
+}
+
+const regionOf = (cmd: EmrCommand) => cmd.region ?? 'us-east-1';
+const commandOf = (run: TaskRun) => (run.executable as { emr_command: EmrCommand }).emr_command;
+
+/**
+ * Runs `emr_command` as Spark steps: on a new cluster (RunJobFlow, torn down whatever happens) or
+ * an existing one (AddJobFlowSteps, cancelled on kill). One ListSteps per cluster per poll.
+ *
+ * @example
+ * engine.register(new EmrExecutor(engine, { clients, sweepRegions: ['us-east-1'], endedTasks, poll }));
+ */
+export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
+  readonly kind = 'emr';
+  private sweeping: Promise<void> | undefined;
+  private swept = false;
+
+  constructor(
+    host: ExecutorHost,
+    private readonly opts: EmrExecutorOptions,
+  ) {
+    super(host, {
+      poll: opts.poll,
+      chunkSize: Number.POSITIVE_INFINITY,
+      logger: opts.logger,
+      hooks: opts.hooks,
+    });
+  }
+
+  override async start(run: TaskRun): Promise<void> {
+    if (!this.swept) this.sweep([]);
+    await super.start(run);
+  }
+
+  override async resume(runs: readonly TaskRun[]): Promise<void> {
+    await super.resume(runs);
+    this.sweep(runs.map((r) => regionOf(commandOf(r))));
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.sweeping;
+    this.opts.clients.destroy();
+  }
+
+  protected async submit(run: TaskRun, replay: boolean): Promise<EmrTarget> {
+    const cmd = commandOf(run);
+    const region = regionOf(cmd);
+    const env = awsJobEnvironment(this.host, run);
+    const emr = this.opts.clients.get(region);
+    const onRetry = (message: string) => this.host.log(run.taskId, 'scheduler', `EMR: ${message}`);
+    const live = liveLogRef(region, cmd);
+    if (live) this.host.watchLogs(run.taskId, live);
+    if ('new_emr_cluster' in cmd.emr_cluster) {
+      const spec = cmd.emr_cluster.new_emr_cluster;
+      await this.host.progress(run.taskId, 'submitted', {
+        region,
+        newCluster: true,
+        logUri: spec.s3_log_uri,
+      });
+      const input = runJobFlowInput(run, spec, emrSteps(run, cmd, env, 'TERMINATE_CLUSTER'));
+      const clusterId = await createOnce({
+        lookFirst: replay,
+        stopped: () => this.closed,
+        onRetry,
+        find: () => findTaskCluster(emr, { taskId: run.taskId, name: spec.name, since: run.startedAt }),
+        create: async () =>
+          (await this.opts.clients.once(region).send(new RunJobFlowCommand(input))).JobFlowId!,
+      });
+      await this.afterCreate(run.taskId, clusterId);
+      await this.host.progress(run.taskId, 'starting', { clusterId });
+      this.host.log(
+        run.taskId,
+        'scheduler',
+        `EMR cluster ${clusterId} (${spec.name}) runs this task's steps`,
+      );
+      return this.target(run, { region, clusterId, newCluster: true, logUri: spec.s3_log_uri });
+    }
+    const clusterId = cmd.emr_cluster.existing_emr_cluster.cluster_id;
+    await this.host.progress(run.taskId, 'submitted', { region, clusterId, newCluster: false });
+    const steps = emrSteps(run, cmd, env, 'CONTINUE');
+    const stepIds = await createOnce({
+      lookFirst: replay,
+      stopped: () => this.closed,
+      onRetry,
+      find: () => findTaskSteps(emr, clusterId, { taskId: run.taskId, since: run.startedAt }),
+      create: async () =>
+        (
+          await this.opts.clients
+            .once(region)
+            .send(new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: steps }))
+        ).StepIds!,
+    });
+    await this.afterCreate(run.taskId, stepIds.join(','));
+    await this.host.progress(run.taskId, 'starting', { stepIds });
+    this.host.log(run.taskId, 'scheduler', `EMR steps ${stepIds.join(', ')} added to cluster ${clusterId}`);
+    return this.target(run, { region, clusterId, newCluster: false, stepIds });
+  }
+
+  protected reattach(run: TaskRun): EmrTarget | undefined {
+    const state = run.executionState as EmrState;
+    if (!state.region || !state.clusterId) return undefined;
+    if (!state.newCluster && !state.stepIds) return undefined;
+    const live = liveLogRef(state.region, commandOf(run));
+    if (live) this.host.watchLogs(run.taskId, live);
+    return this.target(run, state as EmrState & { region: string; clusterId: string });
+  }
+
+  protected describeTarget(t: EmrTarget): string {
+    return t.newCluster
+      ? `EMR cluster ${t.clusterId}`
+      : `EMR steps ${t.stepIds?.join(', ')} on ${t.clusterId}`;
+  }
+
+  protected async describe(_group: string, targets: EmrTarget[]): Promise<void> {
+    const { region, clusterId } = targets[0]!;
+    const emr = this.opts.clients.get(region);
+    const since = new Date(Math.min(...targets.map((t) => t.run.startedAt.getTime())));
+    let steps: StepSummary[];
+    try {
+      steps = await recentSteps(emr, clusterId, since, (found) =>
+        targets.every((t) => this.ownSteps(t, found)),
+      );
+    } catch (err) {
+      if (isAmbiguous(err) || isThrottling(err)) throw err;
+      for (const t of targets)
+        await this.conclude(t, { succeeded: false, reason: `EMR: ${errorText(err)}` }, []);
+      return;
+    }
+    let cluster: Promise<Cluster | undefined> | undefined;
+    const describeCluster = () =>
+      (cluster ??= emr.send(new DescribeClusterCommand({ ClusterId: clusterId })).then((o) => o.Cluster));
+    for (const t of targets) {
+      if (this.closed) return;
+      const mine = this.ownSteps(t, steps);
+      if (!mine) {
+        if (++t.missing >= 5)
+          await this.conclude(
+            t,
+            { succeeded: false, reason: `EMR no longer lists the steps of ${this.describeTarget(t)}` },
+            [],
+          );
+        continue;
+      }
+      t.missing = 0;
+      if (t.logUri === undefined) t.logUri = (await describeCluster())?.LogUri ?? '';
+      this.watchStepLogs(t);
+      let outcome = emrOutcome(mine);
+      if (needsClusterReason(mine)) outcome = emrOutcome(mine, await describeCluster());
+      if ('result' in outcome) await this.conclude(t, outcome.result, mine);
+      else if (outcome.status !== t.status) {
+        t.status = outcome.status;
+        void this.host.progress(t.taskId, outcome.status).catch(() => {});
+      }
+    }
+  }
+
+  protected async stop(t: EmrTarget, reason: string): Promise<void> {
+    const emr = this.opts.clients.get(t.region);
+    if (t.newCluster) {
+      await emr.send(new TerminateJobFlowsCommand({ JobFlowIds: [t.clusterId] }));
+      this.host.log(t.taskId, 'scheduler', `terminating EMR cluster ${t.clusterId} (${reason})`);
+      return;
+    }
+    if (!t.stepIds?.length) return;
+    const out = await emr.send(
+      new CancelStepsCommand({
+        ClusterId: t.clusterId,
+        StepIds: t.stepIds,
+        StepCancellationOption: 'TERMINATE_PROCESS',
+      }),
+    );
+    for (const info of out.CancelStepsInfoList ?? []) {
+      const what =
+        info.Status === 'SUBMITTED'
+          ? 'cancelling it (CancelSteps, TERMINATE_PROCESS)'
+          : `EMR could not cancel it: ${info.Reason ?? info.Status}`;
+      this.host.log(t.taskId, 'scheduler', `step ${info.StepId} on existing cluster ${t.clusterId}: ${what}`);
+    }
+  }
+
+  /** Our steps, oldest first, once all are in `steps`; learns their ids on a new cluster. */
+  private ownSteps(t: EmrTarget, steps: StepSummary[]): StepSummary[] | undefined {
+    if (!t.stepIds) {
+      const mark = stepMark(t.taskId);
+      const ours = steps.filter((s) => s.Id && s.Name?.includes(mark)).reverse();
+      if (ours.length === 0) return undefined;
+      t.stepIds = ours.map((s) => s.Id!);
+      void this.host.progress(t.taskId, t.status ?? 'starting', { stepIds: t.stepIds }).catch(() => {});
+    }
+    const byId = new Map(steps.map((s) => [s.Id, s]));
+    const mine = t.stepIds.map((id) => byId.get(id));
+    return mine.every((s) => s !== undefined) ? (mine as StepSummary[]) : undefined;
+  }
+
+  /** Follows the Spark step's stdout/stderr in S3 once its id and the log URI are known. */
+  private watchStepLogs(t: EmrTarget): void {
+    if (t.logsWatched || !t.logUri || !t.stepIds) return;
+    t.logsWatched = true;
+    const loadSteps = commandOf(t.run).load_data?.length ?? 0;
+    const spark = t.stepIds[loadSteps];
+    if (spark)
+      for (const ref of stepLogRefs(t.region, t.logUri, t.clusterId, spark))
+        this.host.watchLogs(t.taskId, ref);
+  }
+
+  /** The task ended: nothing of ours may keep running (our cluster, our pending steps), then report. */
+  private async conclude(t: EmrTarget, result: ExecutorResult, steps: StepSummary[]): Promise<void> {
+    const emr = this.opts.clients.get(t.region);
+    try {
+      if (t.newCluster) {
+        await emr.send(new TerminateJobFlowsCommand({ JobFlowIds: [t.clusterId] }));
+        this.host.log(t.taskId, 'scheduler', `EMR cluster ${t.clusterId} terminated with its task`);
+      } else {
+        const pending = steps.filter((s) => s.Status?.State === 'PENDING').map((s) => s.Id!);
+        if (pending.length) {
+          await emr.send(new CancelStepsCommand({ ClusterId: t.clusterId, StepIds: pending }));
+          this.host.log(t.taskId, 'scheduler', `cancelled the remaining steps ${pending.join(', ')}`);
+        }
+      }
+    } catch (err) {
+      // The sweep at the next start terminates a cluster whose task has ended.
+      this.host.log(t.taskId, 'scheduler', `cleaning up on ${t.clusterId} failed: ${errorText(err)}`);
+    }
+    this.end(t, result);
+  }
+
+  private target(run: TaskRun, s: EmrState & { region: string; clusterId: string }): EmrTarget {
+    return {
+      taskId: run.taskId,
+      group: `${s.region}|${s.clusterId}`,
+      run,
+      region: s.region,
+      clusterId: s.clusterId,
+      newCluster: s.newCluster ?? false,
+      ...(s.stepIds && { stepIds: s.stepIds }),
+      ...(s.logUri !== undefined && { logUri: s.logUri }),
+      logsWatched: false,
+      missing: 0,
+    };
+  }
+
+  /** Terminates clusters whose task has ended (in the background; once per start and per resume). */
+  private sweep(regions: string[]): void {
+    const { endedTasks } = this.opts;
+    if (!endedTasks || this.sweeping) return;
+    this.swept = true;
+    this.sweeping = sweepOrphanClusters({
+      clients: this.opts.clients,
+      regions: [...this.opts.sweepRegions, ...regions],
+      endedTasks,
+      following: (taskId) => this.isFollowing(taskId),
+      onTerminated: (clusterId, taskId, region) => {
+        this.opts.logger?.warn(
+          { clusterId, taskId, region },
+          'terminated an EMR cluster whose task had ended',
+        );
+        this.host.log(
+          taskId,
+          'scheduler',
+          `terminated EMR cluster ${clusterId}, left running after this task ended`,
+        );
+      },
+    })
+      .catch((err) => this.opts.logger?.warn({ err }, 'sweeping orphaned EMR clusters failed'))
+      .then(() => {
+        this.sweeping = undefined;
+      });
+  }
+}

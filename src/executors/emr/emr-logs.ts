@@ -1,0 +1,37 @@
+import type { EmrCommand } from '../../domain/types.js';
+import type { LogStreamRef } from '../executor.js';
+
+/**
+ * Where EMR puts a step's output: `<LogUri>/<cluster-id>/steps/<step-id>/{stdout,stderr}.gz`,
+ * uploaded every few minutes while the step runs and once at its end.
+ *
+ * @example
+ * stepLogRefs('us-east-1', 's3://logs/emr/', 'j-1', 's-2')
+ * // [{ kind: 's3', region: 'us-east-1', bucket: 'logs', key: 'emr/j-1/steps/s-2/stdout.gz', source: 'stdout' }, …]
+ */
+export function stepLogRefs(
+  region: string,
+  logUri: string,
+  clusterId: string,
+  stepId: string,
+): LogStreamRef[] {
+  const match = /^s3[an]?:\/\/([^/]+)\/?(.*)$/.exec(logUri);
+  if (!match) return [];
+  const prefix = match[2]!.replace(/\/+$/, '');
+  const base = `${prefix ? `${prefix}/` : ''}${clusterId}/steps/${stepId}`;
+  return (['stdout', 'stderr'] as const).map((source) => ({
+    kind: 's3',
+    region,
+    bucket: match[1]!,
+    key: `${base}/${source}.gz`,
+    source,
+  }));
+}
+
+/** The CloudWatch stream a job writes to itself (`s3_log_details`, named so by the original API). */
+export function liveLogRef(region: string, cmd: EmrCommand): LogStreamRef | undefined {
+  const d = cmd.s3_log_details;
+  return d
+    ? { kind: 'cloudwatch', region, group: d.log_group_name, stream: d.log_stream_name, source: 'stdout' }
+    : undefined;
+}

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { EMRClient, RunJobFlowCommand } from '@aws-sdk/client-emr';
+import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
+import type { EmrCommand, NewEmrCluster, TaskExecutable } from '../../../src/domain/types.js';
+import { awsOptions, emulatorState } from './aws-world.js';
+
+/** The post's JSON examples, verbatim (fragments: `"executable": {…}` and `"emr_cluster": {…}`). */
+const fragment = (file: string) =>
+  JSON.parse(`{${readFileSync(new URL(`../../fixtures/aws/${file}`, import.meta.url), 'utf8')}}`);
+
+/** The post's first example: the whole executable, on the existing cluster j-123ABC456DEF9. */
+export const postExistingExecutable = (): TaskExecutable =>
+  fragment('emr-post-existing-cluster.txt').executable as TaskExecutable;
+
+/** The post's second example: the `emr_cluster` of a new, on-demand cluster. */
+export const postNewCluster = (): { new_emr_cluster: NewEmrCluster } =>
+  fragment('emr-post-new-cluster.txt').emr_cluster as { new_emr_cluster: NewEmrCluster };
+
+/** The post's job on the post's new cluster, with some fields replaced. */
+export function newClusterJob(
+  command: Partial<EmrCommand> = {},
+  cluster: Partial<NewEmrCluster> = {},
+): TaskExecutable {
+  const base = (postExistingExecutable() as { emr_command: EmrCommand }).emr_command;
+  const spec = postNewCluster().new_emr_cluster;
+  return {
+    emr_command: { ...base, emr_cluster: { new_emr_cluster: { ...spec, ...cluster } }, ...command },
+  };
+}
+
+export interface EmrClusterState {
+  Id: string;
+  Name: string;
+  Status: { State: string; StateChangeReason?: { Code?: string; Message?: string } };
+  Tags: { Key: string; Value: string }[];
+  RequestedInstances?: {
+    InstanceGroups: { InstanceRole: string; InstanceCount: number; Market: string; BidPrice?: string }[];
+    KeepJobFlowAliveWhenNoSteps: boolean;
+  };
+  Steps: { Id: string; Name: string; Status: { State: string }; Config: { Args: string[] } }[];
+}
+
+export const clusters = (emulator: AwsEmulator) =>
+  emulatorState<EmrClusterState[]>(emulator, 'emr', 'clusters');
+
+/** Clusters tagged with this Sundial task. */
+export const clustersOfTask = (emulator: AwsEmulator, taskId: string) =>
+  clusters(emulator).filter((c) => c.Tags.some((t) => t.Key === 'sundial:task-id' && t.Value === taskId));
+
+export const clusterById = (emulator: AwsEmulator, id: string) =>
+  clusters(emulator).find((c) => c.Id === id)!;
+
+/** A long-running cluster with a chosen id, as if someone had created it outside Sundial. */
+export async function createExistingCluster(emulator: AwsEmulator, id: string): Promise<void> {
+  const emr = new EMRClient(awsOptions(emulator).client!);
+  await emr.send(
+    new RunJobFlowCommand({
+      Name: 'shared analytics cluster',
+      ReleaseLabel: 'emr-5.11.0',
+      LogUri: 's3://shared-cluster-logs/emr/',
+      Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 3, MasterInstanceType: 'm4.large' },
+      Applications: [{ Name: 'Spark' }],
+      JobFlowRole: 'EMR_EC2_DefaultRole',
+      ServiceRole: 'EMR_DefaultRole',
+      Tags: [{ Key: 'emulator:cluster-id', Value: id }],
+    }),
+  );
+  emr.destroy();
+}
+
+export const terminal = (state: string | undefined) =>
+  state === 'TERMINATED' || state === 'TERMINATED_WITH_ERRORS';
