@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,9 @@ import {
 /** Marks `me` as started, then succeeds only once `other` started too: proof that both ran at once. */
 const rendezvous = (dir: string, me: string, other: string) =>
   `touch ${dir}/${me}; for i in $(seq 200); do [ -e ${dir}/${other} ] && exit 0; sleep 0.05; done; exit 1`;
+
+/** Blocks until `file` exists. */
+const waitForFile = (file: string) => `while [ ! -e ${file} ]; do sleep 0.05; done`;
 
 const ms = (iso: string | undefined) => Date.parse(iso!);
 
@@ -143,5 +146,49 @@ describe('DAG runs', () => {
     expect(res.status).toBe(400);
     expect(res.body.message).toBe("task_definition_name: 'filtered' has no task named 'nope'");
     expect(await h.processes('filtered')).toHaveLength(before);
+  });
+
+  it('editing a definition during a run does not change the run', async () => {
+    const release = join(dir, 'snapshot-release');
+    await h.put({
+      process_definition_name: 'snapshot',
+      task_definitions: [
+        shellTask('first', waitForFile(release)),
+        shellTask('second', 'echo version-1', { dependencies: dependsOn('first') }),
+      ],
+    });
+    await h.trigger('snapshot');
+    const run = await h.waitForRun('snapshot');
+    await h.put({
+      process_definition_name: 'snapshot',
+      task_definitions: [
+        shellTask('first', 'true'),
+        shellTask('second', 'echo version-2', { dependencies: dependsOn('first') }),
+        shellTask('third', 'true', { dependencies: dependsOn('second') }),
+      ],
+    });
+    writeFileSync(release, '');
+    const done = await h.waitForEnd(run.process_id);
+    expect(done.status).toBe('succeeded');
+    const t = latestTasks(done);
+    expect([...t.keys()]).toEqual(['first', 'second']);
+    expect(
+      t
+        .get('second')!
+        .log_entries.filter((l) => l.source === 'stdout')
+        .map((l) => l.message),
+    ).toEqual(['version-1']);
+    expect((t.get('second') as unknown as { executable: unknown }).executable).toEqual({
+      shell_script_command: { script: 'echo version-1' },
+    });
+
+    const next = await h.triggerAndWait('snapshot');
+    expect([...latestTasks(next).keys()]).toEqual(['first', 'second', 'third']);
+    expect(
+      latestTasks(next)
+        .get('second')!
+        .log_entries.filter((l) => l.source === 'stdout')
+        .map((l) => l.message),
+    ).toEqual(['version-2']);
   });
 });
