@@ -46,5 +46,7 @@ function badRequest(
   reply: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2],
   problems: FieldProblem[],
 ) {
-  return reply.status(400).send({ message: problems.map(formatProblem).join('; '), errors: problems });
+  // A problem with the document as a whole (e.g. an array instead of an object) is about the body.
+  const named = problems.map((p) => (p.field ? p : { ...p, field: 'body' }));
+  return reply.status(400).send({ message: named.map(formatProblem).join('; '), errors: named });
 }
