@@ -112,7 +112,7 @@ describe('bad input is rejected with a message naming the field, and nothing is 
     expect((await h.request('GET', '/api/process_definitions/y')).status).toBe(404);
   });
 
-  it('malformed JSON and an empty body', async () => {
+  it('malformed JSON, an empty body, and a body that is not an object', async () => {
     const bad = await h.request<ErrorBody>(
       'PUT',
       '/api/process_definitions/x',
@@ -124,6 +124,9 @@ describe('bad input is rejected with a message naming the field, and nothing is 
     const empty = await h.request<ErrorBody>('PUT', '/api/process_definitions/x', undefined, '');
     expect(empty.status).toBe(400);
     expect(empty.body.message).toMatch(/^body: /);
+    const notAnObject = await h.request<ErrorBody>('PUT', '/api/process_definitions/x', []);
+    expect(notAnObject.status).toBe(400);
+    expect(notAnObject.body.message).toBe('body: must be an object (got [])');
     expect((await h.request('GET', '/api/process_definitions/x')).status).toBe(404);
   });
 
