@@ -189,7 +189,7 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget> {
         .send(new ListJobsCommand({ ...findJobInput(run, jobQueue), nextToken }));
       const found = page.jobSummaryList?.at(-1)?.jobId; // the oldest: the one a crashed attempt made
       if (found) {
-        this.host.log(run.taskId, 'scheduler', `found AWS Batch job ${found} submitted before a restart`);
+        this.host.log(run.taskId, 'scheduler', `found AWS Batch job ${found} submitted by an earlier attempt`);
         return found;
       }
       nextToken = page.nextToken;

@@ -201,7 +201,7 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
         .send(new ListTasksCommand({ cluster, startedBy: ecsStartedBy(run), desiredStatus }));
       const found = out.taskArns?.[0];
       if (found) {
-        this.host.log(run.taskId, 'scheduler', `found ECS task ${found} started before a restart`);
+        this.host.log(run.taskId, 'scheduler', `found ECS task ${found} started by an earlier attempt`);
         return found;
       }
     }

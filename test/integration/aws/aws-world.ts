@@ -1,8 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AwsEmulator, startAwsEmulator } from '../../../src/aws-emulator/index.js';
 import type { TaskDefinition, TaskExecutable } from '../../../src/domain/types.js';
 import type { AwsExecutorOptions } from '../../../src/executors/aws/aws-options.js';
 import { Harness, type WireProcess, type WireTask, waitFor } from '../../helpers/harness.js';
+import { backend, freshDatabase } from '../../helpers/test-database.js';
 
 /** Stand-ins the emulator runs as jobs: sundial-job, spark-submit, s3-dist-cp. */
 export const AWS_BIN = fileURLToPath(new URL('../../fixtures/aws/bin', import.meta.url));
@@ -76,4 +80,14 @@ export function emulatorState<T = Record<string, unknown>[]>(
   key: string,
 ): T {
   return (emulator.state()[service] as Record<string, unknown>)[key] as T;
+}
+
+/** A database that outlives one Sundial, so a second one can start on it (a restart). */
+export async function durableDatabase(): Promise<{
+  options: { databaseUrl?: string; dataDir?: string };
+  drop(): Promise<void>;
+}> {
+  if (backend === 'postgres') return freshDatabase();
+  const dir = await mkdtemp(join(tmpdir(), 'sundial-restart-'));
+  return { options: { dataDir: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
 }

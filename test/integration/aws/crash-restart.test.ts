@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
+import { Harness, waitFor } from '../../helpers/harness.js';
+import { awsOptions, awsTask, durableDatabase, emulatorState, startEmulator } from './aws-world.js';
+import {
+  clusterById,
+  clustersOfTask,
+  createExistingCluster,
+  newClusterJob,
+  postExistingExecutable,
+  terminal,
+} from './emr-world.js';
+
+const EXISTING = 'j-123ABC456DEF9';
+
+describe('a scheduler that dies between an AWS create call and recording its id', () => {
+  let emulator: AwsEmulator;
+  let db: Awaited<ReturnType<typeof durableDatabase>>;
+  const sundials: Harness[] = [];
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    await createExistingCluster(emulator, EXISTING);
+    db = await durableDatabase();
+  });
+  afterAll(async () => {
+    for (const s of sundials) await s.close().catch(() => {});
+    await emulator?.stop();
+    await db?.drop();
+  });
+
+  it('finds each job after the restart instead of creating another, and finishes it', {
+    timeout: 180_000,
+  }, async () => {
+    // First life: every create call takes effect in AWS, then the scheduler hangs before the
+    // database learns the id (as if it had crashed there), and is shut down. Tasks named
+    // `*-known` get their ids recorded and are still running at the shutdown.
+    const created = new Map<string, string>();
+    const first = await Harness.start({
+      ...db.options,
+      aws: awsOptions(emulator, {
+        hooks: {
+          afterCreate: async ({ taskId, awsId }) => {
+            const task = await first.request<{ task_definition_name: string }>('GET', `/api/tasks/${taskId}`);
+            const name = task.body.task_definition_name;
+            if (name.endsWith('-known')) return;
+            created.set(name, awsId);
+            return new Promise(() => {});
+          },
+        },
+      }),
+    });
+    sundials.push(first);
+    const job = (seconds: string) => ({
+      image: 'etl',
+      tag: '1',
+      command: ['sundial-job', '--sleep', seconds],
+      memory: 256,
+    });
+    await first.put({
+      process_definition_name: 'crash',
+      task_definitions: [
+        awsTask('batch', { batch_image_command: job('1') }),
+        awsTask('ecs', { docker_image_command: job('1') }),
+        awsTask('emr-new', newClusterJob({ args: ['--sleep', '1'] })),
+        awsTask('emr-existing', postExistingExecutable()),
+        awsTask('batch-known', { batch_image_command: job('3') }),
+        awsTask('emr-known', newClusterJob({ args: ['--sleep', '3'] })),
+      ],
+    });
+    await first.trigger('crash');
+    const run = await first.waitForRun('crash');
+    await waitFor(async () => {
+      const p = await first.process(run.process_id);
+      const known = p.task.filter((t) => t.task_definition_name.endsWith('-known'));
+      return created.size === 4 && known.every((t) => t.status === 'running') ? true : undefined;
+    });
+    const before = await first.process(run.process_id);
+    expect(
+      before.task
+        .filter((t) => t.status === 'submitted')
+        .map((t) => t.task_definition_name)
+        .sort(),
+    ).toEqual(['batch', 'ecs', 'emr-existing', 'emr-new']);
+    sundials.pop();
+    await first.close();
+
+    // Second life on the same database.
+    const second = await Harness.start({ ...db.options, aws: awsOptions(emulator) });
+    try {
+      const ended = await second.waitForEnd(run.process_id, 60_000);
+      expect(ended.task.map((t) => [t.task_definition_name, t.status]).sort()).toEqual([
+        ['batch', 'succeeded'],
+        ['batch-known', 'succeeded'],
+        ['ecs', 'succeeded'],
+        ['emr-existing', 'succeeded'],
+        ['emr-known', 'succeeded'],
+        ['emr-new', 'succeeded'],
+      ]);
+      const taskOf = (name: string) => ended.task.find((t) => t.task_definition_name === name)!;
+      const idOf = (name: string) => taskOf(name).task_id;
+      for (const name of ['batch-known', 'emr-known']) {
+        expect(
+          taskOf(name).log_entries.some((l) => l.message.startsWith('scheduler restarted: following')),
+        ).toBe(true);
+      }
+      const batchJobs = emulatorState<{ jobId: string; jobName: string }[]>(emulator, 'batch', 'jobs');
+      expect(batchJobs.filter((j) => j.jobName.endsWith(idOf('batch-known')))).toHaveLength(1);
+      const [knownCluster, ...extra] = clustersOfTask(emulator, idOf('emr-known'));
+      expect(extra).toHaveLength(0);
+      await waitFor(async () =>
+        terminal(clusterById(emulator, knownCluster!.Id).Status.State) ? true : undefined,
+      );
+
+      expect(batchJobs.filter((j) => j.jobName.endsWith(idOf('batch'))).map((j) => j.jobId)).toEqual([
+        created.get('batch'),
+      ]);
+
+      const tasks = emulatorState<{ taskArn: string; startedBy: string }[]>(emulator, 'ecs', 'tasks');
+      expect(
+        tasks.filter((t) => t.startedBy === `sundial-${idOf('ecs')}`.slice(0, 36)).map((t) => t.taskArn),
+      ).toEqual([created.get('ecs')]);
+
+      const clusters = clustersOfTask(emulator, idOf('emr-new'));
+      expect(clusters.map((c) => c.Id)).toEqual([created.get('emr-new')]);
+      await waitFor(async () =>
+        terminal(clusterById(emulator, clusters[0]!.Id).Status.State) ? true : undefined,
+      );
+
+      const steps = clusterById(emulator, EXISTING).Steps.filter((s) =>
+        s.Name.includes(idOf('emr-existing')),
+      );
+      expect(steps.map((s) => s.Id).join(',')).toBe(created.get('emr-existing'));
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { EMRClient, RunJobFlowCommand } from '@aws-sdk/client-emr';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
+import { type Harness, shellTask, waitFor } from '../../helpers/harness.js';
+import { awsOptions, awsTask, emulatorState, startEmulator, startSundial } from './aws-world.js';
+import {
+  clusterById,
+  clustersOfTask,
+  createExistingCluster,
+  newClusterJob,
+  postExistingExecutable,
+  terminal,
+} from './emr-world.js';
+
+const EXISTING = 'j-123ABC456DEF9';
+
+describe('AWS create calls whose response is lost', () => {
+  let emulator: AwsEmulator;
+  let h: Harness;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    await createExistingCluster(emulator, EXISTING);
+    h = await startSundial(emulator);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await emulator?.stop();
+  });
+
+  it('creates each job exactly once and follows it to the end', async () => {
+    emulator.resetStats();
+    for (const [service, operation, mode] of [
+      ['batch', 'SubmitJob', 'destroy'],
+      ['ecs', 'RunTask', 'destroy'],
+      ['emr', 'RunJobFlow', 'status-500'],
+      ['emr', 'AddJobFlowSteps', 'destroy'],
+    ] as const) {
+      emulator.injectFault({ type: 'lost-response', service, operation, mode });
+    }
+    const image = { image: 'etl', tag: '1', command: ['sundial-job'], memory: 256 };
+    await h.put({
+      process_definition_name: 'lost',
+      task_definitions: [
+        awsTask('batch', { batch_image_command: image }),
+        awsTask('ecs', { docker_image_command: image }),
+        awsTask('emr-new', newClusterJob()),
+        awsTask('emr-existing', postExistingExecutable()),
+      ],
+    });
+    const run = await h.triggerAndWait('lost');
+    expect(run.task.map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    const idOf = (name: string) => run.task.find((t) => t.task_definition_name === name)!.task_id;
+    const jobs = emulatorState<{ jobName: string }[]>(emulator, 'batch', 'jobs');
+    expect(jobs.filter((j) => j.jobName.endsWith(idOf('batch')))).toHaveLength(1);
+    const tasks = emulatorState<{ startedBy: string }[]>(emulator, 'ecs', 'tasks');
+    expect(tasks.filter((t) => t.startedBy === `sundial-${idOf('ecs')}`.slice(0, 36))).toHaveLength(1);
+    expect(clustersOfTask(emulator, idOf('emr-new'))).toHaveLength(1);
+    expect(
+      clusterById(emulator, EXISTING).Steps.filter((s) => s.Name.includes(idOf('emr-existing'))),
+    ).toHaveLength(1);
+    expect(emulator.count('batch', 'SubmitJob')).toBe(1);
+    expect(emulator.count('emr', 'RunJobFlow')).toBe(1);
+  });
+
+  it('terminates a cluster left running by a task that has ended, and only such clusters', async () => {
+    const fresh = await startSundial(emulator); // its first EMR task will sweep
+    try {
+      await fresh.put({ process_definition_name: 'ended', task_definitions: [shellTask('done', 'true')] });
+      const ended = (await fresh.triggerAndWait('ended')).task[0]!.task_id;
+      const emr = new EMRClient(awsOptions(emulator).client!);
+      const orphan = async (taskId: string) =>
+        (
+          await emr.send(
+            new RunJobFlowCommand({
+              Name: 'left behind',
+              ReleaseLabel: 'emr-6.15.0',
+              Instances: {
+                KeepJobFlowAliveWhenNoSteps: true,
+                InstanceCount: 1,
+                MasterInstanceType: 'm5.xlarge',
+              },
+              JobFlowRole: 'EMR_EC2_DefaultRole',
+              ServiceRole: 'EMR_DefaultRole',
+              Tags: [{ Key: 'sundial:task-id', Value: taskId }],
+            }),
+          )
+        ).JobFlowId!;
+      const ours = await orphan(ended);
+      const someoneElses = await orphan(randomUUID()); // a task only another Sundial knows
+      emr.destroy();
+
+      await fresh.put({
+        process_definition_name: 'next',
+        task_definitions: [awsTask('spark', newClusterJob())],
+      });
+      expect((await fresh.triggerAndWait('next')).status).toBe('succeeded');
+      await waitFor(async () => (terminal(clusterById(emulator, ours).Status.State) ? true : undefined));
+      expect(clusterById(emulator, someoneElses).Status.State).toBe('WAITING');
+    } finally {
+      await fresh.close();
+    }
+  });
+});
