@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { nextDueAt } from '../domain/schedule.js';
-import type { Database, Queryable } from '../storage/database.js';
+import type { Database } from '../storage/database.js';
 import {
   advanceSchedule,
   type DefinitionRow,
@@ -27,7 +27,7 @@ export class ProcessStarter {
     private readonly onStarted: (processIds: string[]) => void,
   ) {}
 
-  /** Starts whatever is due now; returns the ids of processes started or asked to die. */
+  /** Starts whatever is due now (or, for `terminate`, asks the runs in its way to die). */
   async startDue(now: Date): Promise<void> {
     for (const row of await dueDefinitions(this.db, now)) {
       await this.fireSchedule(row, now).catch((err) =>
@@ -42,27 +42,23 @@ export class ProcessStarter {
   }
 
   private async fireSchedule(row: DefinitionRow, now: Date): Promise<void> {
-    const running = await this.overlapAllows(row);
-    if (!running) return;
+    if (!(await this.overlapAllows(row, now))) return;
     const started = await this.db.transaction(async (tx) => {
       const next = row.definition.schedule ? nextDueAt(row.definition.schedule, now) : null;
       if (!(await advanceSchedule(tx, row.name, row.next_run_at!, next))) return undefined;
-      await this.terminate(tx, running.toKill, row.name, now);
       return insertProcess(tx, row.name, row.definition.task_definitions, 'schedule', now);
     });
     if (started) {
       this.logger.info({ definition: row.name, processId: started.id }, 'scheduled run started');
-      this.onStarted([started.id, ...running.toKill]);
+      this.onStarted([started.id]);
     }
   }
 
   private async fireTrigger(req: TriggerRequestRow, now: Date): Promise<void> {
     const row = await getDefinition(this.db, req.definition_name);
     if (!row) return dropTriggerRequest(this.db, req.id);
-    const running = await this.overlapAllows(row);
-    if (!running) return;
+    if (!(await this.overlapAllows(row, now))) return;
     const started = await this.db.transaction(async (tx) => {
-      await this.terminate(tx, running.toKill, row.name, now);
       const p = await insertProcess(
         tx,
         row.name,
@@ -75,25 +71,23 @@ export class ProcessStarter {
       return p;
     });
     this.logger.info({ definition: row.name, processId: started.id }, 'triggered run started');
-    this.onStarted([started.id, ...running.toKill]);
+    this.onStarted([started.id]);
   }
 
-  /** Undefined when a run is in progress and the action is `wait`; else the runs to terminate. */
-  private async overlapAllows(row: DefinitionRow): Promise<{ toKill: string[] } | undefined> {
+  /**
+   * True when no run of the definition is in progress. Otherwise the due run
+   * waits; with `terminate` the runs in progress are first asked to die, and
+   * the due run starts once they have ended (their end wakes the scheduler),
+   * so the old and new jobs never run side by side.
+   */
+  private async overlapAllows(row: DefinitionRow, now: Date): Promise<boolean> {
     const running = await runningProcessIds(this.db, row.name);
-    if (running.length === 0) return { toKill: [] };
-    if ((row.definition.overlap_action ?? 'wait') === 'wait') return undefined;
-    return { toKill: running };
-  }
-
-  private async terminate(tx: Queryable, ids: string[], name: string, now: Date): Promise<void> {
-    for (const id of ids) {
-      await requestKill(
-        tx,
-        id,
-        `terminated: a new run of '${name}' started (overlap_action is terminate)`,
-        now,
-      );
+    if (running.length === 0) return true;
+    if ((row.definition.overlap_action ?? 'wait') === 'terminate') {
+      const reason = `terminated: a new run of '${row.name}' is due (overlap_action is terminate)`;
+      for (const id of running) await requestKill(this.db, id, reason, now);
+      this.onStarted(running); // wakes the engine to kill their tasks
     }
+    return false;
   }
 }
