@@ -91,7 +91,7 @@ describe('schedules and overlap', () => {
     await h.trigger('overlap-terminate');
     const killed = await h.waitForEnd(first.process_id);
     expect(killed.status).toBe('failed');
-    const reason = "terminated: a new run of 'overlap-terminate' started (overlap_action is terminate)";
+    const reason = "terminated: a new run of 'overlap-terminate' is due (overlap_action is terminate)";
     expect((killed as WireProcess & { kill_reason?: string }).kill_reason).toBe(reason);
     expect(killed.task[0]!.failure_reason).toBe(reason);
     expect(existsSync(release)).toBe(false);
@@ -99,7 +99,11 @@ describe('schedules and overlap', () => {
     writeFileSync(release, '');
     const second = await h.waitForRun('overlap-terminate', 2);
     expect(second.process_id).not.toBe(first.process_id);
-    expect(ms(second.start_time)).toBeGreaterThanOrEqual(ms(first.start_time));
-    expect((await h.waitForEnd(second.process_id)).status).toBe('succeeded');
+    const secondDone = await h.waitForEnd(second.process_id);
+    expect(secondDone.status).toBe('succeeded');
+    // the old job was gone before the new one started: they never ran side by side
+    const killedEnd = (killed as WireProcess & { end_time?: string }).end_time;
+    expect(ms(secondDone.start_time)).toBeGreaterThanOrEqual(ms(killedEnd));
+    expect(ms(secondDone.task[0]!.start_time)).toBeGreaterThanOrEqual(ms(killed.task[0]!.end_time));
   });
 });
