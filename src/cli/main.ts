@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { validateDefinition } from '../domain/validate-definition.js';
 import { ValidationError } from '../domain/validation-error.js';
+import { registerAwsEmulatorCommand } from './aws-emulator-command.js';
 import { callApi } from './http-client.js';
+import { registerPlanCommand } from './plan.js';
 import { printStatus } from './status.js';
 
 const program = new Command('sundial').description(
@@ -19,6 +21,9 @@ program
   .option('--database-url <url>', 'PostgreSQL URL (wins over --data-dir)', process.env.DATABASE_URL)
   .option('--public-url <url>', 'URL jobs use to call back', process.env.SUNDIAL_PUBLIC_URL)
   .option('--shell-concurrency <n>', 'most shell jobs at once', '32')
+  .option('--batch-job-queue <queue>', 'AWS Batch queue of jobs that name none (SUNDIAL_BATCH_JOB_QUEUE)')
+  .option('--ecs-cluster <cluster>', 'ECS cluster of docker_image_command tasks (SUNDIAL_ECS_CLUSTER)')
+  .option('--aws-poll-ms <ms>', 'slowest AWS status poll interval (SUNDIAL_AWS_POLL_MS, default 10000)')
   .action(async (o) => {
     // Loaded here, not at the top: the client commands need not load the server and the AWS SDKs.
     const { startSundial } = await import('../app.js');
@@ -30,6 +35,12 @@ program
       ...(o.publicUrl && { publicUrl: o.publicUrl }),
       shellConcurrency: Number(o.shellConcurrency),
       loadSample: true,
+      // AWS executors: the SDK's own configuration and SUNDIAL_* variables, then these flags.
+      aws: {
+        ...(o.batchJobQueue && { batchJobQueue: o.batchJobQueue }),
+        ...(o.ecsCluster && { ecsCluster: o.ecsCluster }),
+        ...(o.awsPollMs && { poll: { slowMs: Number(o.awsPollMs) } }),
+      },
     });
     console.error(`Sundial listening on ${sundial.url} (${sundial.db.kind})`);
     const shutdown = () => void sundial.close().then(() => process.exit(0));
@@ -83,6 +94,9 @@ function readJson(file: string): unknown {
     throw new ValidationError([{ field: 'file', problem: `${file}: ${(e as Error).message}` }]);
   }
 }
+
+registerPlanCommand(program);
+registerAwsEmulatorCommand(program);
 
 program.parseAsync().catch((e: Error) => {
   console.error(`error: ${e.message}`);

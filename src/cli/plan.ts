@@ -1,0 +1,239 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { ProcessDefinition, TaskDefinition } from '../domain/types.js';
+import { validateDefinition } from '../domain/validate-definition.js';
+import { ValidationError } from '../domain/validation-error.js';
+import { awsJobEnvironment, definitionFamily } from '../executors/aws/aws-names.js';
+import { type AwsExecutorOptions, awsOptionsFromEnv, defaultRegion } from '../executors/aws/aws-options.js';
+import {
+  findJobInput,
+  registerJobDefinitionInput,
+  submitJobInput,
+} from '../executors/batch/batch-requests.js';
+import {
+  type EcsPlacement,
+  registerTaskDefinitionInput,
+  runTaskInput,
+} from '../executors/ecs/ecs-requests.js';
+import { runJobFlowInput } from '../executors/emr/emr-cluster-request.js';
+import { emrSteps } from '../executors/emr/emr-steps.js';
+import type { TaskRun } from '../executors/executor.js';
+
+/** One AWS request a task would make, built by the executors' own functions. */
+export interface PlannedRequest {
+  task: string;
+  service: 'batch' | 'ecs' | 'emr';
+  operation: string;
+  input: unknown;
+  /** When it is sent, if not always. */
+  when?: string;
+}
+
+export interface PlanSettings
+  extends Pick<AwsExecutorOptions, 'batchJobQueue' | 'ecsCluster' | 'ecsLogGroup' | 'ecsLaunchType'> {
+  /** What jobs get as SUNDIAL_URL. */
+  publicUrl: string;
+  /** Region of Batch and ECS jobs. */
+  region?: string;
+}
+
+/** Stand-ins for values known only once a run exists. */
+const placeholderRun = (def: ProcessDefinition, t: TaskDefinition): TaskRun => ({
+  taskId: '<task-id>',
+  processId: '<process-id>',
+  definitionName: def.process_definition_name,
+  taskDefinitionName: t.task_definition_name,
+  attempt: 0,
+  executable: t.executable,
+  executionState: {},
+  startedAt: new Date(0),
+});
+
+/** The environment a job gets (the engine's `jobEnvironment`), with placeholders for run values. */
+const placeholderHost = (publicUrl: string) => ({
+  jobEnvironment: (run: TaskRun) => ({
+    SUNDIAL_URL: publicUrl,
+    SUNDIAL_TASK_ID: run.taskId,
+    SUNDIAL_PROCESS_ID: run.processId,
+    SUNDIAL_PROCESS_DEFINITION_NAME: run.definitionName,
+    SUNDIAL_TASK_DEFINITION_NAME: run.taskDefinitionName,
+    SUNDIAL_TASK_PREVIOUS_ATTEMPTS: String(run.attempt),
+  }),
+});
+
+/**
+ * Every AWS request the tasks of a definition would make on their first run, without making any.
+ * Shell tasks make none.
+ *
+ * @example
+ * planAwsRequests(def, { publicUrl: 'http://sundial:8080', batchJobQueue: 'jobs' })
+ * // [{ task: 'extract', service: 'batch', operation: 'SubmitJob', input: { jobName: 'sundial-extract-<task-id>', … } }, …]
+ */
+export function planAwsRequests(def: ProcessDefinition, settings: PlanSettings): PlannedRequest[] {
+  const region = settings.region ?? defaultRegion(undefined);
+  const host = placeholderHost(settings.publicUrl);
+  return def.task_definitions.flatMap((t): PlannedRequest[] => {
+    const run = placeholderRun(def, t);
+    const env = awsJobEnvironment(host, run);
+    const task = t.task_definition_name;
+    const exe = t.executable;
+    if ('batch_image_command' in exe) {
+      const cmd = exe.batch_image_command;
+      const queue =
+        cmd.job_queue ?? settings.batchJobQueue ?? '<none: set job_queue or SUNDIAL_BATCH_JOB_QUEUE>';
+      const register = registerJobDefinitionInput(run, cmd);
+      return [
+        {
+          task,
+          service: 'batch',
+          operation: 'DescribeJobDefinitions',
+          input: { jobDefinitionName: register.jobDefinitionName, status: 'ACTIVE' },
+          when: 'once per start: the latest ACTIVE revision',
+        },
+        {
+          task,
+          service: 'batch',
+          operation: 'RegisterJobDefinition',
+          input: register,
+          when: 'unless that revision matches',
+        },
+        {
+          task,
+          service: 'batch',
+          operation: 'ListJobs',
+          input: findJobInput(run, queue),
+          when: 'only on a replay after a crash',
+        },
+        {
+          task,
+          service: 'batch',
+          operation: 'SubmitJob',
+          input: submitJobInput(run, queue, `<ARN of ${register.jobDefinitionName}>`, env),
+        },
+      ];
+    }
+    if ('docker_image_command' in exe) {
+      const placement: EcsPlacement = {
+        region,
+        cluster: settings.ecsCluster ?? 'default',
+        logGroup: settings.ecsLogGroup ?? '/sundial/ecs',
+        ...(settings.ecsLaunchType && { launchType: settings.ecsLaunchType }),
+      };
+      const register = registerTaskDefinitionInput(run, exe.docker_image_command, placement);
+      return [
+        {
+          task,
+          service: 'ecs',
+          operation: 'DescribeTaskDefinition',
+          input: { taskDefinition: register.family },
+          when: 'once per start: the latest ACTIVE revision',
+        },
+        {
+          task,
+          service: 'ecs',
+          operation: 'RegisterTaskDefinition',
+          input: register,
+          when: 'unless that revision matches',
+        },
+        {
+          task,
+          service: 'ecs',
+          operation: 'RunTask',
+          input: runTaskInput(run, `<ARN of ${definitionFamily(run)}>`, placement, env),
+        },
+      ];
+    }
+    if ('emr_command' in exe) {
+      const cmd = exe.emr_command;
+      if ('new_emr_cluster' in cmd.emr_cluster) {
+        const steps = emrSteps(run, cmd, env, 'TERMINATE_CLUSTER');
+        return [
+          {
+            task,
+            service: 'emr',
+            operation: 'RunJobFlow',
+            input: runJobFlowInput(run, cmd.emr_cluster.new_emr_cluster, steps),
+          },
+        ];
+      }
+      const JobFlowId = cmd.emr_cluster.existing_emr_cluster.cluster_id;
+      return [
+        {
+          task,
+          service: 'emr',
+          operation: 'AddJobFlowSteps',
+          input: { JobFlowId, Steps: emrSteps(run, cmd, env, 'CONTINUE') },
+        },
+      ];
+    }
+    return [];
+  });
+}
+
+const FOLLOW: Record<PlannedRequest['service'], string> = {
+  batch: 'then DescribeJobs (shared: one call per 100 running jobs); kill: TerminateJob',
+  ecs: 'then DescribeTasks (shared: one call per 100 running tasks of a cluster); kill: StopTask',
+  emr: 'then ListSteps (shared: one call per cluster), DescribeCluster when a step ends badly; kill: TerminateJobFlows (new cluster) or CancelSteps (existing)',
+};
+
+/** The plan as text: per task, each request with its JSON input. */
+export function formatPlan(def: ProcessDefinition, requests: PlannedRequest[]): string {
+  const lines: string[] = [];
+  for (const t of def.task_definitions) {
+    const mine = requests.filter((r) => r.task === t.task_definition_name);
+    const kind = Object.keys(t.executable)[0];
+    lines.push(`${def.process_definition_name} / ${t.task_definition_name} (${kind})`);
+    if (mine.length === 0) lines.push('  no AWS requests');
+    for (const r of mine) {
+      lines.push(`  ${r.service}.${r.operation}${r.when ? `  (${r.when})` : ''}`);
+      lines.push(
+        ...JSON.stringify(r.input, null, 2)
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
+    }
+    if (mine[0]) lines.push(`  ${FOLLOW[mine[0].service]}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/**
+ * `sundial plan -f def.json`: the AWS requests each task would make, without making them.
+ *
+ * @example
+ * registerPlanCommand(program); // sundial plan -f nightly.json --batch-job-queue jobs
+ */
+export function registerPlanCommand(program: Command): void {
+  const env = awsOptionsFromEnv();
+  program
+    .command('plan')
+    .description('print the AWS requests (operation and input) each task of a definition would make')
+    .requiredOption('-f, --file <file>', 'definition JSON')
+    .option(
+      '--public-url <url>',
+      'URL jobs use to call back',
+      process.env.SUNDIAL_PUBLIC_URL ?? 'http://127.0.0.1:8080',
+    )
+    .option('--region <region>', 'region of Batch and ECS jobs (default AWS_REGION, else us-east-1)')
+    .option('--batch-job-queue <queue>', 'Batch queue of jobs that name none', env.batchJobQueue)
+    .option('--ecs-cluster <cluster>', 'ECS cluster', env.ecsCluster ?? 'default')
+    .option('--json', 'print the requests as a JSON array')
+    .action((o) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(readFileSync(o.file, 'utf8'));
+      } catch (e) {
+        throw new ValidationError([{ field: 'file', problem: `${o.file}: ${(e as Error).message}` }]);
+      }
+      const def = validateDefinition(body);
+      const requests = planAwsRequests(def, {
+        ...env,
+        publicUrl: o.publicUrl,
+        ...(o.region && { region: o.region }),
+        ...(o.batchJobQueue && { batchJobQueue: o.batchJobQueue }),
+        ecsCluster: o.ecsCluster,
+      });
+      console.log(o.json ? JSON.stringify(requests, null, 2) : formatPlan(def, requests));
+    });
+}
