@@ -73,11 +73,23 @@ export async function setPaused(db: Queryable, name: string, paused: boolean): P
   return rows.length > 0;
 }
 
-/** Definitions whose schedule is due, oldest first. */
+/**
+ * A definition is blocked while a run of it is in progress and the due run
+ * must wait: always with `wait`, and with `terminate` once the kill was asked.
+ * Blocked definitions are left out of the due lists, so a hundred of them
+ * waiting cannot starve the rest.
+ */
+export const NOT_BLOCKED_BY_OVERLAP = `not exists (
+  select 1 from processes p
+  where p.definition_name = d.name and p.status = 'running'
+    and (coalesce(d.definition->>'overlap_action', 'wait') = 'wait' or p.kill_requested_at is not null))`;
+
+/** Definitions whose schedule is due and not blocked by a run in progress, oldest first. */
 export async function dueDefinitions(db: Queryable, now: Date, limit = 100): Promise<DefinitionRow[]> {
   return db.query<DefinitionRow>(
-    `select * from process_definitions
-     where next_run_at <= $1 and not paused order by next_run_at limit $2`,
+    `select d.* from process_definitions d
+     where d.next_run_at <= $1 and not d.paused and ${NOT_BLOCKED_BY_OVERLAP}
+     order by d.next_run_at limit $2`,
     [now, limit],
   );
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../database.js';
+import { NOT_BLOCKED_BY_OVERLAP } from './definitions-store.js';
 
 export interface TriggerRequestRow {
   id: string;
@@ -24,9 +25,13 @@ export async function insertTriggerRequest(
   return id;
 }
 
+/** Unclaimed requests, oldest first; those of a deleted or overlap-blocked definition are left out. */
 export async function openTriggerRequests(db: Queryable, limit = 100): Promise<TriggerRequestRow[]> {
   return db.query<TriggerRequestRow>(
-    'select * from trigger_requests where process_id is null order by requested_at limit $1',
+    `select r.* from trigger_requests r
+     left join process_definitions d on d.name = r.definition_name
+     where r.process_id is null and (d.name is null or ${NOT_BLOCKED_BY_OVERLAP})
+     order by r.requested_at limit $1`,
     [limit],
   );
 }
