@@ -1,4 +1,5 @@
 import type { Database } from '../storage/database.js';
+import type { Notify } from './log-fast-writes.js';
 
 /** NOTIFY channel on which replicas announce stored log lines: payload `replica process task`. */
 export const LOGS_CHANNEL = 'sundial_logs';
@@ -39,8 +40,14 @@ export class LogFeed {
 
   /** The SQL that announces a change to other replicas; run it inside the writing transaction so it fires on commit. */
   notifyStatement(processId: string, taskId: string): [string, unknown[]] | undefined {
+    const n = this.notification(processId, taskId);
+    return n && ['select pg_notify($1, $2)', [...n]];
+  }
+
+  /** Channel and payload of that announcement, for writes that fold it into their own statement. */
+  notification(processId: string, taskId: string): Notify | undefined {
     if (!this.crossReplica) return undefined;
-    return ['select pg_notify($1, $2)', [LOGS_CHANNEL, `${this.replicaId} ${processId} ${taskId}`]];
+    return [LOGS_CHANNEL, `${this.replicaId} ${processId} ${taskId}`];
   }
 
   /** Lines of `taskId` were stored (or its log, or its process, ended) here: wake local readers. */

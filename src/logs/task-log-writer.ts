@@ -1,6 +1,7 @@
 import type { TaskExecutable } from '../domain/types.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { appendLogEntries } from '../storage/stores/entries-store.js';
+import { appendKeptLines, closeCleanLog } from './log-fast-writes.js';
 import type { LogFeed } from './log-feed.js';
 import type { ResolvedLiveLogOptions } from './log-options.js';
 import { advanceCursor, type LogUsage, lockUsage, saveUsage } from './log-state-store.js';
@@ -13,7 +14,7 @@ export interface LogLine {
   at: Date;
   source: string;
   message: string;
-  /** Scheduler events: stored even past the cap (they are few and say what happened). */
+  /** Scheduler events: stored even past the cap and not counted by it (they are few and say what happened). */
   keep?: boolean;
 }
 
@@ -67,12 +68,23 @@ export class TaskLogWriter {
   async append(taskId: string, lines: readonly LogLine[], opts: AppendOptions = {}): Promise<AppendResult> {
     const info = await this.taskInfo(taskId);
     const prepared = lines.map((l) => ({ ...l, message: this.cut(info.mask(l.message)) }));
+    if (keptOnly(prepared, opts)) {
+      // Scheduler events alone (a task's start and end): the cap cannot drop them, so one statement does.
+      const notify = this.feed.notification(info.processId, taskId);
+      const usage = await appendKeptLines(this.db, taskId, prepared, notify);
+      this.feed.published(info.processId, taskId);
+      return {
+        ...usage,
+        full: usage.lines >= this.options.maxLinesPerTask || usage.bytes >= this.options.maxBytesPerTask,
+      };
+    }
     let result: AppendResult | undefined;
     for (let i = 0; i === 0 || i < prepared.length; i += CHUNK) {
       const last = i + CHUNK >= prepared.length;
       result = await this.db.transaction((tx) =>
         this.store(tx, taskId, info.processId, prepared.slice(i, i + CHUNK), {
-          ...(i === 0 && opts.dropped && { dropped: opts.dropped }),
+          // Lines dropped before the writer came after this batch's lines: account (and mark) at its end.
+          ...(last && opts.dropped && { dropped: opts.dropped }),
           ...(last && opts.cursor && { cursor: opts.cursor }),
         }),
       );
@@ -84,17 +96,23 @@ export class TaskLogWriter {
   /** Marks the log complete (readers then end their streams), with the final count of what the cap dropped. */
   async close(taskId: string): Promise<void> {
     const info = await this.taskInfo(taskId);
-    await this.db.transaction(async (tx) => {
-      const usage = await lockUsage(tx, taskId);
-      if (usage.closed_at) return;
-      if (usage.dropped_lines > 0) {
-        const message = `… output truncated: ${usage.dropped_lines} lines / ${usage.dropped_bytes} bytes dropped …`;
-        await this.insert(tx, taskId, usage, [{ at: new Date(), source: 'scheduler', message }]);
-      }
-      usage.closed_at = new Date();
-      await saveUsage(tx, taskId, usage);
-      await this.notifyInTx(tx, info.processId, taskId);
-    });
+    // The common case (open, nothing dropped) is one statement; the rest takes the locked path.
+    const notify = this.feed.notification(info.processId, taskId);
+    const closed = await closeCleanLog(this.db, taskId, new Date(), notify);
+    if (!closed)
+      await this.db.transaction(async (tx) => {
+        const usage = await lockUsage(tx, taskId);
+        if (usage.closed_at) return;
+        if (usage.dropped_lines > 0) {
+          const message = `… output truncated: ${usage.dropped_lines} lines / ${usage.dropped_bytes} bytes dropped …`;
+          await this.insert(tx, taskId, usage, [
+            { at: new Date(), source: 'scheduler', message, keep: true },
+          ]);
+        }
+        usage.closed_at = new Date();
+        await saveUsage(tx, taskId, usage);
+        await this.notifyInTx(tx, info.processId, taskId);
+      });
     this.tasks.delete(taskId);
     this.feed.published(info.processId, taskId);
   }
@@ -123,6 +141,7 @@ export class TaskLogWriter {
         continue;
       }
       fit.push(line);
+      if (line.keep) continue;
       lineCount += 1;
       byteCount += bytes;
     }
@@ -160,8 +179,17 @@ export class TaskLogWriter {
       taskId,
       lines.map(({ id, at, source, message }) => ({ ...(id && { id }), at, source, message })),
     );
-    usage.lines += stored.length;
-    for (const s of stored) usage.bytes += s.bytes;
+    // Kept lines count for nothing; they carry no id, so what was skipped as a duplicate was a counted line.
+    let lineCount = stored.length;
+    let bytes = 0;
+    for (const s of stored) bytes += s.bytes;
+    for (const l of lines)
+      if (l.keep) {
+        lineCount -= 1;
+        bytes -= Buffer.byteLength(l.message);
+      }
+    usage.lines += lineCount;
+    usage.bytes += bytes;
   }
 
   private async notifyInTx(tx: Queryable, processId: string, taskId: string): Promise<void> {
@@ -193,4 +221,15 @@ export class TaskLogWriter {
     this.tasks.set(taskId, info);
     return info;
   }
+}
+
+/** True when every line is a `keep` line and there is no drop count or cursor to store with them. */
+function keptOnly(lines: readonly LogLine[], opts: AppendOptions): boolean {
+  return (
+    lines.length > 0 &&
+    lines.length <= CHUNK &&
+    lines.every((l) => l.keep) &&
+    !opts.cursor &&
+    !(opts.dropped && opts.dropped.lines > 0)
+  );
 }

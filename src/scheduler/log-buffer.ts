@@ -17,22 +17,43 @@ export interface LogBufferOptions {
   onError?: (e: unknown) => void;
 }
 
+/** Lines and bytes that count against the cap (kept scheduler lines do not). */
+interface Tally {
+  lines: number;
+  bytes: number;
+}
+
 interface TaskState {
   pending: LogLine[];
-  pendingBytes: number;
+  /** What `pending` holds in memory, kept lines included. */
+  heldBytes: number;
+  pendingTally: Tally;
+  /** Taken by a flush and not stored yet: still counts against the cap. */
+  inflight: Tally;
   /** The task's stored usage as of the last write (other sources may have added since). */
-  storedLines: number;
-  storedBytes: number;
+  stored: Tally;
   full: boolean;
-  dropped: { lines: number; bytes: number };
+  dropped: Tally;
 }
+
+interface Batch {
+  taskId: string;
+  st: TaskState;
+  lines: LogLine[];
+  held: number;
+  tally: Tally;
+  dropped: Tally;
+}
+
+const zero = (): Tally => ({ lines: 0, bytes: 0 });
 
 /**
  * Collects log lines per task and writes them in batches, in order. Shell
  * jobs can print thousands of lines a second; one insert per line would
  * make the database the bottleneck. Memory stays bounded: lines past the
- * task's cap are only counted, and so are lines beyond `maxPendingBytes`
- * when the database falls behind.
+ * task's cap (counting what is stored, being written and waiting) are only
+ * counted, and so are lines beyond `maxPendingBytes` when the database falls
+ * behind; the writer records the counts.
  *
  * @example
  * const logs = new LogBuffer(writer, { intervalMs: 50 });
@@ -43,7 +64,7 @@ export class LogBuffer {
   private readonly tasks = new Map<string, TaskState>();
   private chain: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
-  /** Waiting plus being written: released only once stored. */
+  /** Waiting plus being written, all tasks: released only once stored. */
   private heldBytes = 0;
   private readonly o: Required<Omit<LogBufferOptions, 'intervalMs'>>;
 
@@ -66,37 +87,42 @@ export class LogBuffer {
     const st = this.state(taskId);
     const bytes = Math.min(Buffer.byteLength(entry.message), this.o.maxLineBytes);
     if (!entry.keep) {
-      const overCap =
-        st.full ||
-        st.storedLines + st.pending.length >= this.o.maxLinesPerTask ||
-        st.storedBytes + st.pendingBytes + bytes > this.o.maxBytesPerTask;
+      const lines = st.stored.lines + st.inflight.lines + st.pendingTally.lines;
+      const total = st.stored.bytes + st.inflight.bytes + st.pendingTally.bytes;
+      const overCap = st.full || lines >= this.o.maxLinesPerTask || total + bytes > this.o.maxBytesPerTask;
       if (overCap || this.heldBytes + bytes > this.o.maxPendingBytes) {
         st.dropped.lines += 1;
         st.dropped.bytes += bytes;
         return;
       }
+      st.pendingTally.lines += 1;
+      st.pendingTally.bytes += bytes;
     }
     st.pending.push(entry);
-    st.pendingBytes += bytes;
+    st.heldBytes += bytes;
     this.heldBytes += bytes;
     if (this.heldBytes > this.o.maxPendingBytes / 2) void this.flush();
   }
 
   /** Writes what is buffered (for one task, or all); resolves once it is stored. */
   flush(taskId?: string): Promise<void> {
-    const batches: {
-      taskId: string;
-      st: TaskState;
-      lines: LogLine[];
-      bytes: number;
-      dropped: TaskState['dropped'];
-    }[] = [];
+    const batches: Batch[] = [];
     const take = (id: string, st: TaskState) => {
       if (st.pending.length === 0 && st.dropped.lines === 0) return;
-      batches.push({ taskId: id, st, lines: st.pending, bytes: st.pendingBytes, dropped: st.dropped });
+      batches.push({
+        taskId: id,
+        st,
+        lines: st.pending,
+        held: st.heldBytes,
+        tally: st.pendingTally,
+        dropped: st.dropped,
+      });
+      st.inflight.lines += st.pendingTally.lines;
+      st.inflight.bytes += st.pendingTally.bytes;
       st.pending = [];
-      st.pendingBytes = 0;
-      st.dropped = { lines: 0, bytes: 0 };
+      st.heldBytes = 0;
+      st.pendingTally = zero();
+      st.dropped = zero();
     };
     if (taskId === undefined) for (const [id, st] of this.tasks) take(id, st);
     else {
@@ -108,13 +134,14 @@ export class LogBuffer {
       for (const b of batches) {
         try {
           const usage = await this.sink.append(b.taskId, b.lines, { dropped: b.dropped });
-          b.st.storedLines = usage.lines;
-          b.st.storedBytes = usage.bytes;
+          b.st.stored = { lines: usage.lines, bytes: usage.bytes };
           b.st.full = usage.full;
         } catch (e) {
           this.o.onError(e);
         } finally {
-          this.heldBytes -= b.bytes;
+          this.heldBytes -= b.held;
+          b.st.inflight.lines -= b.tally.lines;
+          b.st.inflight.bytes -= b.tally.bytes;
         }
       }
     });
@@ -124,7 +151,8 @@ export class LogBuffer {
   /** Forgets a task whose log is complete (call after its last flush). */
   release(taskId: string): void {
     const st = this.tasks.get(taskId);
-    if (st && st.pending.length === 0 && st.dropped.lines === 0) this.tasks.delete(taskId);
+    if (st && st.pending.length === 0 && st.dropped.lines === 0 && st.inflight.lines === 0)
+      this.tasks.delete(taskId);
   }
 
   async close(): Promise<void> {
@@ -137,11 +165,12 @@ export class LogBuffer {
     if (!st) {
       st = {
         pending: [],
-        pendingBytes: 0,
-        storedLines: 0,
-        storedBytes: 0,
+        heldBytes: 0,
+        pendingTally: zero(),
+        inflight: zero(),
+        stored: zero(),
         full: false,
-        dropped: { lines: 0, bytes: 0 },
+        dropped: zero(),
       };
       this.tasks.set(taskId, st);
     }
