@@ -4,6 +4,7 @@ import { validateDefinition } from '../domain/validate-definition.js';
 import { ValidationError } from '../domain/validation-error.js';
 import { registerAwsEmulatorCommand } from './aws-emulator-command.js';
 import { callApi } from './http-client.js';
+import { registerLogsCommand } from './logs.js';
 import { registerPlanCommand } from './plan.js';
 import { printStatus } from './status.js';
 
@@ -95,6 +96,7 @@ function readJson(file: string): unknown {
   }
 }
 
+registerLogsCommand(program);
 registerPlanCommand(program);
 registerAwsEmulatorCommand(program);
 
