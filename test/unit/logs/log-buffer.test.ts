@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { AppendOptions, AppendResult, LogLine } from '../../../src/logs/task-log-writer.js';
+import { LogBuffer, type LogSink } from '../../../src/scheduler/log-buffer.js';
+
+/** A sink that stores everything it is given, optionally only when released (a slow database). */
+class FakeSink implements LogSink {
+  stored: LogLine[] = [];
+  dropped = { lines: 0, bytes: 0 };
+  private gate: Promise<void> = Promise.resolve();
+  private open: () => void = () => {};
+
+  hold(): void {
+    this.gate = new Promise((r) => {
+      this.open = r;
+    });
+  }
+  release(): void {
+    this.open();
+  }
+
+  async append(_taskId: string, lines: readonly LogLine[], opts: AppendOptions): Promise<AppendResult> {
+    await this.gate;
+    this.stored.push(...lines);
+    this.dropped.lines += opts.dropped?.lines ?? 0;
+    this.dropped.bytes += opts.dropped?.bytes ?? 0;
+    const counted = this.stored.filter((l) => !l.keep);
+    return { lines: counted.length, bytes: counted.reduce((n, l) => n + l.message.length, 0), full: false };
+  }
+}
+
+const line = (message: string, keep = false): LogLine => ({
+  at: new Date(),
+  source: 'stdout',
+  message,
+  keep,
+});
+
+describe('LogBuffer', () => {
+  it('writes lines in order and accounts for those past the cap without keeping them', async () => {
+    const sink = new FakeSink();
+    const buffer = new LogBuffer(sink, { intervalMs: 10_000, maxLinesPerTask: 3 });
+    for (let i = 1; i <= 10; i++) buffer.add('t', line(`l${i}`));
+    await buffer.flush('t');
+    expect(sink.stored.map((l) => l.message)).toEqual(['l1', 'l2', 'l3']);
+    expect(sink.dropped).toEqual({ lines: 7, bytes: 2 * 6 + 3 });
+    await buffer.close();
+  });
+
+  it('counts lines still being written against the cap (a slow database does not let more in)', async () => {
+    const sink = new FakeSink();
+    const buffer = new LogBuffer(sink, { intervalMs: 10_000, maxLinesPerTask: 5 });
+    sink.hold();
+    for (let i = 1; i <= 4; i++) buffer.add('t', line(`a${i}`));
+    const first = buffer.flush('t'); // taken, not yet stored
+    for (let i = 1; i <= 4; i++) buffer.add('t', line(`b${i}`));
+    sink.release();
+    await first;
+    await buffer.flush('t');
+    expect(sink.stored.map((l) => l.message)).toEqual(['a1', 'a2', 'a3', 'a4', 'b1']);
+    expect(sink.dropped.lines).toBe(3);
+    await buffer.close();
+  });
+
+  it('keeps scheduler lines past the cap and does not count them', async () => {
+    const sink = new FakeSink();
+    const buffer = new LogBuffer(sink, { intervalMs: 10_000, maxLinesPerTask: 2 });
+    buffer.add('t', line('started', true));
+    for (const m of ['x', 'y', 'z']) buffer.add('t', line(m));
+    buffer.add('t', line('ended', true));
+    await buffer.flush();
+    expect(sink.stored.map((l) => l.message)).toEqual(['started', 'x', 'y', 'ended']);
+    expect(sink.dropped.lines).toBe(1);
+    await buffer.close();
+  });
+
+  it('holds at most maxPendingBytes in memory while the database is stuck, counting the rest', async () => {
+    const sink = new FakeSink();
+    const buffer = new LogBuffer(sink, { intervalMs: 10_000, maxPendingBytes: 1000 });
+    sink.hold();
+    for (let i = 0; i < 100; i++) buffer.add('t', line('x'.repeat(99)));
+    const flushed = buffer.flush();
+    sink.release();
+    await flushed;
+    expect(sink.stored).toHaveLength(10);
+    expect(sink.dropped).toEqual({ lines: 90, bytes: 90 * 99 });
+    await buffer.close();
+  });
+});
