@@ -62,7 +62,33 @@ const operations: Record<string, Record<string, Op>> = {
   },
   '/api/tasks/{task_id}': { get: { summary: 'Get a task', response: { type: 'object' } } },
   '/api/tasks/{task_id}/logs': {
-    get: { summary: 'Log lines after a cursor', response: { type: 'object' }, query: ['after', 'limit'] },
+    get: {
+      summary: 'Log lines after a cursor: { entries, next_cursor, complete }',
+      response: { type: 'object' },
+      query: ['after', 'limit'],
+    },
+  },
+  '/api/tasks/{task_id}/logs/stream': {
+    get: {
+      summary:
+        'Live log as Server-Sent Events (resume with Last-Event-ID or after; ends with an `end` event)',
+      response: { type: 'string' },
+      query: ['after'],
+    },
+  },
+  '/api/processes/{process_id}/logs': {
+    get: {
+      summary: "Log lines of all the process's tasks after a cursor, merged in cursor order",
+      response: { type: 'object' },
+      query: ['after', 'limit'],
+    },
+  },
+  '/api/processes/{process_id}/logs/stream': {
+    get: {
+      summary: "Live log of all the process's tasks as Server-Sent Events, until the process has finished",
+      response: { type: 'string' },
+      query: ['after'],
+    },
   },
   '/api/tasks/{task_id}/log_entries': {
     post: { summary: 'Add log entries', body: 'log_entry[]', status: 204 },
