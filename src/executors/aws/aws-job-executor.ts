@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ExecutorResult } from '../../domain/task-outcome.js';
-import type { ExecutorKind } from '../../domain/types.js';
+import type { ExecutorKind, TaskStatus } from '../../domain/types.js';
 import type { Executor, ExecutorHost, TaskRun } from '../executor.js';
 import { errorText } from './aws-errors.js';
 import type { AwsExecutorHooks, PollSettings } from './aws-options.js';
@@ -32,6 +32,8 @@ export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
   protected closed = false;
   /** Tasks whose submission is in flight, with a kill that arrived meanwhile. */
   private readonly submitting = new Map<string, { killReason?: string }>();
+  /** The last status write of each task: writes are chained so they land in the order made. */
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(
     protected readonly host: ExecutorHost,
@@ -109,6 +111,20 @@ export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
     if (this.closed || this.poller.get(target.taskId) !== target) return;
     this.poller.unwatch(target.taskId);
     this.host.finished(target.taskId, result);
+  }
+
+  /**
+   * Records a status seen by a poll without waiting for it; writes of one task are applied in
+   * order (on a pool of connections two unchained writes could land the wrong way round).
+   */
+  protected record(taskId: string, status: TaskStatus, state?: Record<string, unknown>): void {
+    const write = (this.writes.get(taskId) ?? Promise.resolve())
+      .then(() => this.host.progress(taskId, status, state))
+      .catch((err) => this.base.logger?.warn({ err, taskId }, 'recording task progress failed'));
+    this.writes.set(taskId, write);
+    void write.then(() => {
+      if (this.writes.get(taskId) === write) this.writes.delete(taskId);
+    });
   }
 
   /** Runs the crash-window test hook, if any. */

@@ -152,7 +152,7 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget> {
       const status = batchTaskStatus(job);
       if (status && job.status !== target.status) {
         target.status = job.status;
-        void this.host.progress(target.taskId, status).catch(() => {});
+        this.record(target.taskId, status);
       }
       const result = batchJobResult(job);
       if (result) {
@@ -189,7 +189,11 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget> {
         .send(new ListJobsCommand({ ...findJobInput(run, jobQueue), nextToken }));
       const found = page.jobSummaryList?.at(-1)?.jobId; // the oldest: the one a crashed attempt made
       if (found) {
-        this.host.log(run.taskId, 'scheduler', `found AWS Batch job ${found} submitted by an earlier attempt`);
+        this.host.log(
+          run.taskId,
+          'scheduler',
+          `found AWS Batch job ${found} submitted by an earlier attempt`,
+        );
         return found;
       }
       nextToken = page.nextToken;

@@ -162,7 +162,7 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
       const status = ecsTaskStatus(task);
       if (status && task.lastStatus !== target.status) {
         target.status = task.lastStatus;
-        void this.host.progress(target.taskId, status).catch(() => {});
+        this.record(target.taskId, status);
       }
       const result = ecsTaskResult(task);
       if (result) {

@@ -208,7 +208,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       if ('result' in outcome) await this.conclude(t, outcome.result, mine);
       else if (outcome.status !== t.status) {
         t.status = outcome.status;
-        void this.host.progress(t.taskId, outcome.status).catch(() => {});
+        this.record(t.taskId, outcome.status);
       }
     }
   }
@@ -244,7 +244,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       const ours = steps.filter((s) => s.Id && s.Name?.includes(mark)).reverse();
       if (ours.length === 0) return undefined;
       t.stepIds = ours.map((s) => s.Id!);
-      void this.host.progress(t.taskId, t.status ?? 'starting', { stepIds: t.stepIds }).catch(() => {});
+      this.record(t.taskId, t.status ?? 'starting', { stepIds: t.stepIds });
     }
     const byId = new Map(steps.map((s) => [s.Id, s]));
     const mine = t.stepIds.map((id) => byId.get(id));
