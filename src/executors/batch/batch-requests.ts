@@ -5,7 +5,7 @@ import type {
   SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
 import type { BatchImageCommand } from '../../domain/types.js';
-import { definitionFamily, keyValues, safeName, sundialTags } from '../aws/aws-names.js';
+import { definitionFamily, keyValues, safeName } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
 
 /**
@@ -48,7 +48,6 @@ export function registerJobDefinitionInput(
         { type: 'MEMORY', value: String(cmd.memory) },
       ],
     },
-    tags: { 'sundial:definition': run.definitionName.slice(0, 256) },
   };
 }
 
@@ -80,7 +79,10 @@ export function jobDefinitionMatches(
   );
 }
 
-/** SubmitJob with the job's Sundial environment as overrides and tags tying it to its task. */
+/**
+ * SubmitJob with the job's Sundial environment as overrides. No tags: they would need
+ * batch:TagResource, and the deterministic job name already ties the job to its task.
+ */
 export function submitJobInput(
   run: RunNames,
   jobQueue: string,
@@ -92,7 +94,6 @@ export function submitJobInput(
     jobQueue,
     jobDefinition,
     containerOverrides: { environment: keyValues([], env) },
-    tags: sundialTags(run),
   };
 }
 

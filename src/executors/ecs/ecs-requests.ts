@@ -6,7 +6,7 @@ import type {
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import type { DockerImageCommand } from '../../domain/types.js';
-import { definitionFamily, keyValues, sundialTags } from '../aws/aws-names.js';
+import { definitionFamily, keyValues } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
 
 /**
@@ -66,7 +66,6 @@ export function registerTaskDefinitionInput(
     family: definitionFamily(run),
     containerDefinitions: [container],
     ...(cmd.task_role_arn && { taskRoleArn: cmd.task_role_arn }),
-    tags: [{ key: 'sundial:definition', value: run.definitionName.slice(0, 256) }],
   };
 }
 
@@ -94,7 +93,10 @@ export function taskDefinitionMatches(
   );
 }
 
-/** RunTask, idempotent through its client token, with the Sundial environment as overrides. */
+/**
+ * RunTask, idempotent through its client token, with the Sundial environment as overrides. No
+ * tags (they would need ecs:TagResource): `startedBy` ties the task to its Sundial task.
+ */
 export function runTaskInput(
   run: RunNames,
   taskDefinition: string,
@@ -109,7 +111,6 @@ export function runTaskInput(
     startedBy: ecsStartedBy(run),
     ...(placement.launchType && { launchType: placement.launchType }),
     overrides: { containerOverrides: [{ name: ECS_CONTAINER, environment: keyValues([], env) }] },
-    tags: Object.entries(sundialTags(run)).map(([key, value]) => ({ key, value })),
   };
 }
 
