@@ -16,6 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'pglite',
+          globalSetup: ['test/helpers/pglite-template.ts'],
           include: integration,
           env: { SUNDIAL_TEST_BACKEND: 'pglite' },
           testTimeout: 60_000,

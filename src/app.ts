@@ -31,6 +31,8 @@ export interface SundialOptions {
   /** PostgreSQL URL; without it Sundial uses embedded PGlite in `dataDir`. */
   databaseUrl?: string;
   dataDir?: string;
+  /** Start embedded PGlite from this data-directory dump (see openDatabase). */
+  pgliteTemplate?: Blob;
   /** URL jobs use to call back; default http://127.0.0.1:<port>. */
   publicUrl?: string;
   logger?: Logger;
@@ -73,6 +75,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const db = await openDatabase({
     ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
     ...(options.dataDir && { dataDir: options.dataDir }),
+    ...(options.pgliteTemplate && { pgliteTemplate: options.pgliteTemplate }),
   });
   const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const liveLogs = new LiveLogs({

@@ -9,6 +9,11 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** PGlite directory; `memory://` keeps it in memory. */
   dataDir?: string;
+  /**
+   * A PGlite data directory dump (`dumpDataDir()`) to start from instead of
+   * running initdb: seconds faster, which matters for test suites.
+   */
+  pgliteTemplate?: Blob;
 }
 
 /**
@@ -25,7 +30,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   } else {
     const dir = options.dataDir ?? '.sundial/data';
     if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-    db = await pgliteDatabase(dir.startsWith('memory://') ? undefined : dir);
+    db = await pgliteDatabase(dir.startsWith('memory://') ? undefined : dir, options.pgliteTemplate);
   }
   await migrate(db);
   return db;

@@ -5,8 +5,14 @@ import type { Database, Queryable } from './database.js';
  * {@link Database} over embedded PGlite (one connection). `dataDir`
  * undefined keeps everything in memory (tests).
  */
-export async function pgliteDatabase(dataDir?: string): Promise<Database> {
-  const db = await PGlite.create(dataDir);
+export async function pgliteDatabase(dataDir?: string, template?: Blob): Promise<Database> {
+  return wrapPglite(
+    await PGlite.create({ ...(dataDir && { dataDir }), ...(template && { loadDataDir: template }) }),
+  );
+}
+
+/** The port over an already open PGlite. */
+export function wrapPglite(db: PGlite): Database {
   const run = async <R>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
     (await q.query<R>(sql, params as unknown[])).rows;
   return {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { loadTemplate } from './pglite-template.js';
 
 /** Which backend this test run uses (set per Vitest project). */
 export const backend = (process.env.SUNDIAL_TEST_BACKEND ?? 'pglite') as 'pglite' | 'postgres';
@@ -11,10 +12,16 @@ const adminUrl = process.env.SUNDIAL_TEST_POSTGRES_URL ?? 'postgres://postgres@1
  * PostgreSQL database dropped afterwards.
  */
 export async function freshDatabase(): Promise<{
-  options: { databaseUrl?: string; dataDir?: string };
+  options: { databaseUrl?: string; dataDir?: string; pgliteTemplate?: Blob };
   drop(): Promise<void>;
 }> {
-  if (backend === 'pglite') return { options: { dataDir: 'memory://' }, drop: async () => {} };
+  if (backend === 'pglite') {
+    const template = loadTemplate();
+    return {
+      options: { dataDir: 'memory://', ...(template && { pgliteTemplate: template }) },
+      drop: async () => {},
+    };
+  }
   const name = `sundial_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
