@@ -1,29 +1,25 @@
 import {
-  AddJobFlowStepsCommand,
   CancelStepsCommand,
   type Cluster,
   DescribeClusterCommand,
   type EMRClient,
-  RunJobFlowCommand,
   type StepSummary,
   TerminateJobFlowsCommand,
 } from '@aws-sdk/client-emr';
 import type { Logger } from 'pino';
 import type { ExecutorResult } from '../../domain/task-outcome.js';
-import type { EmrCommand, TaskStatus } from '../../domain/types.js';
+import type { TaskStatus } from '../../domain/types.js';
 import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
 import { AwsJobExecutor } from '../aws/aws-job-executor.js';
-import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
-import { createOnce } from '../aws/create-once.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
-import { runJobFlowInput } from './emr-cluster-request.js';
 import { liveLogRef, stepLogRefs } from './emr-logs.js';
-import { findTaskCluster, findTaskSteps, recentSteps } from './emr-lookup.js';
+import { recentSteps } from './emr-lookup.js';
 import { emrOutcome, needsClusterReason } from './emr-status.js';
-import { emrSteps, stepMark } from './emr-steps.js';
+import { stepMark } from './emr-steps.js';
+import { commandOf, type EmrState, regionOf, submitEmrTask } from './emr-submit.js';
 import { sweepOrphanClusters } from './emr-sweep.js';
 
 export interface EmrExecutorOptions {
@@ -34,15 +30,6 @@ export interface EmrExecutorOptions {
   poll: PollSettings;
   logger?: Logger;
   hooks?: AwsExecutorHooks;
-}
-
-/** What `executionState` holds for an EMR task. */
-interface EmrState {
-  region?: string;
-  clusterId?: string;
-  newCluster?: boolean;
-  stepIds?: string[];
-  logUri?: string;
 }
 
 interface EmrTarget extends PollTarget {
@@ -57,9 +44,6 @@ interface EmrTarget extends PollTarget {
   status?: TaskStatus;
   missing: number;
 }
-
-const regionOf = (cmd: EmrCommand) => cmd.region ?? 'us-east-1';
-const commandOf = (run: TaskRun) => (run.executable as { emr_command: EmrCommand }).emr_command;
 
 /**
  * Runs `emr_command` as Spark steps: on a new cluster (RunJobFlow, torn down whatever happens) or
@@ -102,57 +86,15 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
   }
 
   protected async submit(run: TaskRun, replay: boolean): Promise<EmrTarget> {
-    const cmd = commandOf(run);
-    const region = regionOf(cmd);
-    const env = awsJobEnvironment(this.host, run);
-    const emr = this.opts.clients.get(region);
-    const onRetry = (message: string) => this.host.log(run.taskId, 'scheduler', `EMR: ${message}`);
-    const live = liveLogRef(region, cmd);
+    const live = liveLogRef(regionOf(commandOf(run)), commandOf(run));
     if (live) this.host.watchLogs(run.taskId, live);
-    if ('new_emr_cluster' in cmd.emr_cluster) {
-      const spec = cmd.emr_cluster.new_emr_cluster;
-      await this.host.progress(run.taskId, 'submitted', {
-        region,
-        newCluster: true,
-        logUri: spec.s3_log_uri,
-      });
-      const input = runJobFlowInput(run, spec, emrSteps(run, cmd, env, 'TERMINATE_CLUSTER'));
-      const clusterId = await createOnce({
-        lookFirst: replay,
-        stopped: () => this.closed,
-        onRetry,
-        find: () => findTaskCluster(emr, { taskId: run.taskId, name: spec.name, since: run.startedAt }),
-        create: async () =>
-          (await this.opts.clients.once(region).send(new RunJobFlowCommand(input))).JobFlowId!,
-      });
-      await this.afterCreate(run.taskId, clusterId);
-      await this.host.progress(run.taskId, 'starting', { clusterId });
-      this.host.log(
-        run.taskId,
-        'scheduler',
-        `EMR cluster ${clusterId} (${spec.name}) runs this task's steps`,
-      );
-      return this.target(run, { region, clusterId, newCluster: true, logUri: spec.s3_log_uri });
-    }
-    const clusterId = cmd.emr_cluster.existing_emr_cluster.cluster_id;
-    await this.host.progress(run.taskId, 'submitted', { region, clusterId, newCluster: false });
-    const steps = emrSteps(run, cmd, env, 'CONTINUE');
-    const stepIds = await createOnce({
-      lookFirst: replay,
+    const deps = {
+      clients: this.opts.clients,
+      host: this.host,
       stopped: () => this.closed,
-      onRetry,
-      find: () => findTaskSteps(emr, clusterId, { taskId: run.taskId, since: run.startedAt }),
-      create: async () =>
-        (
-          await this.opts.clients
-            .once(region)
-            .send(new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: steps }))
-        ).StepIds!,
-    });
-    await this.afterCreate(run.taskId, stepIds.join(','));
-    await this.host.progress(run.taskId, 'starting', { stepIds });
-    this.host.log(run.taskId, 'scheduler', `EMR steps ${stepIds.join(', ')} added to cluster ${clusterId}`);
-    return this.target(run, { region, clusterId, newCluster: false, stepIds });
+      afterCreate: (taskId: string, awsId: string) => this.afterCreate(taskId, awsId),
+    };
+    return this.target(run, await submitEmrTask(deps, run, replay));
   }
 
   protected reattach(run: TaskRun): EmrTarget | undefined {

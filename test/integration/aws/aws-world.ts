@@ -84,10 +84,14 @@ export function emulatorState<T = Record<string, unknown>[]>(
 
 /** A database that outlives one Sundial, so a second one can start on it (a restart). */
 export async function durableDatabase(): Promise<{
-  options: { databaseUrl?: string; dataDir?: string };
+  options: { databaseUrl?: string; dataDir?: string; pgliteTemplate?: Blob };
   drop(): Promise<void>;
 }> {
   if (backend === 'postgres') return freshDatabase();
   const dir = await mkdtemp(join(tmpdir(), 'sundial-restart-'));
-  return { options: { dataDir: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
+  // No template: PGlite loads one only into an empty directory, and the second start finds data.
+  return {
+    options: { dataDir: dir, pgliteTemplate: undefined },
+    drop: () => rm(dir, { recursive: true, force: true }),
+  };
 }

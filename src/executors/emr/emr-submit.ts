@@ -1,0 +1,81 @@
+import { AddJobFlowStepsCommand, type EMRClient, RunJobFlowCommand } from '@aws-sdk/client-emr';
+import type { EmrCommand } from '../../domain/types.js';
+import { awsJobEnvironment } from '../aws/aws-names.js';
+import type { ClientPool } from '../aws/client-pool.js';
+import { createOnce } from '../aws/create-once.js';
+import type { ExecutorHost, TaskRun } from '../executor.js';
+import { runJobFlowInput } from './emr-cluster-request.js';
+import { findTaskCluster, findTaskSteps } from './emr-lookup.js';
+import { emrSteps } from './emr-steps.js';
+
+/** What `executionState` holds for an EMR task. */
+export interface EmrState {
+  region?: string;
+  clusterId?: string;
+  newCluster?: boolean;
+  stepIds?: string[];
+  logUri?: string;
+}
+
+export interface EmrSubmitDeps {
+  clients: ClientPool<EMRClient>;
+  host: ExecutorHost;
+  stopped: () => boolean;
+  /** The crash-window test hook. */
+  afterCreate: (taskId: string, awsId: string) => Promise<void>;
+}
+
+export const regionOf = (cmd: EmrCommand) => cmd.region ?? 'us-east-1';
+export const commandOf = (run: TaskRun) => (run.executable as { emr_command: EmrCommand }).emr_command;
+
+/**
+ * Puts a task's steps on EMR exactly once: RunJobFlow for a new cluster (found again by its
+ * `sundial:task-id` tag), AddJobFlowSteps on an existing one (found again by the task id in the
+ * step names). Intent is recorded before the call, the ids right after it.
+ *
+ * @example
+ * const state = await submitEmrTask(deps, run, replay); // { region, clusterId, newCluster, … }
+ */
+export async function submitEmrTask(
+  deps: EmrSubmitDeps,
+  run: TaskRun,
+  replay: boolean,
+): Promise<EmrState & { region: string; clusterId: string }> {
+  const { clients, host } = deps;
+  const cmd = commandOf(run);
+  const region = regionOf(cmd);
+  const env = awsJobEnvironment(host, run);
+  const emr = clients.get(region);
+  const onRetry = (message: string) => host.log(run.taskId, 'scheduler', `EMR: ${message}`);
+  if ('new_emr_cluster' in cmd.emr_cluster) {
+    const spec = cmd.emr_cluster.new_emr_cluster;
+    await host.progress(run.taskId, 'submitted', { region, newCluster: true, logUri: spec.s3_log_uri });
+    const input = runJobFlowInput(run, spec, emrSteps(run, cmd, env, 'TERMINATE_CLUSTER'));
+    const clusterId = await createOnce({
+      lookFirst: replay,
+      stopped: deps.stopped,
+      onRetry,
+      find: () => findTaskCluster(emr, { taskId: run.taskId, name: spec.name, since: run.startedAt }),
+      create: async () => (await clients.once(region).send(new RunJobFlowCommand(input))).JobFlowId!,
+    });
+    await deps.afterCreate(run.taskId, clusterId);
+    await host.progress(run.taskId, 'starting', { clusterId });
+    host.log(run.taskId, 'scheduler', `EMR cluster ${clusterId} (${spec.name}) runs this task's steps`);
+    return { region, clusterId, newCluster: true, logUri: spec.s3_log_uri };
+  }
+  const clusterId = cmd.emr_cluster.existing_emr_cluster.cluster_id;
+  await host.progress(run.taskId, 'submitted', { region, clusterId, newCluster: false });
+  const Steps = emrSteps(run, cmd, env, 'CONTINUE');
+  const stepIds = await createOnce({
+    lookFirst: replay,
+    stopped: deps.stopped,
+    onRetry,
+    find: () => findTaskSteps(emr, clusterId, { taskId: run.taskId, since: run.startedAt }),
+    create: async () =>
+      (await clients.once(region).send(new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps }))).StepIds!,
+  });
+  await deps.afterCreate(run.taskId, stepIds.join(','));
+  await host.progress(run.taskId, 'starting', { stepIds });
+  host.log(run.taskId, 'scheduler', `EMR steps ${stepIds.join(', ')} added to cluster ${clusterId}`);
+  return { region, clusterId, newCluster: false, stepIds };
+}
