@@ -45,6 +45,8 @@ interface EmrTarget extends PollTarget {
   missing: number;
 }
 
+/** How soon a failed teardown of one of our clusters is retried by a sweep. */
+const CLEANUP_RETRY_MS = 30_000;
 /**
  * Runs `emr_command` as Spark steps: on a new cluster (RunJobFlow, torn down whatever happens) or
  * an existing one (AddJobFlowSteps, cancelled on kill). One ListSteps per cluster per poll.
@@ -219,8 +221,13 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
         }
       }
     } catch (err) {
-      // The sweep at the next start terminates a cluster whose task has ended.
-      this.host.log(t.taskId, 'scheduler', `cleaning up on ${t.clusterId} failed: ${errorText(err)}`);
+      // A cluster we created must not outlive its task: sweep again shortly (and at the next start).
+      this.host.log(
+        t.taskId,
+        'scheduler',
+        `cleaning up on ${t.clusterId} failed: ${errorText(err)}; retrying`,
+      );
+      if (t.newCluster) setTimeout(() => this.sweep([t.region]), CLEANUP_RETRY_MS).unref();
     }
     this.end(t, result);
   }
