@@ -37,7 +37,9 @@ interface TaskInfo {
   mask: Masker;
 }
 
-const CHUNK = 5000;
+/** Most lines, and bytes, per transaction: a big batch costs the driver several times its size while it is sent. */
+const CHUNK_LINES = 5000;
+const CHUNK_BYTES = 1024 * 1024;
 const TASK_CACHE = 10_000;
 
 /**
@@ -67,8 +69,9 @@ export class TaskLogWriter {
 
   async append(taskId: string, lines: readonly LogLine[], opts: AppendOptions = {}): Promise<AppendResult> {
     const info = await this.taskInfo(taskId);
-    const prepared = lines.map((l) => ({ ...l, message: this.cut(info.mask(l.message)) }));
-    if (keptOnly(prepared, opts)) {
+    const prepare = (l: LogLine): LogLine => ({ ...l, message: this.cut(info.mask(l.message)) });
+    if (keptOnly(lines, opts)) {
+      const prepared = lines.map(prepare);
       // Scheduler events alone (a task's start and end): the cap cannot drop them, so one statement does.
       const notify = this.feed.notification(info.processId, taskId);
       const usage = await appendKeptLines(this.db, taskId, prepared, notify);
@@ -79,10 +82,10 @@ export class TaskLogWriter {
       };
     }
     let result: AppendResult | undefined;
-    for (let i = 0; i === 0 || i < prepared.length; i += CHUNK) {
-      const last = i + CHUNK >= prepared.length;
+    for (const [chunk, last] of chunks(lines)) {
+      const prepared = chunk.map(prepare);
       result = await this.db.transaction((tx) =>
-        this.store(tx, taskId, info.processId, prepared.slice(i, i + CHUNK), {
+        this.store(tx, taskId, info.processId, prepared, {
           // Lines dropped before the writer came after this batch's lines: account (and mark) at its end.
           ...(last && opts.dropped && { dropped: opts.dropped }),
           ...(last && opts.cursor && { cursor: opts.cursor }),
@@ -200,9 +203,9 @@ export class TaskLogWriter {
   private cut(message: string): string {
     const max = this.options.maxLineBytes;
     if (message.length * 3 <= max) return message; // cheap test first: UTF-8 is at most 3 bytes per UTF-16 unit
-    const bytes = Buffer.from(message);
-    if (bytes.length <= max) return message;
-    return `${bytes.subarray(0, max).toString()} … [line cut: ${bytes.length - max} more bytes]`;
+    const length = Buffer.byteLength(message);
+    if (length <= max) return message;
+    return `${Buffer.from(message).subarray(0, max).toString()} … [line cut: ${length - max} more bytes]`;
   }
 
   private async taskInfo(taskId: string): Promise<TaskInfo> {
@@ -223,11 +226,26 @@ export class TaskLogWriter {
   }
 }
 
+/** Consecutive slices of at most CHUNK_LINES lines and about CHUNK_BYTES; at least one (maybe empty), the last flagged. */
+function* chunks(lines: readonly LogLine[]): Generator<[LogLine[], boolean]> {
+  let start = 0;
+  do {
+    let end = start;
+    let bytes = 0;
+    while (end < lines.length && end - start < CHUNK_LINES && (bytes < CHUNK_BYTES || end === start)) {
+      bytes += lines[end]!.message.length;
+      end += 1;
+    }
+    yield [lines.slice(start, end), end >= lines.length];
+    start = end;
+  } while (start < lines.length);
+}
+
 /** True when every line is a `keep` line and there is no drop count or cursor to store with them. */
 function keptOnly(lines: readonly LogLine[], opts: AppendOptions): boolean {
   return (
     lines.length > 0 &&
-    lines.length <= CHUNK &&
+    lines.length <= CHUNK_LINES &&
     lines.every((l) => l.keep) &&
     !opts.cursor &&
     !(opts.dropped && opts.dropped.lines > 0)

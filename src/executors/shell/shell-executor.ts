@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ShellScriptCommand } from '../../domain/types.js';
+import { readBoundedLines } from '../../logs/bounded-lines.js';
 import type { Executor, ExecutorHost, TaskRun } from '../executor.js';
 import { parseShellLine } from './line-protocol.js';
 
@@ -148,8 +148,8 @@ export class ShellExecutor implements Executor {
   }
 
   private pipe(taskId: string, stream: NodeJS.ReadableStream, source: 'stdout' | 'stderr'): void {
-    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-    lines.on('line', (line) => {
+    // Bounded, unlike readline: a job printing 100 MB without a newline must not cost 100 MB here.
+    readBoundedLines(stream, MAX_LINE_BYTES, (line) => {
       const parsed = parseShellLine(line);
       if (parsed.kind === 'status') this.host.reported(taskId, parsed.status);
       else if (parsed.kind === 'metadata') this.host.metadata(taskId, parsed.key, parsed.value);
@@ -157,6 +157,9 @@ export class ShellExecutor implements Executor {
     });
   }
 }
+
+/** Longer lines reach the log in pieces (the log writer cuts lines at 64 KiB anyway). */
+const MAX_LINE_BYTES = 64 * 1024;
 
 function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `the shell job was terminated by ${signal}` : `the shell job exited with code ${code}`;
