@@ -34,6 +34,8 @@ export class Tailer {
   private closed = false;
   private readonly abort = new AbortController();
   private wake: (() => void) | undefined;
+  /** The kind of error last reported in the task log: a run of the same error is reported once. */
+  private noted: string | undefined;
 
   constructor(
     readonly taskId: string,
@@ -86,39 +88,45 @@ export class Tailer {
           return;
         }
         interval = got > 0 ? this.timing.minPollMs : Math.min(this.timing.maxPollMs, interval * 1.5);
+        this.noted = undefined;
       } catch (err) {
         if (this.closed) return;
         if (err instanceof CursorConflict) {
           row = await openCursor(db, this.taskId, this.refKey, this.ref);
           continue;
         }
-        if (final && (isNotFoundYet(err) || Date.now() > this.stopAt! + FINAL_READ_PATIENCE_MS)) {
-          if (!isNotFoundYet(err))
-            writer
-              .append(this.taskId, [
-                {
-                  at: new Date(),
-                  source: 'scheduler',
-                  message: `could not read the rest of ${describe(this.ref)}: ${(err as Error).message}`,
-                  keep: true,
-                },
-              ])
-              .catch(() => {});
+        const notFound = isNotFoundYet(err);
+        if (final && (notFound || Date.now() > this.stopAt! + FINAL_READ_PATIENCE_MS)) {
+          if (!notFound) await this.note(`could not read the rest of ${describe(this.ref)}`, err);
           await this.finish(row);
           return;
         }
-        if (isThrottling(err))
+        if (isThrottling(err)) {
           interval = Math.min(this.timing.maxBackoffMs, Math.max(interval, this.timing.minPollMs) * 2);
-        else if (isNotFoundYet(err)) interval = Math.min(this.timing.maxPollMs, interval * 1.5);
+          await this.note(`AWS throttles reading ${describe(this.ref)}; backing off`, err);
+        } else if (notFound) interval = Math.min(this.timing.maxPollMs, interval * 1.5);
         else {
           logger.warn({ err, taskId: this.taskId, ref: this.ref }, 'reading a remote log failed; retrying');
           interval = Math.min(this.timing.maxBackoffMs, interval * 2);
+          await this.note(`reading ${describe(this.ref)} failed; retrying`, err);
         }
       }
       await this.sleep(
         this.stopAt === undefined ? interval : Math.min(interval, Math.max(0, this.stopAt - Date.now())),
       );
     }
+  }
+
+  /** A scheduler line in the task's log, with the AWS error and request id, once per run of one error. */
+  private async note(what: string, err: unknown): Promise<void> {
+    const e = err as Error & { $metadata?: { requestId?: string } };
+    if (this.noted === e.name) return;
+    this.noted = e.name;
+    const requestId = e.$metadata?.requestId ? ` (AWS request id ${e.$metadata.requestId})` : '';
+    const message = `${what}: ${e.name}: ${e.message}${requestId}`;
+    await this.deps.writer
+      .append(this.taskId, [{ at: new Date(), source: 'scheduler', message, keep: true }])
+      .catch(() => {});
   }
 
   private async finish(row: CursorRow): Promise<void> {

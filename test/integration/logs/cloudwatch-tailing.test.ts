@@ -91,6 +91,15 @@ describe('CloudWatch Logs tailing', () => {
       await waitForLines(world.sundial, taskId, 'cloudwatch', 30);
       expect(await messagesOf(world.sundial, taskId, 'cloudwatch')).toEqual(lineRange(1, 30));
       expect(emulator.count('logs', 'GetLogEvents')).toBeGreaterThan(5);
+      // Said once in the task's log, with what AWS answered.
+      const said = (await messagesOf(world.sundial, taskId, 'scheduler')).filter((m) =>
+        m.includes('throttles'),
+      );
+      expect(said).toEqual([
+        expect.stringMatching(
+          /^AWS throttles reading CloudWatch stream \/aws\/batch\/job\/cw-throttle; backing off: Throttling\w*: .+ \(AWS request id \S+\)$/,
+        ),
+      ]);
       world.stub.end(taskId);
     } finally {
       emulator.clearFaults();
