@@ -24,5 +24,7 @@ export const m000002 = [
     updated_at timestamptz not null default now(),
     primary key (task_id, ref_key)
   )`,
+  // What a new leader looks at: streams still followed, logs not yet closed.
   `create index task_log_cursors_open on task_log_cursors (task_id) where not done`,
+  `create index task_log_usage_open on task_log_usage (task_id) where closed_at is null`,
 ];
