@@ -101,3 +101,9 @@ export async function unclosedEndedTasks(db: Queryable, limit: number): Promise<
   );
   return rows.map((r) => r.task_id);
 }
+
+/** Whether a task has ended (or no longer exists). */
+export async function hasEnded(db: Queryable, taskId: string): Promise<boolean> {
+  const [row] = await db.query<{ status: string }>('select status from tasks where id = $1', [taskId]);
+  return !row || row.status === 'succeeded' || row.status === 'failed';
+}

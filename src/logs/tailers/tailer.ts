@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { LogStreamRef } from '../../executors/executor.js';
 import type { Database } from '../../storage/database.js';
-import { CursorConflict, type CursorRow, openCursor } from '../log-state-store.js';
+import { CursorConflict, type CursorRow, hasEnded, openCursor } from '../log-state-store.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 import { isNotFoundYet, isThrottling } from './aws-log-clients.js';
 import type { RemoteLog } from './remote-log.js';
@@ -70,6 +70,8 @@ export class Tailer {
   private async run(): Promise<void> {
     const { db, writer, logger } = this.deps;
     let row: CursorRow = await openCursor(db, this.taskId, this.refKey, this.ref);
+    // Watched after its task ended (a late call, or a restart in the grace period): drain and stop.
+    if (await hasEnded(db, this.taskId)) this.taskEnded();
     let interval = this.timing.minPollMs;
     while (!this.closed && !row.done) {
       const final = this.stopAt !== undefined && Date.now() >= this.stopAt;
