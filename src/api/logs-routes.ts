@@ -60,7 +60,12 @@ export const logsRoutes =
         const header = req.headers['last-event-id'];
         const resumeFrom = typeof header === 'string' && header !== '' ? header : req.query.after;
         const after = intParam(resumeFrom, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-        if (!(await logState(ctx.db, target, new Date())).exists) throw notFound(`${kind} ${target.id}`);
+        const state = await logState(ctx.db, target, new Date(Date.now() - staleMs));
+        if (!state.exists) throw notFound(`${kind} ${target.id}`);
+        // A browser's EventSource reconnects after `end`; 204 is how SSE tells it to stop.
+        const reconnect = typeof header === 'string' && header !== '';
+        if (reconnect && state.complete && (await readLogPage(ctx.db, target, after, 1)).length === 0)
+          return reply.status(204).send();
 
         reply.hijack();
         const res = reply.raw;

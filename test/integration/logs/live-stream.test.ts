@@ -87,6 +87,16 @@ describe('live logs over Server-Sent Events', () => {
     expect(rest.every((l) => Number(l.cursor) > Number(lastId))).toBe(true);
     const all = await allLines(h.url, `/api/processes/${processId}/logs`);
     expect([...seen, ...rest].map((l) => l.cursor)).toEqual(all.map((l) => l.cursor));
+
+    // An EventSource reconnecting after the end is told to stop (204); a new reader still gets `end`.
+    const endId = byHeader.events.at(-1)!.id!;
+    const again = await fetch(`${h.url}/api/processes/${processId}/logs/stream`, {
+      headers: { 'last-event-id': endId },
+    });
+    expect(again.status).toBe(204);
+    const fresh = openSse(`${h.url}/api/processes/${processId}/logs/stream?after=${endId}`);
+    await fresh.ended;
+    expect(fresh.events.map((e) => e.event)).toEqual(['end']);
   });
 
   it('merges the tasks of a process in cursor order, each line naming its task', async () => {
