@@ -123,6 +123,22 @@ describe('live logs over Server-Sent Events', () => {
     expect(sse.events.at(-1)?.event).toBe('end');
   });
 
+  it('tells in scheduler lines when each attempt started and how it ended', async () => {
+    await h.put({
+      process_definition_name: 'live-attempts',
+      task_definitions: [shellTask('flaky', 'echo trying; exit 3', { max_attempts: 2 })],
+    });
+    const run = await h.triggerAndWait('live-attempts');
+    const lines = await allLines(h.url, `/api/processes/${run.process_id}/logs`);
+    expect(lines.filter((l) => l.source === 'scheduler').map((l) => l.message)).toEqual([
+      'task started (attempt 1 of 2) on shell',
+      'task failed: the shell job exited with code 3',
+      'task started (attempt 2 of 2) on shell',
+      'task failed: the shell job exited with code 3',
+    ]);
+    expect(new Set(lines.map((l) => l.task_id)).size).toBe(2);
+  });
+
   it('answers 404 for an unknown task or process and 400 for a bad cursor', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     expect((await fetch(`${h.url}/api/tasks/${unknown}/logs/stream`)).status).toBe(404);
