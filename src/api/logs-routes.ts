@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { followLog } from '../logs/log-follower.js';
 import { type LogRecord, type LogTarget, logState, readLogPage } from '../logs/log-reads.js';
+import { SharedReads } from '../logs/shared-reads.js';
 import type { ApiContext } from './api-context.js';
 import { notFound } from './errors.js';
 import { intParam, uuidParam } from './query-params.js';
@@ -36,6 +37,7 @@ export const logsRoutes =
     });
     const { graceMs, s3GraceMs } = ctx.logs.options;
     const staleMs = Math.max(graceMs, s3GraceMs) + 60_000;
+    const reads = new SharedReads(ctx.db);
 
     for (const kind of ['task', 'process'] as const) {
       const base = kind === 'task' ? '/api/tasks/:id/logs' : '/api/processes/:id/logs';
@@ -81,7 +83,7 @@ export const logsRoutes =
         res.on('close', () => abort.abort());
         try {
           for await (const ev of followLog(
-            { db: ctx.db, feed: ctx.logs.feed, staleMs },
+            { db: ctx.db, feed: ctx.logs.feed, staleMs, reads },
             target,
             after,
             abort.signal,

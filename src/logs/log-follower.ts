@@ -1,6 +1,7 @@
 import type { Database } from '../storage/database.js';
 import type { LogFeed } from './log-feed.js';
-import { type LogRecord, type LogTarget, logState, readLogPage } from './log-reads.js';
+import type { LogRecord, LogTarget } from './log-reads.js';
+import { SharedReads } from './shared-reads.js';
 
 /** What a follower hands its consumer. */
 export type FollowEvent =
@@ -12,6 +13,8 @@ export type FollowEvent =
 export interface FollowDeps {
   db: Database;
   feed: LogFeed;
+  /** Shared by the followers of one server, so readers of the same log share queries. */
+  reads?: SharedReads;
   /** A log still not closed this long after its task ended is treated as complete. */
   staleMs: number;
   /** Longest wait without a wake-up before looking again (a lost notification costs at most this). */
@@ -37,21 +40,26 @@ export async function* followLog(
   signal: AbortSignal,
 ): AsyncGenerator<FollowEvent> {
   let dirty = true;
+  // When the newest news arrived: any query started since then sees what it announced.
+  let newsAt = process.hrtime.bigint();
   let wake: (() => void) | undefined;
   const off = deps.feed.subscribe(target.id, () => {
     dirty = true;
+    newsAt = process.hrtime.bigint();
     wake?.();
   });
   const onAbort = () => wake?.();
   signal.addEventListener('abort', onAbort);
+  const reads = deps.reads ?? new SharedReads(deps.db);
   try {
     let cursor = after;
     while (!signal.aborted) {
       dirty = false;
+      const since = newsAt;
       // Completeness first: if the log was complete before this read, the read saw its last line.
-      const state = await logState(deps.db, target, new Date(Date.now() - deps.staleMs));
+      const state = await reads.state(target, new Date(Date.now() - deps.staleMs), since);
       for (;;) {
-        const page = await readLogPage(deps.db, target, cursor, PAGE);
+        const page = await reads.page(target, cursor, PAGE, since);
         if (page.length > 0) {
           cursor = page.at(-1)!.seq;
           yield { kind: 'lines', records: page };
@@ -71,7 +79,10 @@ export async function* followLog(
         };
       });
       wake = undefined;
-      if (!woken) yield { kind: 'idle' };
+      if (!woken) {
+        newsAt = process.hrtime.bigint(); // a look for news that may have been lost: nothing older will do
+        yield { kind: 'idle' };
+      }
     }
   } finally {
     off();
