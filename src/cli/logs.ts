@@ -15,14 +15,17 @@ type Kind = 'tasks' | 'processes';
 
 const RESET = '\x1b[0m';
 const DIM = '\x1b[2m';
+/** By source: job output plain, errors red, scheduler cyan, CloudWatch green, EMR step logs magenta. */
 const COLOURS: Record<string, string> = {
   stdout: '',
   stderr: '\x1b[31m',
   scheduler: '\x1b[36m',
   cloudwatch: '\x1b[32m',
+  'emr-stdout': '\x1b[35m',
+  'emr-stderr': '\x1b[31m',
 };
+/** Sources a job named itself (POST log_entries). */
 const OTHER = '\x1b[33m';
-const EMR = '\x1b[35m';
 
 /**
  * `sundial logs ID [-f] [--url]`: prints a task's or a process's log, and
@@ -117,7 +120,7 @@ function printer(withTask: boolean, colour: boolean): (l: WireLine) => void {
       process.stdout.write(`${l.when} ${task}[${l.source}] ${l.message}\n`);
       return;
     }
-    const c = COLOURS[l.source] ?? (l.source.startsWith('emr') ? EMR : OTHER);
+    const c = COLOURS[l.source] ?? OTHER;
     process.stdout.write(`${DIM}${l.when}${RESET} ${task}${c}[${l.source}] ${l.message}${c ? RESET : ''}\n`);
   };
 }

@@ -14,8 +14,18 @@ export interface TaskRun {
   startedAt: Date;
 }
 
-/** Log sources: shell output, scheduler events, and (AWS) CloudWatch or EMR step logs. */
-export type LogSource = 'stdout' | 'stderr' | 'scheduler' | (string & {});
+/**
+ * Log sources: shell output (`stdout`, `stderr`), scheduler events, CloudWatch streams of AWS jobs
+ * (`cloudwatch`), EMR step logs in S3 (`emr-stdout`, `emr-stderr`), or what a job names itself.
+ */
+export type LogSource =
+  | 'stdout'
+  | 'stderr'
+  | 'scheduler'
+  | 'cloudwatch'
+  | 'emr-stdout'
+  | 'emr-stderr'
+  | (string & {});
 
 /** A remote log an executor learned about, for the log tailers to follow. */
 export type LogStreamRef =

@@ -146,7 +146,7 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget> {
           region,
           group: BATCH_LOG_GROUP,
           stream,
-          source: 'stdout',
+          source: 'cloudwatch',
         });
       }
       const status = batchTaskStatus(job);

@@ -121,7 +121,7 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
       region,
       group: this.opts.logGroup,
       stream: ecsLogStream(taskArn),
-      source: 'stdout',
+      source: 'cloudwatch',
     });
     return this.target(run.taskId, region, cluster, taskArn);
   }
@@ -134,7 +134,7 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
       region,
       group: this.opts.logGroup,
       stream: ecsLogStream(taskArn),
-      source: 'stdout',
+      source: 'cloudwatch',
     });
     return this.target(run.taskId, region, cluster, taskArn);
   }

@@ -7,7 +7,7 @@ import type { LogStreamRef } from '../executor.js';
  *
  * @example
  * stepLogRefs('us-east-1', 's3://logs/emr/', 'j-1', 's-2')
- * // [{ kind: 's3', region: 'us-east-1', bucket: 'logs', key: 'emr/j-1/steps/s-2/stdout.gz', source: 'stdout' }, …]
+ * // [{ kind: 's3', region: 'us-east-1', bucket: 'logs', key: 'emr/j-1/steps/s-2/stdout.gz', source: 'emr-stdout' }, …]
  */
 export function stepLogRefs(
   region: string,
@@ -19,12 +19,12 @@ export function stepLogRefs(
   if (!match) return [];
   const prefix = match[2]!.replace(/\/+$/, '');
   const base = `${prefix ? `${prefix}/` : ''}${clusterId}/steps/${stepId}`;
-  return (['stdout', 'stderr'] as const).map((source) => ({
+  return (['stdout', 'stderr'] as const).map((file) => ({
     kind: 's3',
     region,
     bucket: match[1]!,
-    key: `${base}/${source}.gz`,
-    source,
+    key: `${base}/${file}.gz`,
+    source: `emr-${file}`,
   }));
 }
 
@@ -32,6 +32,6 @@ export function stepLogRefs(
 export function liveLogRef(region: string, cmd: EmrCommand): LogStreamRef | undefined {
   const d = cmd.s3_log_details;
   return d
-    ? { kind: 'cloudwatch', region, group: d.log_group_name, stream: d.log_stream_name, source: 'stdout' }
+    ? { kind: 'cloudwatch', region, group: d.log_group_name, stream: d.log_stream_name, source: 'cloudwatch' }
     : undefined;
 }

@@ -62,7 +62,7 @@ describe('live logs of AWS jobs, end to end through the API', () => {
     expect(messages(lines, 'scheduler')).toContainEqual(
       expect.stringMatching(/^killing the job: killed by request/),
     );
-    expect(messages(lines).filter((m) => m.includes('args batch-hello'))).toHaveLength(1);
+    expect(messages(lines, 'cloudwatch').filter((m) => m.includes('args batch-hello'))).toHaveLength(1);
     expectNoRepeats(lines);
   });
 
@@ -85,8 +85,11 @@ describe('live logs of AWS jobs, end to end through the API', () => {
     const sse = openSse(`${h.url}/api/tasks/${task.task_id}/logs/stream`);
     await sse.ended;
     const lines = sseLines(sse.events);
-    expect(messages(lines).filter((m) => m.includes('args ecs-hello --exit 2'))).toHaveLength(1);
-    expect(messages(lines)).toContainEqual(expect.stringContaining('sundial-job exits 2'));
+    // awslogs sends stdout and stderr to one stream: both are 'cloudwatch' lines.
+    expect(messages(lines, 'cloudwatch').filter((m) => m.includes('args ecs-hello --exit 2'))).toHaveLength(
+      1,
+    );
+    expect(messages(lines, 'cloudwatch')).toContainEqual(expect.stringContaining('sundial-job exits 2'));
     expect(messages(lines, 'scheduler')[0]).toBe('task started (attempt 1) on ecs');
     expect(messages(lines, 'scheduler')).toContainEqual(expect.stringMatching(/^task failed: /));
     expectNoRepeats(lines);
@@ -107,10 +110,10 @@ describe('live logs of AWS jobs, end to end through the API', () => {
       const all = await allLines(h.url, `/api/tasks/${task.task_id}/logs`);
       return all.some((l) => l.message.includes('args emr-s3-hello')) ? all : undefined;
     });
-    expect(messages(lines)).toContainEqual(
+    expect(messages(lines, 'emr-stdout')).toContainEqual(
       expect.stringMatching(/^spark-submit stand-in: jar \S+ on cluster j-/),
     );
-    expect(messages(lines).filter((m) => m.includes('args emr-s3-hello'))).toHaveLength(1);
+    expect(messages(lines, 'emr-stdout').filter((m) => m.includes('args emr-s3-hello'))).toHaveLength(1);
     expectNoRepeats(lines);
   });
 
@@ -150,7 +153,7 @@ describe('live logs of AWS jobs, end to end through the API', () => {
     await h.request('POST', `/api/processes/${run.process_id}/kill`);
     await sse.ended;
     const lines = sseLines(sse.events);
-    expect(messages(lines).filter((m) => m.startsWith('appender line'))).toEqual([
+    expect(messages(lines, 'cloudwatch').filter((m) => m.startsWith('appender line'))).toEqual([
       'appender line 1',
       'appender line 2',
       'appender line 3',

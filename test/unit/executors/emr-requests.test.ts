@@ -2,6 +2,7 @@ import type { StepState, StepSummary } from '@aws-sdk/client-emr';
 import { describe, expect, it } from 'vitest';
 import type { EmrCommand, NewEmrCluster } from '../../../src/domain/types.js';
 import { runJobFlowInput } from '../../../src/executors/emr/emr-cluster-request.js';
+import { liveLogRef, stepLogRefs } from '../../../src/executors/emr/emr-logs.js';
 import { emrOutcome } from '../../../src/executors/emr/emr-status.js';
 import { emrSteps, sparkSubmitArgs } from '../../../src/executors/emr/emr-steps.js';
 
@@ -192,5 +193,34 @@ describe('EMR status from steps', () => {
     expect('result' in outcome && outcome.result.reason).toBe(
       'EMR cluster j-1 TERMINATED_WITH_ERRORS (BOOTSTRAP_FAILURE: x) before the steps finished; EMR step "CANCELLED" (s-CANCELLED) was cancelled',
     );
+  });
+});
+
+describe('EMR log sources', () => {
+  it("tags S3 step logs 'emr-stdout' / 'emr-stderr' and s3_log_details streams 'cloudwatch'", () => {
+    expect(stepLogRefs('us-east-1', 's3://logs/emr/', 'j-1', 's-2')).toEqual([
+      {
+        kind: 's3',
+        region: 'us-east-1',
+        bucket: 'logs',
+        key: 'emr/j-1/steps/s-2/stdout.gz',
+        source: 'emr-stdout',
+      },
+      {
+        kind: 's3',
+        region: 'us-east-1',
+        bucket: 'logs',
+        key: 'emr/j-1/steps/s-2/stderr.gz',
+        source: 'emr-stderr',
+      },
+    ]);
+    const details = { log_group_name: 'g', log_stream_name: 's' };
+    expect(liveLogRef('eu-west-1', { ...command, s3_log_details: details })).toEqual({
+      kind: 'cloudwatch',
+      region: 'eu-west-1',
+      group: 'g',
+      stream: 's',
+      source: 'cloudwatch',
+    });
   });
 });
