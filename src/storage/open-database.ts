@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { pgDatabase } from './pg-database.js';
@@ -29,8 +30,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     db = pgDatabase(options.databaseUrl);
   } else {
     const dir = options.dataDir ?? '.sundial/data';
-    if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-    db = await pgliteDatabase(dir.startsWith('memory://') ? undefined : dir, options.pgliteTemplate);
+    const inMemory = dir.startsWith('memory://');
+    if (!inMemory) mkdirSync(dir, { recursive: true });
+    // A template only seeds a new database; an existing one is opened as it is.
+    const template = inMemory || !existsSync(join(dir, 'PG_VERSION')) ? options.pgliteTemplate : undefined;
+    db = await pgliteDatabase(inMemory ? undefined : dir, template);
   }
   await migrate(db);
   return db;
