@@ -174,9 +174,7 @@ export class Engine implements ExecutorHost {
       now: new Date(),
     });
     if (!row) return; // this attempt exists already
-    const max = definition.max_attempts;
-    // Past max_attempts only a POST /retry grants an attempt.
-    const of = attempt >= max ? ', retry requested' : max > 1 ? ` of ${max}` : '';
+    const of = definition.max_attempts > 1 ? ` of ${definition.max_attempts}` : '';
     this.log(row.id, 'scheduler', `task started (attempt ${attempt + 1}${of}) on ${kind}`);
     const run = this.track(row, definition);
     const executor = this.executors.get(kind);
@@ -255,7 +253,7 @@ export class Engine implements ExecutorHost {
   private async finish(taskId: string, result: ExecutorResult): Promise<void> {
     const entry = this.active.get(taskId);
     if (entry?.killReason && !result.succeeded) result = { succeeded: false, reason: entry.killReason };
-    await this.logs.flush(taskId);
+    // One flush, after the outcome line: the job's output and that line land in order, in one write.
     const task = await getTask(this.opts.db, taskId);
     if (!task) return;
     const outcome = finalOutcome(
