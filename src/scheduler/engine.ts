@@ -174,7 +174,9 @@ export class Engine implements ExecutorHost {
       now: new Date(),
     });
     if (!row) return; // this attempt exists already
-    const of = definition.max_attempts > 1 ? ` of ${definition.max_attempts}` : '';
+    const max = definition.max_attempts;
+    // Past max_attempts only a POST /retry grants an attempt.
+    const of = attempt >= max ? ', retry requested' : max > 1 ? ` of ${max}` : '';
     this.log(row.id, 'scheduler', `task started (attempt ${attempt + 1}${of}) on ${kind}`);
     const run = this.track(row, definition);
     const executor = this.executors.get(kind);
