@@ -6,15 +6,19 @@ import type { Executor, ExecutorHost, LogSource, LogStreamRef, TaskRun } from '.
 import { LiveLogs } from '../logs/live-logs.js';
 import type { Database } from '../storage/database.js';
 import { appendMetadata } from '../storage/stores/entries-store.js';
-import { finishProcess, getProcess, runningProcessIds } from '../storage/stores/processes-store.js';
+import {
+  finishProcess,
+  getProcess,
+  planningView,
+  runningProcessIds,
+} from '../storage/stores/processes-store.js';
 import {
   activeTasks,
   finishTask,
   getTask,
-  insertTask,
+  insertTasks,
   reportTaskStatus,
   type TaskRow,
-  taskProgressRows,
   updateTaskProgress,
 } from '../storage/stores/tasks-store.js';
 import type { LogBuffer } from './log-buffer.js';
@@ -59,6 +63,8 @@ export class Engine implements ExecutorHost {
   private readonly active = new Map<string, ActiveTask>();
   private readonly dirty = new Set<string>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
+  /** Task definitions of the running processes this engine evaluates, by name. */
+  private readonly snapshots = new Map<string, Map<string, TaskDefinition>>();
   private flushing: Promise<void> | undefined;
   /** Task results being written; `stop` waits for them so a shutdown does not lose them. */
   private readonly recording = new Set<Promise<void>>();
@@ -129,9 +135,16 @@ export class Engine implements ExecutorHost {
 
   private async evaluate(processId: string): Promise<void> {
     const { db } = this.opts;
-    const process = await getProcess(db, processId);
-    if (process?.status !== 'running') return;
-    const rows = await taskProgressRows(db, processId);
+    // A process's task definitions are a snapshot that never changes: read them once per process.
+    const known = this.snapshots.get(processId);
+    const process = await planningView(db, processId, { withDefinitions: !known });
+    if (process?.status !== 'running') {
+      this.snapshots.delete(processId);
+      return;
+    }
+    const definitions = known ?? new Map(process.task_definitions!.map((t) => [t.task_definition_name, t]));
+    this.snapshots.set(processId, definitions);
+    const rows = process.tasks;
     const killRequested = process.kill_requested_at !== null;
     if (killRequested) {
       for (const r of rows)
@@ -141,53 +154,62 @@ export class Engine implements ExecutorHost {
     const progress = progressFromTasks(rows);
     const now = Date.now();
     const plan = planProcess(
-      { taskDefinitions: process.task_definitions, progress, killRequested, grants: process.retry_grants },
+      { taskDefinitions: [...definitions.values()], progress, killRequested, grants: process.retry_grants },
       now,
     );
-    for (const name of plan.start) {
-      const definition = process.task_definitions.find((t) => t.task_definition_name === name)!;
-      await this.dispatch(process.id, process.definition_name, definition, progress.get(name)?.attempts ?? 0);
-    }
+    await this.dispatch(
+      processId,
+      process.definition_name,
+      plan.start.map((name) => ({
+        definition: definitions.get(name)!,
+        attempt: progress.get(name)?.attempts ?? 0,
+      })),
+    );
     if (plan.wakeAt !== undefined) this.wakeAt(processId, plan.wakeAt);
     if (plan.outcome && (await finishProcess(db, processId, plan.outcome, new Date(now)))) {
+      this.snapshots.delete(processId);
       this.opts.logger.info({ processId, status: plan.outcome }, 'process finished');
       this.onProcessFinished(processId);
       this.liveLogs.processEnded(processId);
     }
   }
 
+  /** Records every attempt that may start now in one write, then hands each to its executor. */
   private async dispatch(
     processId: string,
     definitionName: string,
-    definition: TaskDefinition,
-    attempt: number,
+    starts: readonly { definition: TaskDefinition; attempt: number }[],
   ) {
-    const kind = executorKindOf(definition.executable);
-    const row = await insertTask(this.opts.db, {
-      processId,
-      definitionName,
-      taskDefinitionName: definition.task_definition_name,
-      attempt,
-      executor: kind,
-      executable: definition.executable,
-      runnerId: this.opts.replicaId,
-      now: new Date(),
-    });
-    if (!row) return; // this attempt exists already
-    const max = definition.max_attempts;
-    // Past max_attempts only a POST /retry grants an attempt.
-    const of = attempt >= max ? ', retry requested' : max > 1 ? ` of ${max}` : '';
-    this.log(row.id, 'scheduler', `task started (attempt ${attempt + 1}${of}) on ${kind}`);
-    const run = this.track(row, definition);
-    const executor = this.executors.get(kind);
-    if (!executor) {
-      this.finished(row.id, { succeeded: false, reason: noExecutor(kind) });
-      return;
+    const rows = await insertTasks(
+      this.opts.db,
+      { processId, definitionName, runnerId: this.opts.replicaId, now: new Date() },
+      starts.map(({ definition, attempt }) => ({
+        taskDefinitionName: definition.task_definition_name,
+        attempt,
+        executor: executorKindOf(definition.executable),
+        executable: definition.executable,
+      })),
+    );
+    const inserted = new Map(rows.map((r) => [r.task_definition_name, r]));
+    for (const { definition, attempt } of starts) {
+      const row = inserted.get(definition.task_definition_name);
+      if (!row) continue; // this attempt exists already
+      const kind = row.executor;
+      const max = definition.max_attempts;
+      // Past max_attempts only a POST /retry grants an attempt.
+      const of = attempt >= max ? ', retry requested' : max > 1 ? ` of ${max}` : '';
+      this.log(row.id, 'scheduler', `task started (attempt ${attempt + 1}${of}) on ${kind}`);
+      const run = this.track(row, definition);
+      const executor = this.executors.get(kind);
+      if (!executor) {
+        this.finished(row.id, { succeeded: false, reason: noExecutor(kind) });
+        continue;
+      }
+      executor.start(run).catch((e: Error) => {
+        this.log(row.id, 'scheduler', `could not start the job: ${e.message}`);
+        this.finished(row.id, { succeeded: false, reason: `could not start the job: ${e.message}` });
+      });
     }
-    executor.start(run).catch((e: Error) => {
-      this.log(row.id, 'scheduler', `could not start the job: ${e.message}`);
-      this.finished(row.id, { succeeded: false, reason: `could not start the job: ${e.message}` });
-    });
   }
 
   private track(row: TaskRow, definition: TaskDefinition | undefined): TaskRun {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RetryGrant } from '../../domain/process-plan.js';
-import type { ProcessStatus, TaskDefinition } from '../../domain/types.js';
+import type { ProcessStatus, TaskDefinition, TaskStatus } from '../../domain/types.js';
 import type { Queryable } from '../database.js';
 
 export interface ProcessRow {
@@ -115,4 +115,59 @@ export async function listProcesses(db: Queryable, q: ProcessQuery): Promise<Pro
      order by started_at desc limit $5`,
     [q.definitionName ?? null, q.statuses ?? null, q.startedAfter ?? null, q.startedBefore ?? null, q.limit],
   );
+}
+
+/** What the engine plans a running process from: its state and every task attempt, in one read. */
+export interface PlanningView {
+  status: ProcessStatus;
+  definition_name: string;
+  kill_requested_at: Date | null;
+  kill_reason: string | null;
+  retry_grants: Record<string, RetryGrant>;
+  /** Only when asked for: the snapshot never changes, so callers keep it. */
+  task_definitions: TaskDefinition[] | null;
+  tasks: {
+    id: string;
+    task_definition_name: string;
+    attempt: number;
+    status: TaskStatus;
+    ended_at: Date | null;
+  }[];
+}
+
+/**
+ * The process row and its tasks' progress columns in one round trip (the
+ * engine reads this after every task result). `ended_at` travels as epoch
+ * milliseconds, truncated like the driver's own timestamp parsing.
+ *
+ * @example
+ * const view = await planningView(db, processId, { withDefinitions: true });
+ */
+export async function planningView(
+  db: Queryable,
+  id: string,
+  options: { withDefinitions: boolean },
+): Promise<PlanningView | undefined> {
+  const [row] = await db.query<
+    Omit<PlanningView, 'tasks'> & { tasks: [string, string, number, TaskStatus, number | null][] }
+  >(
+    `select p.status, p.definition_name, p.kill_requested_at, p.kill_reason, p.retry_grants,
+       case when $2 then p.task_definitions end as task_definitions,
+       coalesce((select json_agg(json_build_array(t.id, t.task_definition_name, t.attempt, t.status,
+           floor(extract(epoch from t.ended_at) * 1000)))
+         from tasks t where t.process_id = p.id), '[]'::json) as tasks
+     from processes p where p.id = $1`,
+    [id, options.withDefinitions],
+  );
+  if (!row) return undefined;
+  return {
+    ...row,
+    tasks: row.tasks.map(([taskId, name, attempt, status, endedAt]) => ({
+      id: taskId,
+      task_definition_name: name,
+      attempt,
+      status,
+      ended_at: endedAt === null ? null : new Date(endedAt),
+    })),
+  };
 }

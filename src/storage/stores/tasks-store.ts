@@ -21,41 +21,49 @@ export interface TaskRow {
 
 const TERMINAL = `('succeeded', 'failed')`;
 
+/** One attempt to record, as {@link insertTasks} takes it. */
+export interface NewTask {
+  taskDefinitionName: string;
+  attempt: number;
+  executor: ExecutorKind;
+  executable: TaskExecutable;
+}
+
 /**
- * Records the intent to run an attempt before any executor acts on it.
- * Returns undefined when that attempt already exists (a replayed decision).
+ * Records the intent to run attempts before any executor acts on them, all
+ * in one statement (a fan-out of thousands is one round trip). Attempts
+ * that already exist (a replayed decision) are skipped: only the rows
+ * inserted are returned, in no particular order.
+ *
+ * @example
+ * const rows = await insertTasks(db, { processId, definitionName, runnerId, now: new Date() },
+ *   [{ taskDefinitionName: 'extract', attempt: 0, executor: 'shell', executable }]);
  */
-export async function insertTask(
+export async function insertTasks(
   db: Queryable,
-  t: {
-    processId: string;
-    definitionName: string;
-    taskDefinitionName: string;
-    attempt: number;
-    executor: ExecutorKind;
-    executable: TaskExecutable;
-    runnerId: string;
-    now: Date;
-  },
-): Promise<TaskRow | undefined> {
-  const [row] = await db.query<TaskRow>(
+  common: { processId: string; definitionName: string; runnerId: string; now: Date },
+  tasks: readonly NewTask[],
+): Promise<TaskRow[]> {
+  if (tasks.length === 0) return [];
+  return db.query<TaskRow>(
     `insert into tasks (id, process_id, definition_name, task_definition_name, attempt, status, executor,
        executable, started_at, runner_id)
-     values ($1, $2, $3, $4, $5, 'submitted', $6, $7, $8, $9)
+     select id, $1, $2, name, attempt, 'submitted', executor, executable::jsonb, $3, $4
+     from unnest($5::uuid[], $6::text[], $7::int[], $8::text[], $9::text[])
+       as t(id, name, attempt, executor, executable)
      on conflict (process_id, task_definition_name, attempt) do nothing returning *`,
     [
-      randomUUID(),
-      t.processId,
-      t.definitionName,
-      t.taskDefinitionName,
-      t.attempt,
-      t.executor,
-      JSON.stringify(t.executable),
-      t.now,
-      t.runnerId,
+      common.processId,
+      common.definitionName,
+      common.now,
+      common.runnerId,
+      tasks.map(() => randomUUID()),
+      tasks.map((t) => t.taskDefinitionName),
+      tasks.map((t) => t.attempt),
+      tasks.map((t) => t.executor),
+      tasks.map((t) => JSON.stringify(t.executable)),
     ],
   );
-  return row;
 }
 
 export async function getTask(db: Queryable, id: string): Promise<TaskRow | undefined> {
