@@ -34,6 +34,8 @@ interface TaskState {
   stored: Tally;
   full: boolean;
   dropped: Tally;
+  /** This task's batches being written, one after the other (other tasks' go in parallel). */
+  written: Promise<void>;
 }
 
 interface Batch {
@@ -62,7 +64,6 @@ const zero = (): Tally => ({ lines: 0, bytes: 0 });
  */
 export class LogBuffer {
   private readonly tasks = new Map<string, TaskState>();
-  private chain: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   /** Waiting plus being written, all tasks: released only once stored. */
   private heldBytes = 0;
@@ -129,23 +130,25 @@ export class LogBuffer {
       const st = this.tasks.get(taskId);
       if (st) take(taskId, st);
     }
-    // Chained so batches of the same task land in the order they were taken.
-    this.chain = this.chain.then(async () => {
-      for (const b of batches) {
-        try {
-          const usage = await this.sink.append(b.taskId, b.lines, { dropped: b.dropped });
-          b.st.stored = { lines: usage.lines, bytes: usage.bytes };
-          b.st.full = usage.full;
-        } catch (e) {
-          this.o.onError(e);
-        } finally {
-          this.heldBytes -= b.held;
-          b.st.inflight.lines -= b.tally.lines;
-          b.st.inflight.bytes -= b.tally.bytes;
-        }
-      }
-    });
-    return this.chain;
+    // Chained per task, so batches of the same task land in the order they were taken; different
+    // tasks write in parallel (one queue for all made every task's end wait for every other's lines).
+    for (const b of batches) b.st.written = b.st.written.then(() => this.write(b));
+    const states = taskId === undefined ? [...this.tasks.values()] : [this.tasks.get(taskId)];
+    return Promise.all(states.map((st) => st?.written)).then(() => {});
+  }
+
+  private async write(b: Batch): Promise<void> {
+    try {
+      const usage = await this.sink.append(b.taskId, b.lines, { dropped: b.dropped });
+      b.st.stored = { lines: usage.lines, bytes: usage.bytes };
+      b.st.full = usage.full;
+    } catch (e) {
+      this.o.onError(e);
+    } finally {
+      this.heldBytes -= b.held;
+      b.st.inflight.lines -= b.tally.lines;
+      b.st.inflight.bytes -= b.tally.bytes;
+    }
   }
 
   /** Forgets a task whose log is complete (call after its last flush). */
@@ -171,6 +174,7 @@ export class LogBuffer {
         stored: zero(),
         full: false,
         dropped: zero(),
+        written: Promise.resolve(),
       };
       this.tasks.set(taskId, st);
     }
