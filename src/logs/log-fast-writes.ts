@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../storage/database.js';
+import { PROCESS_LOG_LOCK } from './log-state-store.js';
 
 /** A `pg_notify` to send with a write: channel and payload. */
 export type Notify = readonly [channel: string, payload: string];
@@ -26,6 +27,8 @@ export async function appendKeptLines(
        select id, $1, at, source, message
        from unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[])
          with ordinality as e(id, at, source, message, ord)
+       -- the process lock (see PROCESS_LOG_LOCK) is taken before any row gets its seq
+       cross join (${PROCESS_LOG_LOCK}) as process_lock
        order by ord
        on conflict (id) do nothing
        returning octet_length(message) as bytes

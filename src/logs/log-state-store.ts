@@ -9,8 +9,19 @@ export interface LogUsage {
   closed_at: Date | null;
 }
 
+/**
+ * Serialises the log writes of one process for the rest of the transaction.
+ * `seq` is taken at insert but becomes visible at commit: two tasks of a
+ * process writing at once could commit out of order, and a process stream
+ * reading "after cursor N" would skip the later-committed lower seq. One
+ * writer per process at a time keeps a process's seq order its commit order.
+ * Always taken before the usage row lock (same order everywhere: no deadlock).
+ */
+export const PROCESS_LOG_LOCK = `select pg_advisory_xact_lock(7270, hashtext(process_id::text)) from tasks where id = $1`;
+
 /** Locks (creating if needed) the usage row of a task for the rest of the transaction. */
 export async function lockUsage(tx: Queryable, taskId: string): Promise<LogUsage> {
+  await tx.query(PROCESS_LOG_LOCK, [taskId]);
   await tx.query('insert into task_log_usage (task_id) values ($1) on conflict (task_id) do nothing', [
     taskId,
   ]);
@@ -39,20 +50,30 @@ export interface CursorRow {
   done: boolean;
 }
 
+/** A cursor with what a tailer needs to know of its task. */
+export interface OpenedCursor extends CursorRow {
+  process_id: string;
+  started_at: Date;
+  /** The task has ended (its remote log is only drained now). */
+  task_ended: boolean;
+}
+
 /** Registers a followed stream (idempotent) and returns where reading resumes. */
 export async function openCursor(
   db: Queryable,
   taskId: string,
   refKey: string,
   ref: unknown,
-): Promise<CursorRow> {
+): Promise<OpenedCursor> {
   await db.query(
     `insert into task_log_cursors (task_id, ref_key, ref) values ($1, $2, $3)
      on conflict (task_id, ref_key) do nothing`,
     [taskId, refKey, JSON.stringify(ref)],
   );
-  const [row] = await db.query<CursorRow>(
-    'select * from task_log_cursors where task_id = $1 and ref_key = $2',
+  const [row] = await db.query<OpenedCursor>(
+    `select c.*, t.process_id, t.started_at, t.status in ('succeeded', 'failed') as task_ended
+     from task_log_cursors c join tasks t on t.id = c.task_id
+     where c.task_id = $1 and c.ref_key = $2`,
     [taskId, refKey],
   );
   return row!;
@@ -100,10 +121,4 @@ export async function unclosedEndedTasks(db: Queryable, limit: number): Promise<
     [limit],
   );
   return rows.map((r) => r.task_id);
-}
-
-/** Whether a task has ended (or no longer exists). */
-export async function hasEnded(db: Queryable, taskId: string): Promise<boolean> {
-  const [row] = await db.query<{ status: string }>('select status from tasks where id = $1', [taskId]);
-  return !row || row.status === 'succeeded' || row.status === 'failed';
 }
