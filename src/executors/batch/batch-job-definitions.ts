@@ -6,6 +6,7 @@ import {
   type RegisterJobDefinitionCommandInput,
 } from '@aws-sdk/client-batch';
 import type { ClientPool } from '../aws/client-pool.js';
+import { DefinitionCache } from '../aws/definition-cache.js';
 import { jobDefinitionMatches } from './batch-requests.js';
 
 /**
@@ -17,24 +18,17 @@ import { jobDefinitionMatches } from './batch-requests.js';
  * const arn = await definitions.ensure('us-east-1', registerJobDefinitionInput(run, cmd));
  */
 export class BatchJobDefinitions {
-  private readonly known = new Map<string, Promise<string>>();
+  private readonly cache = new DefinitionCache<RegisterJobDefinitionCommandInput>();
 
   constructor(private readonly clients: ClientPool<BatchClient>) {}
 
   ensure(region: string, wanted: RegisterJobDefinitionCommandInput): Promise<string> {
-    const key = `${region}|${JSON.stringify(wanted)}`;
-    let arn = this.known.get(key);
-    if (!arn) {
-      arn = this.resolve(region, wanted);
-      this.known.set(key, arn);
-      arn.catch(() => this.known.delete(key));
-    }
-    return arn;
+    return this.cache.ensure(region, wanted, () => this.resolve(region, wanted));
   }
 
   /** Forget a revision that turned out to be gone. */
   forget(region: string, wanted: RegisterJobDefinitionCommandInput): void {
-    this.known.delete(`${region}|${JSON.stringify(wanted)}`);
+    this.cache.forget(region, wanted);
   }
 
   private async resolve(region: string, wanted: RegisterJobDefinitionCommandInput): Promise<string> {

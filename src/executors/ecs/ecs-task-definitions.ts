@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { isAmbiguous, isThrottling } from '../aws/aws-errors.js';
 import type { ClientPool } from '../aws/client-pool.js';
+import { DefinitionCache } from '../aws/definition-cache.js';
 import { taskDefinitionMatches } from './ecs-requests.js';
 
 /**
@@ -17,23 +18,17 @@ import { taskDefinitionMatches } from './ecs-requests.js';
  * const arn = await definitions.ensure('us-east-1', registerTaskDefinitionInput(run, cmd, placement));
  */
 export class EcsTaskDefinitions {
-  private readonly known = new Map<string, Promise<string>>();
+  private readonly cache = new DefinitionCache<RegisterTaskDefinitionCommandInput>();
 
   constructor(private readonly clients: ClientPool<ECSClient>) {}
 
   ensure(region: string, wanted: RegisterTaskDefinitionCommandInput): Promise<string> {
-    const key = `${region}|${JSON.stringify(wanted)}`;
-    let arn = this.known.get(key);
-    if (!arn) {
-      arn = this.resolve(region, wanted);
-      this.known.set(key, arn);
-      arn.catch(() => this.known.delete(key));
-    }
-    return arn;
+    return this.cache.ensure(region, wanted, () => this.resolve(region, wanted));
   }
 
+  /** Forget a revision that turned out to be gone. */
   forget(region: string, wanted: RegisterTaskDefinitionCommandInput): void {
-    this.known.delete(`${region}|${JSON.stringify(wanted)}`);
+    this.cache.forget(region, wanted);
   }
 
   private async resolve(region: string, wanted: RegisterTaskDefinitionCommandInput): Promise<string> {

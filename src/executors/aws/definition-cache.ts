@@ -1,0 +1,32 @@
+/**
+ * Remembers which registered definition (job or task definition ARN) serves
+ * a wanted request, per region and content, so steady schedules cost no
+ * AWS calls after the first run. A failed lookup is forgotten at once.
+ *
+ * @example
+ * const cache = new DefinitionCache<RegisterJobDefinitionCommandInput>();
+ * const arn = await cache.ensure('us-east-1', wanted, () => lookUpOrRegister(wanted));
+ */
+export class DefinitionCache<Wanted> {
+  private readonly known = new Map<string, Promise<string>>();
+
+  ensure(region: string, wanted: Wanted, resolve: () => Promise<string>): Promise<string> {
+    const key = keyOf(region, wanted);
+    let arn = this.known.get(key);
+    if (!arn) {
+      arn = resolve();
+      this.known.set(key, arn);
+      arn.catch(() => this.known.delete(key));
+    }
+    return arn;
+  }
+
+  /** Forget a revision that turned out to be gone. */
+  forget(region: string, wanted: Wanted): void {
+    this.known.delete(keyOf(region, wanted));
+  }
+}
+
+function keyOf(region: string, wanted: unknown): string {
+  return `${region}|${JSON.stringify(wanted)}`;
+}
