@@ -54,6 +54,7 @@ export class LiveLogs {
       clients: this.clients,
       options: this.options,
       logger: deps.logger,
+      watchers: this.feed.watchers,
       onLogComplete: (taskId) => {
         const p = this.complete(taskId).finally(() => this.completing.delete(p));
         this.completing.add(p);

@@ -1,5 +1,6 @@
 import type { Database } from '../storage/database.js';
 import type { Notify } from './log-fast-writes.js';
+import { LogWatchers } from './log-watchers.js';
 
 /** NOTIFY channel on which replicas announce stored log lines: payload `replica process task`. */
 export const LOGS_CHANNEL = 'sundial_logs';
@@ -8,7 +9,9 @@ export const LOGS_CHANNEL = 'sundial_logs';
  * Wakes log readers when lines are stored, without polling the database:
  * directly within this process, and through PostgreSQL LISTEN/NOTIFY for
  * lines stored by other replicas (the payload only names the task; readers
- * then read by cursor). Subscriptions are keyed by task id or process id.
+ * then read by cursor). Subscriptions are keyed by task id or process id; a
+ * subscriber is a live reader, so while one is subscribed the log counts as
+ * watched (`watchers`) and the tailers poll its remote logs fast.
  *
  * @example
  * const feed = new LogFeed(db, replicaId);
@@ -19,11 +22,15 @@ export const LOGS_CHANNEL = 'sundial_logs';
 export class LogFeed {
   private readonly subscribers = new Map<string, Set<() => void>>();
   private unlisten: (() => Promise<void>) | undefined;
+  /** Which logs readers follow, here and on other replicas. */
+  readonly watchers: LogWatchers;
 
   constructor(
     private readonly db: Database,
     private readonly replicaId: string,
-  ) {}
+  ) {
+    this.watchers = new LogWatchers(db, replicaId);
+  }
 
   /** Other replicas only exist with PostgreSQL; PGlite is one process. */
   get crossReplica(): boolean {
@@ -31,6 +38,7 @@ export class LogFeed {
   }
 
   async start(): Promise<void> {
+    await this.watchers.start();
     if (!this.crossReplica) return;
     this.unlisten = await this.db.listen(LOGS_CHANNEL, (payload) => {
       const [replica, processId, taskId] = payload.split(' ');
@@ -62,7 +70,10 @@ export class LogFeed {
       await this.db.notify(LOGS_CHANNEL, `${this.replicaId} ${processId} ${taskId ?? ''}`);
   }
 
-  /** Calls `onChange` whenever the task or process `key` may have new lines; returns the unsubscribe. */
+  /**
+   * Calls `onChange` whenever the task or process `key` may have new lines; returns the
+   * unsubscribe. The log counts as watched until then.
+   */
   subscribe(key: string, onChange: () => void): () => void {
     let set = this.subscribers.get(key);
     if (!set) {
@@ -70,13 +81,16 @@ export class LogFeed {
       this.subscribers.set(key, set);
     }
     set.add(onChange);
+    const detach = this.watchers.attach(key);
     return () => {
+      detach();
       set.delete(onChange);
       if (set.size === 0) this.subscribers.delete(key);
     };
   }
 
   async close(): Promise<void> {
+    await this.watchers.close();
     await this.unlisten?.();
     this.unlisten = undefined;
   }

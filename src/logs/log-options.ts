@@ -20,10 +20,14 @@ export interface LiveLogOptions {
   graceMs?: number;
   /** The same for S3 step logs, which EMR uploads late. Default 30 s. */
   s3GraceMs?: number;
-  /** Fastest polling of a remote log (while lines keep coming). Default 500 ms. */
+  /** Fastest polling of a remote log someone watches live (while lines keep coming). Default 1 s. */
   minPollMs?: number;
-  /** Slowest polling (idle streams back off to this). Default 5 s. */
+  /** A watched log without news backs off to this. Default 5 s. */
   maxPollMs?: number;
+  /** Polling of CloudWatch streams nobody watches live. Default 30 s. */
+  unwatchedPollMs?: number;
+  /** Polling of EMR step logs in S3 nobody watches live (EMR uploads them every 5 minutes). Default 5 min. */
+  s3UnwatchedPollMs?: number;
   /** Longest wait after throttling. Default 30 s. */
   maxBackoffMs?: number;
   /** Extra regular expressions whose matches are masked (`****`) in every stored line. */
@@ -41,8 +45,10 @@ const DEFAULTS: Required<Omit<LiveLogOptions, 'aws'>> = {
   maxPendingBytes: 64 * 1024 * 1024,
   graceMs: 10_000,
   s3GraceMs: 30_000,
-  minPollMs: 500,
+  minPollMs: 1_000,
   maxPollMs: 5_000,
+  unwatchedPollMs: 30_000,
+  s3UnwatchedPollMs: 300_000,
   maxBackoffMs: 30_000,
   maskPatterns: [],
 };
@@ -57,6 +63,8 @@ export function resolveLiveLogOptions(
     ...numberFromEnv(env, 'SUNDIAL_LOG_MAX_BYTES_PER_TASK', 'maxBytesPerTask'),
     ...numberFromEnv(env, 'SUNDIAL_LOG_GRACE_MS', 'graceMs'),
     ...numberFromEnv(env, 'SUNDIAL_LOG_S3_GRACE_MS', 's3GraceMs'),
+    ...numberFromEnv(env, 'SUNDIAL_LOG_UNWATCHED_POLL_MS', 'unwatchedPollMs'),
+    ...numberFromEnv(env, 'SUNDIAL_LOG_S3_UNWATCHED_POLL_MS', 's3UnwatchedPollMs'),
     ...(env.SUNDIAL_LOG_MASK_PATTERNS && {
       maskPatterns: env.SUNDIAL_LOG_MASK_PATTERNS.split(',')
         .map((p) => p.trim())

@@ -8,7 +8,8 @@ export interface RemotePage {
 }
 
 /**
- * A remote log a tailer follows: CloudWatch Logs stream or S3 step log.
+ * A remote log a {@link Tailer} reads on its own (an EMR step log in S3; CloudWatch streams are
+ * read per log group).
  *
  * @example
  * for await (const page of log.read(cursor, false, signal)) await store(page.lines, page.cursor);
@@ -27,4 +28,17 @@ export function refKey(ref: LogStreamRef): string {
   return ref.kind === 'cloudwatch'
     ? `cloudwatch:${ref.region}:${ref.group}:${ref.stream}`
     : `s3:${ref.region}:${ref.bucket}/${ref.key}`;
+}
+
+/** One remote log of one task being followed, whichever way it is read. */
+export interface Follow {
+  readonly taskId: string;
+  /** Known once its cursor is open. */
+  readonly processId: string | undefined;
+  /** Settles when the log was drained and marked done, or following stopped (close). */
+  readonly done: Promise<void>;
+  /** The task ended: keep reading for the grace period, then read a last time. */
+  taskEnded(): void;
+  /** Someone started watching: read soon, and fast while they watch. */
+  hurry(): void;
 }

@@ -3,10 +3,11 @@ import type { LogStreamRef } from '../../executors/executor.js';
 import type { Database } from '../../storage/database.js';
 import type { ResolvedLiveLogOptions } from '../log-options.js';
 import { openCursors, unclosedEndedTasks } from '../log-state-store.js';
+import type { LogWatchers } from '../log-watchers.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 import type { AwsLogClients } from './aws-log-clients.js';
-import { cloudWatchLog } from './cloudwatch-log.js';
-import { refKey } from './remote-log.js';
+import { CloudWatchGroupTailer } from './cloudwatch-group.js';
+import { type Follow, refKey } from './remote-log.js';
 import { s3StepLog } from './s3-step-log.js';
 import { Tailer } from './tailer.js';
 
@@ -16,55 +17,51 @@ export interface TailerManagerDeps {
   clients: AwsLogClients;
   options: ResolvedLiveLogOptions;
   logger: Logger;
+  /** Who follows which log live: their tasks' remote logs are polled fast. */
+  watchers: LogWatchers;
   /** The task ended and every one of its tailers drained: its log is complete. */
   onLogComplete(taskId: string): void;
 }
 
 /**
- * One tailer per followed stream (a second watch of the same stream is a
- * no-op), ended with their task after its grace period, and restored from
- * the cursor table when a scheduler takes over.
+ * Follows remote logs into task logs: CloudWatch streams through one
+ * {@link CloudWatchGroupTailer} per region and log group, EMR step logs in
+ * S3 through one {@link Tailer} each (a second watch of the same stream is a
+ * no-op); ends them with their task after its grace period, hurries those of
+ * a task someone starts watching, and restores them from the cursor table
+ * when a scheduler takes over.
  *
  * @example
- * const tailers = new TailerManager({ db, writer, clients, options, logger, onLogComplete });
+ * const tailers = new TailerManager({ db, writer, clients, options, logger, watchers, onLogComplete });
  * tailers.watch(taskId, { kind: 'cloudwatch', region, group: '/aws/batch/job', stream, source: 'cloudwatch' });
  * tailers.taskEnded(taskId);
  */
 export class TailerManager {
-  private readonly tailers = new Map<string, Tailer>();
+  private readonly follows = new Map<string, Follow>();
+  private readonly groups = new Map<string, CloudWatchGroupTailer>();
+  private readonly s3Tailers = new Set<Tailer>();
   private readonly ended = new Set<string>();
+  private readonly offWatched: () => void;
   private closed = false;
 
-  constructor(private readonly deps: TailerManagerDeps) {}
+  constructor(private readonly deps: TailerManagerDeps) {
+    this.offWatched = deps.watchers.onWatched((key) => {
+      for (const f of this.follows.values()) if (f.taskId === key || f.processId === key) f.hurry();
+    });
+  }
 
   watch(taskId: string, ref: LogStreamRef): void {
     if (this.closed) return;
     const key = `${taskId}|${refKey(ref)}`;
-    if (this.tailers.has(key)) return;
-    const { options, clients, db, writer, logger } = this.deps;
-    const remote =
-      ref.kind === 'cloudwatch'
-        ? cloudWatchLog(clients.logs(ref.region), ref)
-        : s3StepLog(clients.s3(ref.region), ref);
-    const tailer = new Tailer(
-      taskId,
-      refKey(ref),
-      ref,
-      remote,
-      { db, writer, logger },
-      {
-        graceMs: ref.kind === 's3' ? options.s3GraceMs : options.graceMs,
-        minPollMs: options.minPollMs,
-        maxPollMs: options.maxPollMs,
-        maxBackoffMs: options.maxBackoffMs,
-      },
-    );
-    this.tailers.set(key, tailer);
-    tailer.start();
-    if (this.ended.has(taskId)) tailer.taskEnded();
-    void tailer.done.then(() => {
-      if (this.tailers.get(key) !== tailer) return;
-      this.tailers.delete(key);
+    if (this.follows.has(key)) return;
+    const follow =
+      ref.kind === 'cloudwatch' ? this.group(ref).add(taskId, refKey(ref), ref) : this.s3(taskId, ref);
+    this.follows.set(key, follow);
+    if (this.ended.has(taskId)) follow.taskEnded();
+    void follow.done.then(() => {
+      if (this.follows.get(key) !== follow) return;
+      this.follows.delete(key);
+      if (ref.kind === 'cloudwatch') this.dropEmptyGroup(ref);
       if (!this.closed) this.maybeComplete(taskId);
     });
   }
@@ -73,7 +70,7 @@ export class TailerManager {
   taskEnded(taskId: string): void {
     if (this.closed) return;
     this.ended.add(taskId);
-    for (const t of this.of(taskId)) t.taskEnded();
+    for (const f of this.of(taskId)) f.taskEnded();
     this.maybeComplete(taskId);
   }
 
@@ -91,12 +88,73 @@ export class TailerManager {
   /** Stops every tailer where it is (cursors stay open for the next scheduler). */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.tailers.values()].map((t) => t.close()));
-    this.tailers.clear();
+    this.offWatched();
+    await Promise.all([
+      ...[...this.groups.values()].map((g) => g.close()),
+      ...[...this.s3Tailers].map((t) => t.close()),
+    ]);
+    this.groups.clear();
+    this.s3Tailers.clear();
+    this.follows.clear();
   }
 
-  private of(taskId: string): Tailer[] {
-    return [...this.tailers.values()].filter((t) => t.taskId === taskId);
+  private group(ref: Extract<LogStreamRef, { kind: 'cloudwatch' }>): CloudWatchGroupTailer {
+    const key = `${ref.region}|${ref.group}`;
+    let group = this.groups.get(key);
+    if (!group) {
+      const { options, clients, db, writer, logger, watchers } = this.deps;
+      group = new CloudWatchGroupTailer({
+        client: clients.logs(ref.region),
+        group: ref.group,
+        db,
+        writer,
+        logger,
+        watched: (taskId, processId) => watchers.isWatched(taskId, processId),
+        timing: {
+          graceMs: options.graceMs,
+          minPollMs: options.minPollMs,
+          maxPollMs: options.maxPollMs,
+          unwatchedPollMs: options.unwatchedPollMs,
+          maxBackoffMs: options.maxBackoffMs,
+        },
+      });
+      this.groups.set(key, group);
+    }
+    return group;
+  }
+
+  private dropEmptyGroup(ref: Extract<LogStreamRef, { kind: 'cloudwatch' }>): void {
+    const key = `${ref.region}|${ref.group}`;
+    const group = this.groups.get(key);
+    if (!group || group.size > 0 || this.closed) return;
+    this.groups.delete(key);
+    void group.close();
+  }
+
+  private s3(taskId: string, ref: Extract<LogStreamRef, { kind: 's3' }>): Follow {
+    const { options, clients, db, writer, logger, watchers } = this.deps;
+    const tailer = new Tailer(
+      taskId,
+      refKey(ref),
+      ref,
+      s3StepLog(clients.s3(ref.region), ref),
+      { db, writer, logger, watched: (t, p) => watchers.isWatched(t, p) },
+      {
+        graceMs: options.s3GraceMs,
+        minPollMs: options.minPollMs,
+        maxPollMs: options.maxPollMs,
+        unwatchedPollMs: options.s3UnwatchedPollMs,
+        maxBackoffMs: options.maxBackoffMs,
+      },
+    );
+    this.s3Tailers.add(tailer);
+    tailer.start();
+    void tailer.done.then(() => this.s3Tailers.delete(tailer));
+    return tailer;
+  }
+
+  private of(taskId: string): Follow[] {
+    return [...this.follows.values()].filter((f) => f.taskId === taskId);
   }
 
   private maybeComplete(taskId: string): void {

@@ -1,15 +1,19 @@
 import type { Logger } from 'pino';
 import type { LogStreamRef } from '../../executors/executor.js';
 import type { Database } from '../../storage/database.js';
-import { CursorConflict, type CursorRow, hasEnded, openCursor } from '../log-state-store.js';
+import { CursorConflict, type CursorRow, openCursor } from '../log-state-store.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 import { isNotFoundYet, isThrottling } from './aws-log-clients.js';
-import type { RemoteLog } from './remote-log.js';
+import { describe, ReadTrouble } from './read-trouble.js';
+import type { Follow, RemoteLog } from './remote-log.js';
 
 export interface TailerTiming {
   graceMs: number;
+  /** Fastest polling of a watched log (while lines come); a watched log without news backs off to `maxPollMs`. */
   minPollMs: number;
   maxPollMs: number;
+  /** Polling of a log nobody watches live. */
+  unwatchedPollMs: number;
   maxBackoffMs: number;
 }
 
@@ -17,34 +21,46 @@ export interface TailerTiming {
 const FINAL_READ_PATIENCE_MS = 60_000;
 
 /**
- * Follows one remote log of one task into its log: polls (fast while lines
- * come, slower when idle, much slower when throttled), stores each page
+ * Follows one remote log of one task into its log (the EMR step logs in S3;
+ * CloudWatch streams are read per group by `CloudWatchGroupTailer`): polls
+ * (while someone watches: fast while lines come, slower when idle; otherwise
+ * every `unwatchedPollMs`; much slower when throttled), stores each page
  * together with its cursor, and after the task ended keeps reading for a
  * grace period, then reads a last time and marks the stream done.
  *
  * @example
- * const tailer = new Tailer(taskId, key, ref, cloudWatchLog(client, ref), { db, writer, logger }, timing);
+ * const tailer = new Tailer(taskId, key, ref, s3StepLog(client, ref), { db, writer, logger, watched }, timing);
  * tailer.start();
  * tailer.taskEnded();
  * await tailer.done;
  */
-export class Tailer {
+export class Tailer implements Follow {
   done: Promise<void> = Promise.resolve();
+  processId: string | undefined;
   private stopAt: number | undefined;
+  private interval: number;
   private closed = false;
   private readonly abort = new AbortController();
   private wake: (() => void) | undefined;
-  /** The kind of error last reported in the task log: a run of the same error is reported once. */
-  private noted: string | undefined;
+  private readonly trouble: ReadTrouble;
 
   constructor(
     readonly taskId: string,
     readonly refKey: string,
     readonly ref: LogStreamRef,
     private readonly remote: RemoteLog,
-    private readonly deps: { db: Database; writer: TaskLogWriter; logger: Logger },
+    private readonly deps: {
+      db: Database;
+      writer: TaskLogWriter;
+      logger: Logger;
+      /** Whether someone follows this task's or process's log live. */
+      watched: (taskId: string, processId: string) => boolean;
+    },
     private readonly timing: TailerTiming,
-  ) {}
+  ) {
+    this.interval = timing.minPollMs;
+    this.trouble = new ReadTrouble(deps.writer, taskId);
+  }
 
   start(): void {
     this.done = this.run().catch((err) =>
@@ -59,6 +75,11 @@ export class Tailer {
     this.wake?.();
   }
 
+  hurry(): void {
+    this.interval = this.timing.minPollMs;
+    this.wake?.();
+  }
+
   /** Stops without marking the stream done: a restarted scheduler resumes from the stored cursor. */
   async close(): Promise<void> {
     this.closed = true;
@@ -69,10 +90,14 @@ export class Tailer {
 
   private async run(): Promise<void> {
     const { db, writer, logger } = this.deps;
-    let row: CursorRow = await openCursor(db, this.taskId, this.refKey, this.ref);
+    const opened = await openCursor(db, this.taskId, this.refKey, this.ref);
+    let row: CursorRow = opened;
+    this.processId = opened.process_id;
     // Watched after its task ended (a late call, or a restart in the grace period): drain and stop.
-    if (await hasEnded(db, this.taskId)) this.taskEnded();
-    let interval = this.timing.minPollMs;
+    if (opened.task_ended) this.taskEnded();
+    const { minPollMs, maxPollMs, unwatchedPollMs, maxBackoffMs } = this.timing;
+    // Asked after each read: a reader may have come meanwhile.
+    const watched = () => this.deps.watched(this.taskId, opened.process_id);
     while (!this.closed && !row.done) {
       const final = this.stopAt !== undefined && Date.now() >= this.stopAt;
       try {
@@ -89,8 +114,9 @@ export class Tailer {
           await this.finish(row);
           return;
         }
-        interval = got > 0 ? this.timing.minPollMs : Math.min(this.timing.maxPollMs, interval * 1.5);
-        this.noted = undefined;
+        if (!watched()) this.interval = unwatchedPollMs;
+        else this.interval = got > 0 ? minPollMs : Math.min(maxPollMs, this.interval * 1.5);
+        this.trouble.clear();
       } catch (err) {
         if (this.closed) return;
         if (err instanceof CursorConflict) {
@@ -99,36 +125,26 @@ export class Tailer {
         }
         const notFound = isNotFoundYet(err);
         if (final && (notFound || Date.now() > this.stopAt! + FINAL_READ_PATIENCE_MS)) {
-          if (!notFound) await this.note(`could not read the rest of ${describe(this.ref)}`, err);
+          if (!notFound) await this.trouble.note(`could not read the rest of ${describe(this.ref)}`, err);
           await this.finish(row);
           return;
         }
         if (isThrottling(err)) {
-          interval = Math.min(this.timing.maxBackoffMs, Math.max(interval, this.timing.minPollMs) * 2);
-          await this.note(`AWS throttles reading ${describe(this.ref)}; backing off`, err);
-        } else if (notFound) interval = Math.min(this.timing.maxPollMs, interval * 1.5);
-        else {
+          this.interval = Math.min(maxBackoffMs, Math.max(this.interval, minPollMs) * 2);
+          await this.trouble.note(`AWS throttles reading ${describe(this.ref)}; backing off`, err);
+        } else if (notFound) {
+          this.interval = watched() ? Math.min(maxPollMs, this.interval * 1.5) : unwatchedPollMs;
+        } else {
           logger.warn({ err, taskId: this.taskId, ref: this.ref }, 'reading a remote log failed; retrying');
-          interval = Math.min(this.timing.maxBackoffMs, interval * 2);
-          await this.note(`reading ${describe(this.ref)} failed; retrying`, err);
+          this.interval = Math.min(maxBackoffMs, this.interval * 2);
+          await this.trouble.note(`reading ${describe(this.ref)} failed; retrying`, err);
         }
       }
+      const wait = this.interval;
       await this.sleep(
-        this.stopAt === undefined ? interval : Math.min(interval, Math.max(0, this.stopAt - Date.now())),
+        this.stopAt === undefined ? wait : Math.min(wait, Math.max(0, this.stopAt - Date.now())),
       );
     }
-  }
-
-  /** A scheduler line in the task's log, with the AWS error and request id, once per run of one error. */
-  private async note(what: string, err: unknown): Promise<void> {
-    const e = err as Error & { $metadata?: { requestId?: string } };
-    if (this.noted === e.name) return;
-    this.noted = e.name;
-    const requestId = e.$metadata?.requestId ? ` (AWS request id ${e.$metadata.requestId})` : '';
-    const message = `${what}: ${e.name}: ${e.message}${requestId}`;
-    await this.deps.writer
-      .append(this.taskId, [{ at: new Date(), source: 'scheduler', message, keep: true }])
-      .catch(() => {});
   }
 
   private async finish(row: CursorRow): Promise<void> {
@@ -147,11 +163,4 @@ export class Tailer {
       this.wake = done;
     });
   }
-}
-
-/** For scheduler lines: which log could not be read. */
-export function describe(ref: LogStreamRef): string {
-  return ref.kind === 'cloudwatch'
-    ? `CloudWatch stream ${ref.group}/${ref.stream}`
-    : `s3://${ref.bucket}/${ref.key}`;
 }

@@ -35,7 +35,15 @@ export async function startStubWorld(
       stub = new RemoteLogExecutor(host, 'batch', refOf);
       return [stub];
     },
-    liveLogs: { aws: { endpoint, credentials }, minPollMs: 50, maxPollMs: 200, graceMs: 1500, ...liveLogs },
+    liveLogs: {
+      aws: { endpoint, credentials },
+      minPollMs: 50,
+      maxPollMs: 200,
+      unwatchedPollMs: 200,
+      s3UnwatchedPollMs: 200,
+      graceMs: 1500,
+      ...liveLogs,
+    },
   });
   return { sundial, stub: stub! };
 }

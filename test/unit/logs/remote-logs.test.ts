@@ -1,9 +1,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { cloudWatchLog } from '../../../src/logs/tailers/cloudwatch-log.js';
 import type { RemoteLog, RemotePage } from '../../../src/logs/tailers/remote-log.js';
 import { s3StepLog } from '../../../src/logs/tailers/s3-step-log.js';
 
@@ -69,40 +67,5 @@ describe('S3 step logs', () => {
       { lines: 2000, etag: '"8"' },
       { lines: 2500, etag: '"9"' },
     ]);
-  });
-});
-
-describe('CloudWatch streams', () => {
-  it('pages with nextForwardToken until the token repeats, splitting multi-line events', async () => {
-    const responses = [
-      {
-        events: [
-          { timestamp: 1, message: 'one' },
-          { timestamp: 2, message: 'two\n  at x\n' },
-        ],
-        nextForwardToken: 'f/2',
-      },
-      { events: [], nextForwardToken: 'f/2' },
-    ];
-    const tokens: (string | undefined)[] = [];
-    const client = {
-      async send(command: { input: { nextToken?: string; startFromHead?: boolean } }) {
-        tokens.push(command.input.nextToken);
-        expect(command.input.startFromHead).toBe(true);
-        return responses.shift();
-      },
-    } as unknown as CloudWatchLogsClient;
-    const log = cloudWatchLog(client, {
-      kind: 'cloudwatch',
-      region: 'r',
-      group: 'g',
-      stream: 's',
-      source: 'stdout',
-    });
-    const got = await pages(log, null);
-    expect(got).toHaveLength(1);
-    expect(got[0]!.lines.map((l) => l.message)).toEqual(['one', 'two', '  at x']);
-    expect(got[0]!.cursor).toEqual({ token: 'f/2' });
-    expect(tokens).toEqual([undefined, 'f/2']);
   });
 });

@@ -1,0 +1,292 @@
+import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { Logger } from 'pino';
+import type { LogStreamRef } from '../../executors/executor.js';
+import type { Database } from '../../storage/database.js';
+import { CursorConflict, openCursor } from '../log-state-store.js';
+import type { TaskLogWriter } from '../task-log-writer.js';
+import { isNotFoundYet, isThrottling } from './aws-log-clients.js';
+import { cloudWatchCursor } from './cloudwatch-events.js';
+import { floorCursor, StreamMember } from './cloudwatch-member.js';
+import { describe, ReadTrouble } from './read-trouble.js';
+import type { Follow } from './remote-log.js';
+import type { TailerTiming } from './tailer.js';
+
+export type CloudWatchRef = Extract<LogStreamRef, { kind: 'cloudwatch' }>;
+
+export interface GroupTailerDeps {
+  client: CloudWatchLogsClient;
+  group: string;
+  db: Database;
+  writer: TaskLogWriter;
+  logger: Logger;
+  /** Whether someone follows this task's or process's log live. */
+  watched: (taskId: string, processId: string) => boolean;
+  timing: TailerTiming;
+}
+
+/** Most stream names one FilterLogEvents takes. */
+const MAX_STREAMS = 100;
+const PAGE_EVENTS = 10_000;
+/** Pages per read: a backlog larger than this is read on in the next poll, right away. */
+const MAX_PAGES = 10;
+/** Targets due this close together are read in one call. */
+const HORIZON_MS = 100;
+/** A new stream of a watched task is first read after this (a burst of new streams shares the call). */
+const FIRST_READ_MS = 250;
+/** After the grace period, how long the final read may keep failing before it gives up. */
+const FINAL_READ_PATIENCE_MS = 60_000;
+
+/**
+ * Follows every stream of one CloudWatch log group (in one region) that tasks write to: one
+ * FilterLogEvents per poll for up to 100 streams (`logStreamNames`, pages followed with
+ * `nextToken`), events routed to their task by stream name, each stream's lines stored with its
+ * cursor (last timestamp and the event ids stored at it) in one transaction. Streams of watched
+ * tasks are read every `minPollMs`..`maxPollMs`, the others every `unwatchedPollMs`; a call due
+ * for one stream takes the group's other streams along, so they stay in step. After its task
+ * ended a stream is read for the grace period, then a last time, and marked done.
+ *
+ * @example
+ * const group = new CloudWatchGroupTailer({ client, group: '/aws/batch/job', db, writer, logger, watched, timing });
+ * const follow = group.add(taskId, refKey, ref);
+ * follow.taskEnded();
+ * await follow.done;
+ */
+export class CloudWatchGroupTailer {
+  private readonly members = new Set<StreamMember>();
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private ticking: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(private readonly deps: GroupTailerDeps) {}
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  add(taskId: string, refKey: string, ref: CloudWatchRef): Follow {
+    const m = new StreamMember(taskId, refKey, ref, new ReadTrouble(this.deps.writer, taskId), {
+      taskEnded: () => this.taskEnded(m),
+      hurry: () => this.hurry(m),
+    });
+    this.members.add(m);
+    this.open(m).catch((err) => {
+      this.deps.logger.error({ err, taskId, ref }, 'log tailer stopped');
+      this.drop(m);
+    });
+    return m;
+  }
+
+  /** Stops reading where it is; cursors stay open for the next scheduler. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.abort.abort();
+    clearTimeout(this.timer);
+    await this.ticking;
+    for (const m of this.members) m.settle();
+    this.members.clear();
+  }
+
+  private async open(m: StreamMember): Promise<void> {
+    const row = await openCursor(this.deps.db, m.taskId, m.refKey, m.ref);
+    if (this.closed || !this.members.has(m)) return;
+    if (row.done) return this.drop(m);
+    m.processId = row.process_id;
+    m.version = row.version;
+    m.cursor = cloudWatchCursor(row.cursor) ?? floorCursor(row.started_at);
+    m.isOpen = true;
+    // Watched after its task ended (a late call, or a restart in the grace period): drain and stop.
+    if (row.task_ended) m.stopAt ??= Date.now() + this.deps.timing.graceMs;
+    const now = Date.now();
+    if (this.watched(m)) m.intervalMs = this.deps.timing.minPollMs;
+    // A stream nobody watches joins the group's next read; a watched one is read soon.
+    m.due(this.watched(m) ? now + FIRST_READ_MS : (this.nextDue() ?? now + FIRST_READ_MS));
+    this.schedule();
+  }
+
+  private taskEnded(m: StreamMember): void {
+    if (m.stopAt !== undefined) return;
+    m.stopAt = Date.now() + this.deps.timing.graceMs;
+    if (!m.isOpen) return;
+    m.due(m.dueAt);
+    this.schedule();
+  }
+
+  private hurry(m: StreamMember): void {
+    if (!m.isOpen) return;
+    m.intervalMs = this.deps.timing.minPollMs;
+    m.dueAt = Math.min(m.dueAt, Date.now());
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.closed || this.ticking) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const m of this.members) if (m.isOpen) next = Math.min(next, m.dueAt);
+    if (next === Number.POSITIVE_INFINITY || next >= this.timerAt) return;
+    clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, next - Date.now()));
+    this.timer.unref();
+  }
+
+  private tick(): void {
+    this.timerAt = Number.POSITIVE_INFINITY;
+    this.ticking = this.poll()
+      .catch((err) => this.deps.logger.error({ err, group: this.deps.group }, 'reading CloudWatch failed'))
+      .finally(() => {
+        this.ticking = undefined;
+        this.schedule();
+      });
+  }
+
+  /** One call per chunk holding a due stream, topped up with the group's next-due streams. */
+  private async poll(): Promise<void> {
+    const horizon = Date.now() + HORIZON_MS;
+    const open = [...this.members].filter((m) => m.isOpen);
+    // A stream that may not exist yet is read alone: on AWS one missing stream fails the whole call.
+    const chunks = open.filter((m) => m.missing && m.dueAt <= horizon).map((m) => [m]);
+    const batched = open.filter((m) => !m.missing).sort((a, b) => a.dueAt - b.dueAt);
+    for (let i = 0; i < batched.length && batched[i]!.dueAt <= horizon; i += MAX_STREAMS)
+      chunks.push(batched.slice(i, i + MAX_STREAMS));
+    await Promise.all(chunks.map((chunk) => this.read(chunk)));
+  }
+
+  private async read(members: StreamMember[]): Promise<void> {
+    const started = Date.now();
+    const final = new Set(members.filter((m) => m.stopAt !== undefined && started >= m.stopAt));
+    const byStream = new Map<string, StreamMember[]>();
+    for (const m of members) byStream.set(m.ref.stream, [...(byStream.get(m.ref.stream) ?? []), m]);
+    const startTime = Math.min(...members.map((m) => m.searchFrom(final.has(m))));
+    let capped = false;
+    try {
+      let nextToken: string | undefined;
+      let pages = 0;
+      do {
+        const out = await this.deps.client.send(
+          new FilterLogEventsCommand({
+            logGroupName: this.deps.group,
+            logStreamNames: [...byStream.keys()],
+            startTime,
+            limit: PAGE_EVENTS,
+            ...(nextToken && { nextToken }),
+          }),
+          { abortSignal: this.abort.signal },
+        );
+        for (const [stream, followers] of byStream) {
+          const events = (out.events ?? []).filter((e) => e.logStreamName === stream);
+          if (events.length > 0) for (const m of followers) await this.store(m, events);
+        }
+        nextToken = out.nextToken;
+        pages += 1;
+      } while (nextToken && pages < MAX_PAGES && !this.closed);
+      capped = nextToken !== undefined;
+    } catch (err) {
+      if (!this.closed) await this.failed(members, final, err);
+      return;
+    }
+    if (this.closed) return;
+    const { minPollMs, maxPollMs, unwatchedPollMs } = this.deps.timing;
+    for (const m of members) {
+      if (!this.members.has(m)) continue;
+      m.missing = false;
+      m.searchedAt = started;
+      m.trouble.clear();
+      if (final.has(m) && !capped) {
+        await this.finish(m);
+        continue;
+      }
+      if (capped || (this.watched(m) && m.stored > 0)) m.intervalMs = minPollMs;
+      else m.intervalMs = this.watched(m) ? Math.min(maxPollMs, m.intervalMs * 1.5) : unwatchedPollMs;
+      m.stored = 0;
+      m.due(Date.now() + m.intervalMs);
+    }
+  }
+
+  /** Stores the lines of `events` (of the member's stream) past its cursor, with the new cursor. */
+  private async store(m: StreamMember, events: Parameters<StreamMember['take']>[0]): Promise<void> {
+    if (!this.members.has(m)) return;
+    const { lines, cursor } = m.take(events);
+    if (lines.length === 0) return;
+    try {
+      await this.deps.writer.append(m.taskId, lines, {
+        cursor: { refKey: m.refKey, version: m.version, value: cursor },
+      });
+    } catch (err) {
+      if (!(err instanceof CursorConflict)) throw err;
+      // Another tailer stored this stream meanwhile: carry on from where it got.
+      const row = await openCursor(this.deps.db, m.taskId, m.refKey, m.ref);
+      if (row.done) return this.drop(m);
+      m.version = row.version;
+      m.cursor = cloudWatchCursor(row.cursor) ?? m.cursor;
+      return;
+    }
+    m.version += 1;
+    m.cursor = cursor;
+    m.stored += lines.length;
+  }
+
+  private async failed(members: StreamMember[], final: Set<StreamMember>, err: unknown): Promise<void> {
+    const notFound = isNotFoundYet(err);
+    const groupMissing = notFound && /log group/i.test((err as Error).message ?? '');
+    const now = Date.now();
+    if (notFound && !groupMissing && members.length > 1) {
+      // Some stream does not exist (yet): read each alone to find out which.
+      for (const m of members) [m.missing, m.dueAt] = [true, now];
+      return;
+    }
+    const { minPollMs, maxPollMs, unwatchedPollMs, maxBackoffMs } = this.deps.timing;
+    for (const m of members) {
+      if (!this.members.has(m)) continue;
+      if (final.has(m) && (notFound || now > m.stopAt! + FINAL_READ_PATIENCE_MS)) {
+        if (!notFound) await m.trouble.note(`could not read the rest of ${describe(m.ref)}`, err);
+        await this.finish(m);
+        continue;
+      }
+      if (notFound) {
+        m.intervalMs = this.watched(m) ? Math.min(maxPollMs, m.intervalMs * 1.5) : unwatchedPollMs;
+      } else {
+        m.intervalMs = Math.min(maxBackoffMs, Math.max(m.intervalMs, minPollMs) * 2);
+        if (isThrottling(err))
+          await m.trouble.note(`AWS throttles reading ${describe(m.ref)}; backing off`, err);
+        else {
+          this.deps.logger.warn(
+            { err, taskId: m.taskId, ref: m.ref },
+            'reading a remote log failed; retrying',
+          );
+          await m.trouble.note(`reading ${describe(m.ref)} failed; retrying`, err);
+        }
+      }
+      m.due(now + m.intervalMs);
+    }
+  }
+
+  /** Marks the stream done (its last lines are stored) and stops following it. */
+  private async finish(m: StreamMember): Promise<void> {
+    await this.deps.writer
+      .append(m.taskId, [], {
+        cursor: { refKey: m.refKey, version: m.version, value: m.cursor, done: true },
+      })
+      .catch((err) => {
+        if (!(err instanceof CursorConflict)) throw err; // another tailer finished it
+      });
+    this.drop(m);
+  }
+
+  private drop(m: StreamMember): void {
+    this.members.delete(m);
+    m.settle();
+  }
+
+  private watched(m: StreamMember): boolean {
+    return m.processId !== undefined && this.deps.watched(m.taskId, m.processId);
+  }
+
+  /** When the group reads next, if soon enough for a stream nobody watches to wait for it. */
+  private nextDue(): number | undefined {
+    let next = Number.POSITIVE_INFINITY;
+    for (const m of this.members) if (m.isOpen && !m.missing) next = Math.min(next, m.dueAt);
+    return next <= Date.now() + this.deps.timing.unwatchedPollMs ? next : undefined;
+  }
+}
