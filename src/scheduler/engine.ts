@@ -64,7 +64,9 @@ export class Engine implements ExecutorHost {
   private readonly dirty = new Set<string>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
   /** Task definitions of the running processes this engine evaluates, by name. */
-  private readonly snapshots = new Map<string, Map<string, TaskDefinition>>();
+  private readonly snapshots = new Map<string, Snapshot>();
+  /** Tasks of each process in `active`. */
+  private readonly activeByProcess = new Map<string, number>();
   private flushing: Promise<void> | undefined;
   /** Task results being written; `stop` waits for them so a shutdown does not lose them. */
   private readonly recording = new Set<Promise<void>>();
@@ -142,8 +144,9 @@ export class Engine implements ExecutorHost {
       this.snapshots.delete(processId);
       return;
     }
-    const definitions = known ?? new Map(process.task_definitions!.map((t) => [t.task_definition_name, t]));
-    this.snapshots.set(processId, definitions);
+    const snapshot = known ?? snapshotOf(process.task_definitions!);
+    this.snapshots.set(processId, snapshot);
+    const definitions = snapshot.byName;
     const rows = process.tasks;
     const killRequested = process.kill_requested_at !== null;
     if (killRequested) {
@@ -233,6 +236,7 @@ export class Engine implements ExecutorHost {
       );
     }
     this.active.set(row.id, entry);
+    this.activeByProcess.set(row.process_id, (this.activeByProcess.get(row.process_id) ?? 0) + 1);
     return run;
   }
 
@@ -289,10 +293,30 @@ export class Engine implements ExecutorHost {
     await this.logs.flush(taskId);
     const status = outcome.succeeded ? 'succeeded' : 'failed';
     const processId = await finishTask(this.opts.db, taskId, status, outcome.reason ?? null, new Date());
-    if (entry) clearTimeout(entry.runtimeTimer);
-    this.active.delete(taskId);
+    if (entry) {
+      clearTimeout(entry.runtimeTimer);
+      this.active.delete(taskId);
+      const left = (this.activeByProcess.get(entry.run.processId) ?? 1) - 1;
+      if (left > 0) this.activeByProcess.set(entry.run.processId, left);
+      else this.activeByProcess.delete(entry.run.processId);
+    }
     if (processId) this.liveLogs.taskEnded(taskId);
-    if (processId) this.markDirty(processId);
+    if (processId && this.mayChangePlan(processId, task.task_definition_name, outcome.succeeded))
+      this.markDirty(processId);
+  }
+
+  /**
+   * Whether a task result can change what its process does next. A success
+   * nothing depends on changes nothing while another task of the process is
+   * still active here: no task becomes startable and the process cannot end
+   * yet (the last task to end always asks). Skipping those evaluations keeps
+   * a fan-out of n tasks from reading its n task rows n times.
+   */
+  private mayChangePlan(processId: string, name: string, succeeded: boolean): boolean {
+    if (!succeeded) return true;
+    const snapshot = this.snapshots.get(processId);
+    if (!snapshot || snapshot.dependedOn.has(name)) return true;
+    return !this.activeByProcess.has(processId);
   }
 
   async progress(
@@ -351,6 +375,19 @@ export class Engine implements ExecutorHost {
     await this.logs.close();
     if (!this.opts.liveLogs) await this.liveLogs.close();
   }
+}
+
+/** A running process's task definitions by name, and the names other tasks depend on. */
+interface Snapshot {
+  byName: Map<string, TaskDefinition>;
+  dependedOn: Set<string>;
+}
+
+function snapshotOf(definitions: readonly TaskDefinition[]): Snapshot {
+  return {
+    byName: new Map(definitions.map((t) => [t.task_definition_name, t])),
+    dependedOn: new Set(definitions.flatMap((t) => t.dependencies.map((d) => d.task_definition_name))),
+  };
 }
 
 function noExecutor(kind: ExecutorKind): string {
