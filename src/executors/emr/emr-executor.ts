@@ -1,10 +1,9 @@
 import {
-  CancelStepsCommand,
   type Cluster,
+  type ClusterSummary,
   DescribeClusterCommand,
   type EMRClient,
   type StepSummary,
-  TerminateJobFlowsCommand,
 } from '@aws-sdk/client-emr';
 import type { Logger } from 'pino';
 import type { ExecutorResult } from '../../domain/task-outcome.js';
@@ -15,12 +14,14 @@ import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
+import { type ClusterWatch, STEPS_REFRESH_MS, stepsDue } from './emr-cluster-poll.js';
 import { liveLogRef, stepLogRefs } from './emr-logs.js';
-import { recentSteps } from './emr-lookup.js';
-import { emrOutcome, needsClusterReason } from './emr-status.js';
+import { clusterStates, ENDED_CLUSTER_STATES, recentSteps } from './emr-lookup.js';
+import { clusterEndedFirst, emrOutcome, needsClusterReason } from './emr-status.js';
 import { stepMark } from './emr-steps.js';
 import { commandOf, type EmrState, regionOf, submitEmrTask } from './emr-submit.js';
 import { sweepOrphanClusters } from './emr-sweep.js';
+import { cleanUpEmrWork, stopEmrWork } from './emr-teardown.js';
 
 export interface EmrExecutorOptions {
   clients: ClientPool<EMRClient>;
@@ -28,11 +29,13 @@ export interface EmrExecutorOptions {
   sweepRegions: string[];
   endedTasks?: (taskIds: string[]) => Promise<string[]>;
   poll: PollSettings;
+  /** Steps of a created cluster whose state did not change are listed this often (default 5 min). */
+  stepsRefreshMs?: number;
   logger?: Logger;
   hooks?: AwsExecutorHooks;
 }
 
-interface EmrTarget extends PollTarget {
+interface EmrTarget extends PollTarget, ClusterWatch {
   run: TaskRun;
   region: string;
   clusterId: string;
@@ -49,7 +52,9 @@ interface EmrTarget extends PollTarget {
 const CLEANUP_RETRY_MS = 30_000;
 /**
  * Runs `emr_command` as Spark steps: on a new cluster (RunJobFlow, torn down whatever happens) or
- * an existing one (AddJobFlowSteps, cancelled on kill). One ListSteps per cluster per poll.
+ * an existing one (AddJobFlowSteps, cancelled on kill). Clusters it created are watched all
+ * together, one ListClusters per poll and region, their steps listed only when a cluster's state
+ * changed (or every few minutes); on an existing cluster, one ListSteps per cluster per poll.
  *
  * @example
  * engine.register(new EmrExecutor(engine, { clients, sweepRegions: ['us-east-1'], endedTasks, poll }));
@@ -115,12 +120,28 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
   }
 
   protected async describe(_group: string, targets: EmrTarget[]): Promise<void> {
-    const { region, clusterId } = targets[0]!;
-    const emr = this.opts.clients.get(region);
-    const since = new Date(Math.min(...targets.map((t) => t.run.startedAt.getTime())));
+    const emr = this.opts.clients.get(targets[0]!.region);
+    if (!targets[0]!.newCluster) return this.checkSteps(emr, targets);
+    const states = await clusterStates(emr, oldestStart(targets), [
+      ...new Set(targets.map((t) => t.clusterId)),
+    ]);
+    const now = Date.now();
+    for (const t of targets) {
+      const summary = states.get(t.clusterId);
+      if (this.closed) return;
+      if (!stepsDue(t, summary, now, this.opts.stepsRefreshMs ?? STEPS_REFRESH_MS)) continue;
+      await this.checkSteps(emr, [t], summary);
+      t.clusterState = summary?.Status?.State;
+      t.stepsCheckedAt = now;
+    }
+  }
+
+  /** One ListSteps for targets on one cluster; reports their progress and ends the finished ones. */
+  private async checkSteps(emr: EMRClient, targets: EmrTarget[], summary?: ClusterSummary): Promise<void> {
+    const { clusterId } = targets[0]!;
     let steps: StepSummary[];
     try {
-      steps = await recentSteps(emr, clusterId, since, (found) =>
+      steps = await recentSteps(emr, clusterId, oldestStart(targets), (found) =>
         targets.every((t) => this.ownSteps(t, found)),
       );
     } catch (err) {
@@ -148,9 +169,12 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       if (t.logUri === undefined) t.logUri = (await describeCluster())?.LogUri ?? '';
       this.watchStepLogs(t);
       let outcome = emrOutcome(mine);
-      if (needsClusterReason(mine)) outcome = emrOutcome(mine, await describeCluster());
+      if (needsClusterReason(mine)) outcome = emrOutcome(mine, summary ?? (await describeCluster()));
       if ('result' in outcome) await this.conclude(t, outcome.result, mine);
-      else if (outcome.status !== t.status) {
+      else if (summary && ENDED_CLUSTER_STATES.includes(summary.Status?.State ?? 'RUNNING')) {
+        // Steps end with their cluster; if they keep saying otherwise, the cluster's end is the answer.
+        if (++t.endedChecks >= 3) await this.conclude(t, clusterEndedFirst(summary, mine), mine);
+      } else if (outcome.status !== t.status) {
         t.status = outcome.status;
         this.record(t.taskId, outcome.status);
       }
@@ -158,27 +182,9 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
   }
 
   protected async stop(t: EmrTarget, reason: string): Promise<void> {
-    const emr = this.opts.clients.get(t.region);
-    if (t.newCluster) {
-      await emr.send(new TerminateJobFlowsCommand({ JobFlowIds: [t.clusterId] }));
-      this.host.log(t.taskId, 'scheduler', `terminating EMR cluster ${t.clusterId} (${reason})`);
-      return;
-    }
-    if (!t.stepIds?.length) return;
-    const out = await emr.send(
-      new CancelStepsCommand({
-        ClusterId: t.clusterId,
-        StepIds: t.stepIds,
-        StepCancellationOption: 'TERMINATE_PROCESS',
-      }),
+    await stopEmrWork(this.opts.clients.get(t.region), t, reason, (m) =>
+      this.host.log(t.taskId, 'scheduler', m),
     );
-    for (const info of out.CancelStepsInfoList ?? []) {
-      const what =
-        info.Status === 'SUBMITTED'
-          ? 'cancelling it (CancelSteps, TERMINATE_PROCESS)'
-          : `EMR could not cancel it: ${info.Reason ?? info.Status}`;
-      this.host.log(t.taskId, 'scheduler', `step ${info.StepId} on existing cluster ${t.clusterId}: ${what}`);
-    }
   }
 
   /** Our steps, oldest first, once all are in `steps`; learns their ids on a new cluster. */
@@ -208,25 +214,12 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
 
   /** The task ended: nothing of ours may keep running (our cluster, our pending steps), then report. */
   private async conclude(t: EmrTarget, result: ExecutorResult, steps: StepSummary[]): Promise<void> {
-    const emr = this.opts.clients.get(t.region);
+    const log = (message: string) => this.host.log(t.taskId, 'scheduler', message);
     try {
-      if (t.newCluster) {
-        await emr.send(new TerminateJobFlowsCommand({ JobFlowIds: [t.clusterId] }));
-        this.host.log(t.taskId, 'scheduler', `EMR cluster ${t.clusterId} terminated with its task`);
-      } else {
-        const pending = steps.filter((s) => s.Status?.State === 'PENDING').map((s) => s.Id!);
-        if (pending.length) {
-          await emr.send(new CancelStepsCommand({ ClusterId: t.clusterId, StepIds: pending }));
-          this.host.log(t.taskId, 'scheduler', `cancelled the remaining steps ${pending.join(', ')}`);
-        }
-      }
+      await cleanUpEmrWork(this.opts.clients.get(t.region), t, steps, log);
     } catch (err) {
       // A cluster we created must not outlive its task: sweep again shortly (and at the next start).
-      this.host.log(
-        t.taskId,
-        'scheduler',
-        `cleaning up on ${t.clusterId} failed: ${errorText(err)}; retrying`,
-      );
+      log(`cleaning up on ${t.clusterId} failed: ${errorText(err)}; retrying`);
       if (t.newCluster) setTimeout(() => this.sweep([t.region]), CLEANUP_RETRY_MS).unref();
     }
     this.end(t, result);
@@ -235,7 +228,8 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
   private target(run: TaskRun, s: EmrState & { region: string; clusterId: string }): EmrTarget {
     return {
       taskId: run.taskId,
-      group: `${s.region}|${s.clusterId}`,
+      // Created clusters of a region are watched together; steps on an existing cluster per cluster.
+      group: s.newCluster ? `${s.region}|created` : `${s.region}|${s.clusterId}`,
       run,
       region: s.region,
       clusterId: s.clusterId,
@@ -244,6 +238,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       ...(s.logUri !== undefined && { logUri: s.logUri }),
       logsWatched: false,
       missing: 0,
+      endedChecks: 0,
     };
   }
 
@@ -275,3 +270,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       });
   }
 }
+
+/** When the first of these tasks started: their clusters were created after it. */
+const oldestStart = (targets: EmrTarget[]) =>
+  new Date(Math.min(...targets.map((t) => t.run.startedAt.getTime())));

@@ -1,5 +1,6 @@
 import {
   type ClusterState,
+  type ClusterSummary,
   DescribeClusterCommand,
   type EMRClient,
   ListClustersCommand,
@@ -13,6 +14,39 @@ import { stepMark } from './emr-steps.js';
 const SKEW_MS = 5 * 60_000;
 
 export const ACTIVE_CLUSTER_STATES: ClusterState[] = ['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING'];
+export const ENDED_CLUSTER_STATES: ClusterState[] = ['TERMINATED', 'TERMINATED_WITH_ERRORS'];
+const ALL_CLUSTER_STATES: ClusterState[] = [...ACTIVE_CLUSTER_STATES, 'TERMINATING', ...ENDED_CLUSTER_STATES];
+
+/**
+ * The state of each of these clusters, from ListClusters (every state, created since `since`
+ * less the clock skew, newest first): one call for up to 50 clusters, more pages only until all
+ * are found. A cluster missing from the answer (just created, or listed late) is not in the map.
+ *
+ * @example
+ * const states = await clusterStates(emr, oldestTaskStart, ['j-1', 'j-2']);
+ * states.get('j-1')?.Status?.State // 'RUNNING'
+ */
+export async function clusterStates(
+  emr: EMRClient,
+  since: Date,
+  clusterIds: readonly string[],
+): Promise<Map<string, ClusterSummary>> {
+  const wanted = new Set(clusterIds);
+  const found = new Map<string, ClusterSummary>();
+  let Marker: string | undefined;
+  do {
+    const page = await emr.send(
+      new ListClustersCommand({
+        CreatedAfter: new Date(since.getTime() - SKEW_MS),
+        ClusterStates: ALL_CLUSTER_STATES,
+        Marker,
+      }),
+    );
+    for (const c of page.Clusters ?? []) if (c.Id && wanted.has(c.Id)) found.set(c.Id, c);
+    Marker = page.Marker;
+  } while (Marker && found.size < wanted.size);
+  return found;
+}
 
 /**
  * The cluster a RunJobFlow of this task created, in any state, if there is one: clusters of that

@@ -2,6 +2,9 @@ import type { Cluster, StepSummary } from '@aws-sdk/client-emr';
 import type { ExecutorResult } from '../../domain/task-outcome.js';
 import type { TaskStatus } from '../../domain/types.js';
 
+/** What the outcome needs of a cluster: DescribeCluster's answer or a ListClusters summary will do. */
+export type ClusterView = Pick<Cluster, 'Id' | 'Status'>;
+
 /** Where a task's steps stand: still going (with a status), or ended (with a result). */
 export type StepsOutcome = { status: TaskStatus } | { result: ExecutorResult };
 
@@ -21,7 +24,7 @@ export function needsClusterReason(steps: StepSummary[]): boolean {
  * @example
  * emrOutcome([{ Id: 's-1', Name: 'etl', Status: { State: 'COMPLETED' } }]) // { result: { succeeded: true } }
  */
-export function emrOutcome(steps: StepSummary[], cluster?: Cluster): StepsOutcome {
+export function emrOutcome(steps: StepSummary[], cluster?: ClusterView): StepsOutcome {
   const failed = steps.find((s) => s.Status?.State === 'FAILED');
   const stopped = steps.find((s) => s.Status?.State === 'CANCELLED' || s.Status?.State === 'INTERRUPTED');
   if (failed || stopped) {
@@ -34,7 +37,7 @@ export function emrOutcome(steps: StepSummary[], cluster?: Cluster): StepsOutcom
   return { status: 'starting' };
 }
 
-function failureReason(step: StepSummary, cluster: Cluster | undefined): string {
+function failureReason(step: StepSummary, cluster: ClusterView | undefined): string {
   const status = step.Status;
   const details = status?.FailureDetails;
   const parts = [details?.Reason, details?.Message, status?.StateChangeReason?.Message].filter(
@@ -52,4 +55,25 @@ function failureReason(step: StepSummary, cluster: Cluster | undefined): string 
     return `EMR ${clusterPart} before the steps finished; ${stepPart}`;
   }
   return `${stepPart}; ${clusterPart}`;
+}
+
+/**
+ * The cluster ended although the steps did not say so (they normally end with it, as CANCELLED
+ * or INTERRUPTED): the task failed with the cluster's reason.
+ *
+ * @example
+ * clusterEndedFirst({ Id: 'j-1', Status: { State: 'TERMINATED' } }, [step])
+ * // { succeeded: false, reason: 'EMR cluster j-1 TERMINATED before the steps finished (s-1 PENDING)' }
+ */
+export function clusterEndedFirst(cluster: ClusterView, steps: StepSummary[]): ExecutorResult {
+  const c = cluster.Status;
+  const why = [c?.StateChangeReason?.Code, c?.StateChangeReason?.Message].filter(Boolean).join(': ');
+  const left = steps
+    .filter((s) => s.Status?.State !== 'COMPLETED')
+    .map((s) => `${s.Id} ${s.Status?.State}`)
+    .join(', ');
+  return {
+    succeeded: false,
+    reason: `EMR cluster ${cluster.Id} ${c?.State}${why ? ` (${why})` : ''} before the steps finished${left ? ` (${left})` : ''}`,
+  };
 }

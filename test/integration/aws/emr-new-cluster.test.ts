@@ -174,6 +174,34 @@ describe('emr_command on a new cluster', () => {
     for (const t of run.task) expect(terminal((await endedClusterOf(t.task_id)).Status.State)).toBe(true);
   });
 
+  it('follows its clusters with ListClusters, listing steps only when a cluster changes state', async () => {
+    await h.put({
+      process_definition_name: 'emr-quiet',
+      task_definitions: ['a', 'b', 'c'].map((name) =>
+        awsTask(name, newClusterJob({ args: ['--sleep', '30'] })),
+      ),
+    });
+    const run = await triggerUntil(h, 'emr-quiet', 'running');
+    await waitFor(async () =>
+      (await h.process(run.process_id)).task.every((t) => t.status === 'running') ? true : undefined,
+    );
+    const [listSteps, describe, listClusters] = ['ListSteps', 'DescribeCluster', 'ListClusters'].map((op) =>
+      emulator.count('emr', op),
+    );
+    // Five polls of three running clusters: their states stay RUNNING, so no step is listed.
+    await waitFor(async () =>
+      emulator.count('emr', 'ListClusters') >= listClusters! + 5 ? true : undefined,
+    );
+    expect(emulator.count('emr', 'ListSteps')).toBe(listSteps);
+    expect(emulator.count('emr', 'DescribeCluster')).toBe(describe);
+    await h.request('POST', `/api/processes/${run.process_id}/kill`);
+    const ended = await h.waitForEnd(run.process_id);
+    expect(ended.task.map((t) => t.failure_reason)).toEqual(
+      ['a', 'b', 'c'].map(() => expect.stringContaining('killed by request')),
+    );
+    for (const t of ended.task) expect(terminal((await endedClusterOf(t.task_id)).Status.State)).toBe(true);
+  });
+
   it('survives throttling of RunJobFlow and ListSteps', async () => {
     await h.put({
       process_definition_name: 'emr-throttled',
