@@ -4,6 +4,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { benchConfig } from './lib/config.js';
 import { postgresVersion } from './lib/databases.js';
 import { type Row, renderTable } from './lib/table.js';
+import { awsEfficiency } from './scenarios/aws-efficiency.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { historyScale } from './scenarios/history-scale.js';
 import { hopLatency } from './scenarios/hop-latency.js';
@@ -16,9 +17,12 @@ const scenarios: [key: string, title: string, run: typeof hopLatency][] = [
   ['fanout', '2. Fan-out', fanOut],
   ['idle', '3. Idle cost', idleCost],
   ['history', '5. History scale', historyScale],
+  // Last: it needs the AWS executors, which landed last.
+  ['aws', '4. AWS efficiency', awsEfficiency],
 ];
 
 function commit(): string {
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT; // a copy of the tree, outside git
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { encoding: 'utf8' });
@@ -70,6 +74,8 @@ async function main(): Promise<void> {
     console.error(`bench: ${title} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
   console.log(`Machine: ${machine}; load ${loadavg()[0]!.toFixed(1)} at end\n`);
+  // By scenario number; the sort is stable, so rows keep their order within a scenario.
+  rows.sort((a, b) => (a.scenario < b.scenario ? -1 : a.scenario > b.scenario ? 1 : 0));
   console.log(renderTable(rows));
   if (notes.length > 0) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
 }

@@ -1,11 +1,12 @@
 import { pino } from 'pino';
-import { type Sundial, startSundial } from '../../src/app.js';
+import { type Sundial, type SundialOptions, startSundial } from '../../src/app.js';
 import type { ProcessDefinition } from '../../src/domain/types.js';
 import { NoopExecutor } from '../../src/executors/noop/noop-executor.js';
 import { ShellExecutor } from '../../src/executors/shell/shell-executor.js';
 import { freshPostgres } from './databases.js';
 import { HopProbe } from './hop-probe.js';
 import { poll } from './stats.js';
+import { countDatabase, type WorkCounter } from './work-counter.js';
 
 export type Backend = 'postgres' | 'pglite';
 
@@ -13,7 +14,10 @@ export type Backend = 'postgres' | 'pglite';
 export interface BenchSundial {
   sundial: Sundial;
   probe: HopProbe;
+  /** Statements sent and CPU used, for per-task costs. */
+  work: WorkCounter;
   put(def: ProcessDefinition): Promise<void>;
+  trigger(name: string): Promise<void>;
   /** Triggers a run and resolves with its process id once it has ended. */
   run(name: string, timeoutMs: number): Promise<string>;
   close(): Promise<void>;
@@ -32,6 +36,7 @@ export async function startBenchSundial(
   backend: Backend,
   adminUrl: string,
   shellConcurrency: number,
+  extra: Pick<SundialOptions, 'aws'> = { aws: false },
 ): Promise<BenchSundial> {
   const scratch = backend === 'postgres' ? await freshPostgres(adminUrl, 'sundial') : undefined;
   const probe = new HopProbe();
@@ -39,6 +44,7 @@ export async function startBenchSundial(
     port: 0,
     logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
     ...(scratch ? { databaseUrl: scratch.url } : { dataDir: 'memory://' }),
+    ...extra,
     executors: (host) => [
       probe.wrap(host, (h) => new NoopExecutor(h)),
       probe.wrap(host, (h) => new ShellExecutor(h, { concurrency: shellConcurrency })),
@@ -54,16 +60,20 @@ export async function startBenchSundial(
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   };
+  // The benchmark's own polling goes around the counter.
+  const query = sundial.db.query.bind(sundial.db);
   return {
     sundial,
     probe,
+    work: countDatabase(sundial.db),
     put: (def) => call('PUT', `/api/process_definitions/${def.process_definition_name}`, def),
+    trigger: (name) => call('POST', `/api/process_definitions/${name}/trigger`),
     async run(name, timeoutMs) {
       await call('POST', `/api/process_definitions/${name}/trigger`);
       return poll(
         `run of ${name}`,
         async () => {
-          const [p] = await sundial.db.query<{ id: string; status: string }>(
+          const [p] = await query<{ id: string; status: string }>(
             'select id, status from processes where definition_name = $1 order by started_at desc limit 1',
             [name],
           );

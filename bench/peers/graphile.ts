@@ -5,6 +5,7 @@ import { Logger, run } from 'graphile-worker';
 import pg from 'pg';
 import type { TrivialKind } from '../lib/definitions.js';
 import { poll } from '../lib/stats.js';
+import { countPool, type WorkCounter } from '../lib/work-counter.js';
 
 /** graphile-worker logging off, as Sundial's is in the benchmark. */
 export const silentLogger = new Logger(() => () => {});
@@ -34,12 +35,20 @@ async function trivialWork(kind: TrivialKind): Promise<void> {
   if (code !== 0) throw new Error(`bash -c true exited with ${code}`);
 }
 
+/** A counter's reading divided by the jobs (or tasks) it covered. */
+export function perUnit(work: WorkCounter, n: number): { statements: number; cpuMs: number } {
+  const { statements, cpuMs } = work.read();
+  return { statements: statements / n, cpuMs: cpuMs / n };
+}
+
 /** Hops of a chain, in ms, by two definitions. */
 export interface ChainHops {
   /** From a job's work ending to the next job's work starting. */
   workToWork: number[];
   /** From a job's result being written back to the next job being handed out. */
   recordedToDispatched: number[];
+  /** Statements and CPU milliseconds per job. */
+  perJob: { statements: number; cpuMs: number };
 }
 
 /**
@@ -56,6 +65,7 @@ export async function graphileChain(url: string, n: number, kind: TrivialKind): 
   const ended = new Map<number, number>();
   const completed = new Map<number, number>();
   const pool = peerPool(url);
+  const work = countPool(pool);
   const runner = await run({
     pgPool: pool,
     concurrency: 1,
@@ -73,35 +83,39 @@ export async function graphileChain(url: string, n: number, kind: TrivialKind): 
   runner.events.on('job:start', ({ job }) => started.set(index(job), performance.now()));
   runner.events.on('job:success', ({ job }) => ended.set(index(job), performance.now()));
   runner.events.on('job:complete', ({ job }) => completed.set(index(job), performance.now()));
+  let perJob: ChainHops['perJob'];
   try {
+    work.reset();
     await runner.addJob('hop', { i: 0 });
     await poll('graphile-worker chain', async () => (completed.has(n - 1) ? true : undefined), 600_000, 50);
+    perJob = perUnit(work, n);
   } finally {
     await runner.stop();
     await pool.end();
   }
   const hops = (from: Map<number, number>) =>
     Array.from({ length: n - 1 }, (_, k) => started.get(k + 1)! - from.get(k)!);
-  return { workToWork: hops(ended), recordedToDispatched: hops(completed) };
+  return { workToWork: hops(ended), recordedToDispatched: hops(completed), perJob };
 }
 
 /**
  * graphile-worker processing `n` trivial jobs with `concurrency` workers;
  * the clock runs from enqueuing them (one statement) to the last job's
- * result being written back. Returns jobs per second.
+ * result being written back. Returns jobs per second and the work per job.
  *
  * @example
- * const perSecond = await graphileFanOut(url, 5000, 32, 'noop');
+ * const { perSecond } = await graphileFanOut(url, 5000, 32, 'noop');
  */
 export async function graphileFanOut(
   url: string,
   n: number,
   concurrency: number,
   kind: TrivialKind,
-): Promise<number> {
+): Promise<{ perSecond: number; perJob: { statements: number; cpuMs: number } }> {
   let completed = 0;
   let lastAt = 0;
   const pool = peerPool(url);
+  const work = countPool(pool);
   const runner = await run({
     pgPool: pool,
     concurrency,
@@ -117,13 +131,14 @@ export async function graphileFanOut(
     await runner.addJob('fan', { warm: true });
     await poll('graphile-worker warm-up', async () => (completed >= 1 ? true : undefined), 60_000, 20);
     completed = 0;
+    work.reset();
     const start = performance.now();
     await pool.query(
       `select graphile_worker.add_job('fan', json_build_object('i', g)) from generate_series(1, $1) g`,
       [n],
     );
     await poll('graphile-worker fan-out', async () => (completed >= n ? true : undefined), 900_000, 20);
-    return n / ((lastAt - start) / 1000);
+    return { perSecond: n / ((lastAt - start) / 1000), perJob: perUnit(work, n) };
   } finally {
     await runner.stop();
     await pool.end();

@@ -3,12 +3,12 @@ import type { BenchConfig } from '../lib/config.js';
 import { freshPostgres } from '../lib/databases.js';
 import { fanOutDefinition, type TrivialKind } from '../lib/definitions.js';
 import type { Row } from '../lib/table.js';
-import { graphileFanOut } from '../peers/graphile.js';
+import { graphileFanOut, perUnit } from '../peers/graphile.js';
 import type { ScenarioResult } from './scenario.js';
 
 const SCENARIO = '2. Fan-out';
 
-async function theirs(config: BenchConfig, kind: TrivialKind): Promise<number> {
+async function theirs(config: BenchConfig, kind: TrivialKind): ReturnType<typeof graphileFanOut> {
   const db = await freshPostgres(config.postgresUrl, 'graphile');
   try {
     return await graphileFanOut(db.url, config.fanOut, config.concurrency, kind);
@@ -37,7 +37,9 @@ export async function fanOut(config: BenchConfig): Promise<ScenarioResult> {
         await s.put(fanOutDefinition('warm', 20, kind));
         await s.run('warm', 60_000);
         await s.put(fanOutDefinition('fan', n, kind));
+        s.work.reset();
         const processId = await s.run('fan', 1_800_000);
+        const perTask = perUnit(s.work, n);
         const [p] = await s.sundial.db.query<{ status: string; started_at: Date; ended_at: Date }>(
           'select status, started_at, ended_at from processes where id = $1',
           [processId],
@@ -49,10 +51,23 @@ export async function fanOut(config: BenchConfig): Promise<ScenarioResult> {
           metric: `${n} ${kind} tasks, tasks/s`,
           backend,
           ours: n / seconds,
-          theirs: peer,
+          theirs: peer.perSecond,
           unit: '/s',
           goal: { kind: 'ratio-at-least', value: 0.5 },
         });
+        for (const [what, key] of [
+          ['SQL statements per task', 'statements'],
+          ['CPU ms per task (this process)', 'cpuMs'],
+        ] as const) {
+          rows.push({
+            scenario: SCENARIO,
+            metric: `${what}, ${n} ${kind}`,
+            backend,
+            ours: perTask[key],
+            theirs: peer.perJob[key],
+            unit: '',
+          });
+        }
         notes.push(`Sundial ${backend} fan-out of ${n} ${kind} tasks: ${seconds.toFixed(1)} s`);
       } finally {
         await s.close();

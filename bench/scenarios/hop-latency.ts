@@ -4,7 +4,7 @@ import { freshPostgres } from '../lib/databases.js';
 import { chainDefinition, type TrivialKind, taskName } from '../lib/definitions.js';
 import { percentile } from '../lib/stats.js';
 import type { Row } from '../lib/table.js';
-import { type ChainHops, graphileChain } from '../peers/graphile.js';
+import { type ChainHops, graphileChain, perUnit } from '../peers/graphile.js';
 import type { ScenarioResult } from './scenario.js';
 
 const WARM_UP = 20;
@@ -28,7 +28,9 @@ async function sundialChain(
   kind: TrivialKind,
 ): Promise<SundialHops> {
   await s.put(chainDefinition(name, n, kind));
+  s.work.reset();
   const processId = await s.run(name, 600_000);
+  const perJob = perUnit(s.work, n);
   const rows = await s.sundial.db.query<{
     task_definition_name: string;
     status: string;
@@ -52,7 +54,7 @@ async function sundialChain(
   }
   const first = byName.get(taskName(0))!.started_at.getTime();
   const last = byName.get(taskName(n - 1))!.ended_at.getTime();
-  return { workToWork, recordedToDispatched, totalSeconds: (last - first) / 1000 };
+  return { workToWork, recordedToDispatched, perJob, totalSeconds: (last - first) / 1000 };
 }
 
 async function theirs(config: BenchConfig, kind: TrivialKind): Promise<ChainHops> {
@@ -100,6 +102,19 @@ export async function hopLatency(config: BenchConfig): Promise<ScenarioResult> {
               goal: { kind: 'ratio-at-most', value: 2 },
             });
           }
+        }
+        for (const [what, key] of [
+          ['SQL statements per task', 'statements'],
+          ['CPU ms per task (this process)', 'cpuMs'],
+        ] as const) {
+          rows.push({
+            scenario: SCENARIO,
+            metric: `${what}, ${config.chain} ${kind}`,
+            backend,
+            ours: main.perJob[key],
+            theirs: peer.perJob[key],
+            unit: '',
+          });
         }
         for (const q of [50, 99]) {
           rows.push({
