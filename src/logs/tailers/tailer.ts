@@ -154,6 +154,8 @@ export class Tailer implements Follow {
   }
 
   private sleep(ms: number): Promise<void> {
+    // A close that came during the read (its wake-up found no sleep to end) must not wait out the interval.
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
