@@ -1,4 +1,8 @@
-import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  type CloudWatchLogsClient,
+  type FilteredLogEvent,
+  FilterLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from 'pino';
 import type { LogStreamRef } from '../../executors/executor.js';
 import type { Database } from '../../storage/database.js';
@@ -174,10 +178,14 @@ export class CloudWatchGroupTailer {
           }),
           { abortSignal: this.abort.signal },
         );
-        for (const [stream, followers] of byStream) {
-          const events = (out.events ?? []).filter((e) => e.logStreamName === stream);
-          if (events.length > 0) for (const m of followers) await this.store(m, events);
+        const byName = new Map<string, FilteredLogEvent[]>();
+        for (const e of out.events ?? []) {
+          const list = byName.get(e.logStreamName ?? '');
+          if (list) list.push(e);
+          else byName.set(e.logStreamName ?? '', [e]);
         }
+        for (const [stream, events] of byName)
+          for (const m of byStream.get(stream) ?? []) await this.store(m, events);
         nextToken = out.nextToken;
         pages += 1;
       } while (nextToken && pages < MAX_PAGES && !this.closed);
@@ -205,7 +213,7 @@ export class CloudWatchGroupTailer {
   }
 
   /** Stores the lines of `events` (of the member's stream) past its cursor, with the new cursor. */
-  private async store(m: StreamMember, events: Parameters<StreamMember['take']>[0]): Promise<void> {
+  private async store(m: StreamMember, events: FilteredLogEvent[]): Promise<void> {
     if (!this.members.has(m)) return;
     const { lines, cursor } = m.take(events);
     if (lines.length === 0) return;
