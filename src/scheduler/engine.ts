@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import { planProcess } from '../domain/process-plan.js';
-import { type ExecutorResult, finalOutcome } from '../domain/task-outcome.js';
+import { type ExecutorResult, finalOutcome, type ReportedStatus } from '../domain/task-outcome.js';
 import { type ExecutorKind, executorKindOf, type TaskDefinition, type TaskStatus } from '../domain/types.js';
 import type { Executor, ExecutorHost, LogSource, LogStreamRef, TaskRun } from '../executors/executor.js';
 import { LiveLogs } from '../logs/live-logs.js';
@@ -14,15 +13,17 @@ import {
 } from '../storage/stores/processes-store.js';
 import {
   activeTasks,
-  finishTask,
-  getTask,
+  type EndedTask,
   insertTasks,
   reportTaskStatus,
+  type TaskEnding,
   type TaskRow,
   updateTaskProgress,
 } from '../storage/stores/tasks-store.js';
+import { ActiveTasks } from './active-tasks.js';
 import type { LogBuffer } from './log-buffer.js';
-import { progressFromTasks } from './progress-view.js';
+import { ResultRecorder } from './result-recorder.js';
+import { RunningProcess } from './running-process.js';
 
 export interface EngineOptions {
   db: Database;
@@ -33,16 +34,6 @@ export interface EngineOptions {
   publicUrl: string;
   /** Task logs (buffer, tailers, feed); when absent the engine makes and closes its own. */
   liveLogs?: LiveLogs;
-}
-
-interface ActiveTask {
-  run: TaskRun;
-  kind: ExecutorKind;
-  definition: TaskDefinition | undefined;
-  killReason?: string;
-  /** A `**status=` line seen in output: kept here too, as its database write may still be in flight. */
-  reported?: 'succeeded' | 'failed';
-  runtimeTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -60,16 +51,13 @@ export class Engine implements ExecutorHost {
   readonly logs: LogBuffer;
   private readonly liveLogs: LiveLogs;
   private readonly executors = new Map<ExecutorKind, Executor>();
-  private readonly active = new Map<string, ActiveTask>();
+  private readonly active = new ActiveTasks();
+  /** The running processes this engine evaluates (see RunningProcess). */
+  private readonly processes = new Map<string, RunningProcess>();
   private readonly dirty = new Set<string>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
-  /** Task definitions of the running processes this engine evaluates, by name. */
-  private readonly snapshots = new Map<string, Snapshot>();
-  /** Tasks of each process in `active`. */
-  private readonly activeByProcess = new Map<string, number>();
+  private readonly results: ResultRecorder;
   private flushing: Promise<void> | undefined;
-  /** Task results being written; `stop` waits for them so a shutdown does not lose them. */
-  private readonly recording = new Set<Promise<void>>();
   private stopped = false;
   /** Called when a process ends (overlap waits and notifications hang off it). */
   onProcessFinished: (processId: string) => void = () => {};
@@ -78,6 +66,12 @@ export class Engine implements ExecutorHost {
     this.liveLogs =
       opts.liveLogs ?? new LiveLogs({ db: opts.db, logger: opts.logger, replicaId: opts.replicaId });
     this.logs = this.liveLogs.buffer;
+    this.results = new ResultRecorder({
+      db: opts.db,
+      onRecorded: (asked, ended) => this.recorded(asked, ended),
+      onError: (err, batch) =>
+        opts.logger.error({ err, tasks: batch.length }, 'recording task results failed; retrying'),
+    });
   }
 
   register(executor: Executor): void {
@@ -111,15 +105,26 @@ export class Engine implements ExecutorHost {
     for (const id of await runningProcessIds(this.opts.db)) this.markDirty(id);
   }
 
-  /** Asks for a process to be evaluated soon; many calls coalesce into one evaluation. */
+  /**
+   * Asks for a process to be evaluated soon, from its state in the database:
+   * something outside this engine changed it (a start, a kill, a retry, a
+   * restart). Many calls coalesce into one evaluation.
+   */
   markDirty(processId: string): void {
+    const known = this.processes.get(processId);
+    if (known) known.stale = true;
+    this.replan(processId);
+  }
+
+  /** Asks for a process to be evaluated soon from what this engine knows of it. */
+  private replan(processId: string): void {
     if (this.stopped) return;
     this.dirty.add(processId);
-    if (!this.flushing)
-      this.flushing = new Promise((resolve) => setImmediate(() => void this.flush().then(resolve)));
+    this.flushing ??= this.flush();
   }
 
   private async flush(): Promise<void> {
+    await Promise.resolve(); // evaluations asked for in the same tick coalesce
     while (this.dirty.size > 0 && !this.stopped) {
       const ids = [...this.dirty];
       this.dirty.clear();
@@ -128,6 +133,8 @@ export class Engine implements ExecutorHost {
           await this.evaluate(id);
         } catch (err) {
           this.opts.logger.error({ err, processId: id }, 'evaluating process failed; retrying in 1 s');
+          const known = this.processes.get(id);
+          if (known) known.stale = true;
           this.wakeAt(id, Date.now() + 1000);
         }
       }
@@ -136,56 +143,49 @@ export class Engine implements ExecutorHost {
   }
 
   private async evaluate(processId: string): Promise<void> {
-    const { db } = this.opts;
-    // A process's task definitions are a snapshot that never changes: read them once per process.
-    const known = this.snapshots.get(processId);
-    const process = await planningView(db, processId, { withDefinitions: !known });
-    if (process?.status !== 'running') {
-      this.snapshots.delete(processId);
-      return;
-    }
-    const snapshot = known ?? snapshotOf(process.task_definitions!);
-    this.snapshots.set(processId, snapshot);
-    const definitions = snapshot.byName;
-    const rows = process.tasks;
-    const killRequested = process.kill_requested_at !== null;
-    if (killRequested) {
-      for (const r of rows)
-        if (r.status !== 'succeeded' && r.status !== 'failed')
-          this.killTask(r.id, process.kill_reason ?? 'process killed');
-    }
-    const progress = progressFromTasks(rows);
+    const process = await this.current(processId);
+    if (!process) return;
     const now = Date.now();
-    const plan = planProcess(
-      { taskDefinitions: [...definitions.values()], progress, killRequested, grants: process.retry_grants },
-      now,
-    );
-    await this.dispatch(
-      processId,
-      process.definition_name,
-      plan.start.map((name) => ({
-        definition: definitions.get(name)!,
-        attempt: progress.get(name)?.attempts ?? 0,
-      })),
-    );
+    const plan = process.plan(now);
+    await this.dispatch(processId, process, plan.start);
     if (plan.wakeAt !== undefined) this.wakeAt(processId, plan.wakeAt);
-    if (plan.outcome && (await finishProcess(db, processId, plan.outcome, new Date(now)))) {
-      this.snapshots.delete(processId);
+    if (plan.outcome && (await finishProcess(this.opts.db, processId, plan.outcome, new Date(now)))) {
+      this.processes.delete(processId);
       this.opts.logger.info({ processId, status: plan.outcome }, 'process finished');
       this.onProcessFinished(processId);
       this.liveLogs.processEnded(processId);
     }
   }
 
+  /** The process as this engine knows it, read again when stale; undefined once it is not running. */
+  private async current(processId: string): Promise<RunningProcess | undefined> {
+    let process = this.processes.get(processId);
+    if (process && !process.stale) return process;
+    // The task definitions are a snapshot that never changes: read them once per process.
+    const view = await planningView(this.opts.db, processId, { withDefinitions: !process });
+    if (view?.status !== 'running') {
+      this.processes.delete(processId);
+      return undefined;
+    }
+    if (process) process.refresh(view);
+    else process = RunningProcess.load(view);
+    this.processes.set(processId, process);
+    if (process.killRequested)
+      for (const t of view.tasks)
+        if (t.status !== 'succeeded' && t.status !== 'failed')
+          this.killTask(t.id, process.killReason ?? 'process killed');
+    return process;
+  }
+
   /** Records every attempt that may start now in one write, then hands each to its executor. */
-  private async dispatch(
-    processId: string,
-    definitionName: string,
-    starts: readonly { definition: TaskDefinition; attempt: number }[],
-  ) {
+  private async dispatch(processId: string, process: RunningProcess, names: readonly string[]) {
+    const starts = names.map((name) => ({
+      definition: process.byName.get(name)!,
+      attempt: process.attempts(name),
+    }));
     const rows = await insertTasks(
       this.opts.db,
-      { processId, definitionName, runnerId: this.opts.replicaId, now: new Date() },
+      { processId, definitionName: process.definitionName, runnerId: this.opts.replicaId },
       starts.map(({ definition, attempt }) => ({
         taskDefinitionName: definition.task_definition_name,
         attempt,
@@ -193,15 +193,16 @@ export class Engine implements ExecutorHost {
         executable: definition.executable,
       })),
     );
-    const inserted = new Map(rows.map((r) => [r.task_definition_name, r]));
-    for (const { definition, attempt } of starts) {
-      const row = inserted.get(definition.task_definition_name);
-      if (!row) continue; // this attempt exists already
+    process.started(rows);
+    if (rows.length < starts.length) this.markDirty(processId); // an attempt existed already: this copy was behind
+    for (const row of rows) {
+      const definition = process.byName.get(row.task_definition_name)!;
       const kind = row.executor;
       const max = definition.max_attempts;
       // Past max_attempts only a POST /retry grants an attempt.
-      const of = attempt >= max ? ', retry requested' : max > 1 ? ` of ${max}` : '';
-      this.log(row.id, 'scheduler', `task started (attempt ${attempt + 1}${of}) on ${kind}`);
+      const of = row.attempt >= max ? ', retry requested' : max > 1 ? ` of ${max}` : '';
+      this.liveLogs.writer.remember(row.id, processId, row.executable);
+      this.log(row.id, 'scheduler', `task started (attempt ${row.attempt + 1}${of}) on ${kind}`);
       const run = this.track(row, definition);
       const executor = this.executors.get(kind);
       if (!executor) {
@@ -226,17 +227,14 @@ export class Engine implements ExecutorHost {
       executionState: row.execution_state,
       startedAt: row.started_at,
     };
-    const entry: ActiveTask = { run, kind: row.executor, definition };
     const limit = definition?.max_runtime_seconds;
-    if (limit) {
-      const due = row.started_at.getTime() + limit * 1000 - Date.now();
-      entry.runtimeTimer = setTimeout(
-        () => this.killTask(row.id, `exceeded max_runtime_seconds (${limit} s)`),
-        Math.max(0, due),
-      );
-    }
-    this.active.set(row.id, entry);
-    this.activeByProcess.set(row.process_id, (this.activeByProcess.get(row.process_id) ?? 0) + 1);
+    const runtimeTimer = limit
+      ? setTimeout(
+          () => this.killTask(row.id, `exceeded max_runtime_seconds (${limit} s)`),
+          Math.max(0, row.started_at.getTime() + limit * 1000 - Date.now()),
+        )
+      : undefined;
+    this.active.add({ run, kind: row.executor, definition, ...(runtimeTimer && { runtimeTimer }) });
     return run;
   }
 
@@ -272,37 +270,32 @@ export class Engine implements ExecutorHost {
   // ---- ExecutorHost -------------------------------------------------------
 
   finished(taskId: string, result: ExecutorResult): void {
-    const recording = this.finish(taskId, result)
-      .catch((err) => this.opts.logger.error({ err, taskId }, 'recording a task result failed'))
-      .finally(() => this.recording.delete(recording));
-    this.recording.add(recording);
-  }
-
-  private async finish(taskId: string, result: ExecutorResult): Promise<void> {
     const entry = this.active.get(taskId);
     if (entry?.killReason && !result.succeeded) result = { succeeded: false, reason: entry.killReason };
-    // One flush, after the outcome line: the job's output and that line land in order, in one write.
-    const task = await getTask(this.opts.db, taskId);
-    if (!task) return;
-    const outcome = finalOutcome(
-      result,
-      entry?.reported ?? task.reported_status ?? undefined,
-      entry?.definition?.require_explicit_success ?? false,
-    );
-    this.log(taskId, 'scheduler', outcome.succeeded ? 'task succeeded' : `task failed: ${outcome.reason}`);
-    await this.logs.flush(taskId);
-    const status = outcome.succeeded ? 'succeeded' : 'failed';
-    const processId = await finishTask(this.opts.db, taskId, status, outcome.reason ?? null, new Date());
-    if (entry) {
-      clearTimeout(entry.runtimeTimer);
-      this.active.delete(taskId);
-      const left = (this.activeByProcess.get(entry.run.processId) ?? 1) - 1;
-      if (left > 0) this.activeByProcess.set(entry.run.processId, left);
-      else this.activeByProcess.delete(entry.run.processId);
+    const explicit = entry?.definition?.require_explicit_success ?? false;
+    // The job's report may sit in the database (API, another replica): the write picks the outcome.
+    const outcome = (reported: ReportedStatus) => {
+      const o = finalOutcome(result, entry?.reported ?? reported, explicit);
+      return { status: o.succeeded ? ('succeeded' as const) : ('failed' as const), reason: o.reason ?? null };
+    };
+    this.results.add({
+      id: taskId,
+      outcomes: { none: outcome(undefined), succeeded: outcome('succeeded'), failed: outcome('failed') },
+    });
+  }
+
+  /** Task results are stored: log them, close their logs, and plan what follows. */
+  private recorded(asked: readonly TaskEnding[], ended: readonly EndedTask[]): void {
+    for (const { id } of asked) this.active.remove(id); // ended here, or already ended elsewhere
+    for (const task of ended) {
+      const line = task.status === 'succeeded' ? 'task succeeded' : `task failed: ${task.failure_reason}`;
+      this.log(task.id, 'scheduler', line);
+      this.liveLogs.taskEnded(task.id);
+      const process = this.processes.get(task.process_id);
+      process?.ended([task]);
+      if (!process) this.markDirty(task.process_id);
+      else if (this.mayChangePlan(process, task)) this.replan(task.process_id);
     }
-    if (processId) this.liveLogs.taskEnded(taskId);
-    if (processId && this.mayChangePlan(processId, task.task_definition_name, outcome.succeeded))
-      this.markDirty(processId);
   }
 
   /**
@@ -310,13 +303,12 @@ export class Engine implements ExecutorHost {
    * nothing depends on changes nothing while another task of the process is
    * still active here: no task becomes startable and the process cannot end
    * yet (the last task to end always asks). Skipping those evaluations keeps
-   * a fan-out of n tasks from reading its n task rows n times.
+   * a fan-out of n tasks from planning n times.
    */
-  private mayChangePlan(processId: string, name: string, succeeded: boolean): boolean {
-    if (!succeeded) return true;
-    const snapshot = this.snapshots.get(processId);
-    if (!snapshot || snapshot.dependedOn.has(name)) return true;
-    return !this.activeByProcess.has(processId);
+  private mayChangePlan(process: RunningProcess, task: EndedTask): boolean {
+    if (task.status !== 'succeeded' || process.stale) return true;
+    if (process.dependedOn.has(task.task_definition_name)) return true;
+    return !this.active.anyOf(task.process_id);
   }
 
   async progress(
@@ -368,26 +360,14 @@ export class Engine implements ExecutorHost {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.wakeTimers.values()) clearTimeout(t);
-    for (const a of this.active.values()) clearTimeout(a.runtimeTimer);
+    this.active.clearTimers();
     await this.flushing;
     for (const e of this.executors.values()) await e.close();
-    await Promise.all(this.recording);
+    this.results.stop();
+    await this.results.idle();
     await this.logs.close();
     if (!this.opts.liveLogs) await this.liveLogs.close();
   }
-}
-
-/** A running process's task definitions by name, and the names other tasks depend on. */
-interface Snapshot {
-  byName: Map<string, TaskDefinition>;
-  dependedOn: Set<string>;
-}
-
-function snapshotOf(definitions: readonly TaskDefinition[]): Snapshot {
-  return {
-    byName: new Map(definitions.map((t) => [t.task_definition_name, t])),
-    dependedOn: new Set(definitions.flatMap((t) => t.dependencies.map((d) => d.task_definition_name))),
-  };
 }
 
 function noExecutor(kind: ExecutorKind): string {

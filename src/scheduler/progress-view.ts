@@ -1,6 +1,11 @@
 import type { TaskDefinitionProgress } from '../domain/process-plan.js';
 import { isTaskActive, type TaskStatus } from '../domain/types.js';
 
+/** Progress of one task definition, with the number of its latest attempt. */
+export interface PlanningProgress extends TaskDefinitionProgress {
+  latestAttempt: number;
+}
+
 /** Folds a process's task rows into the per-definition progress the rules read. */
 export function progressFromTasks(
   rows: readonly {
@@ -9,8 +14,8 @@ export function progressFromTasks(
     status: TaskStatus;
     ended_at: Date | null;
   }[],
-): Map<string, TaskDefinitionProgress> {
-  const progress = new Map<string, TaskDefinitionProgress & { latestAttempt: number }>();
+): Map<string, PlanningProgress> {
+  const progress = new Map<string, PlanningProgress>();
   for (const r of rows) {
     const p = progress.get(r.task_definition_name) ?? {
       attempts: 0,

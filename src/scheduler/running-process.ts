@@ -1,0 +1,103 @@
+import { type ProcessPlan, planProcess, type RetryGrant } from '../domain/process-plan.js';
+import type { TaskDefinition, TaskStatus } from '../domain/types.js';
+import type { PlanningView } from '../storage/stores/processes-store.js';
+import { type PlanningProgress, progressFromTasks } from './progress-view.js';
+
+/**
+ * What the engine knows of one running process: its task definitions (a
+ * snapshot that never changes), the state the API may change (kill request,
+ * retry grants) and every attempt's progress. The engine is the only writer
+ * of task rows, so it keeps the progress up to date from its own writes and
+ * plans the next step without reading the process back after every task.
+ * Changes made elsewhere (a kill, a retry, a restart) arrive as a wake-up
+ * that marks the process stale; the next evaluation then reloads it.
+ *
+ * @example
+ * const p = RunningProcess.load(await planningView(db, id, { withDefinitions: true }));
+ * const plan = p.plan(Date.now());
+ * p.started(await insertTasks(db, common, plan.start.map(toNewTask)));
+ */
+export class RunningProcess {
+  readonly byName: ReadonlyMap<string, TaskDefinition>;
+  /** Names some other task depends on: only their ends can make a task startable. */
+  readonly dependedOn: ReadonlySet<string>;
+  readonly definitionName: string;
+  killReason: string | undefined;
+  killRequested = false;
+  /** Set when the database may hold changes this copy has not seen. */
+  stale = false;
+  private grants: Readonly<Record<string, RetryGrant>> = {};
+  private progress: Map<string, PlanningProgress> = new Map();
+
+  private constructor(definitionName: string, definitions: readonly TaskDefinition[]) {
+    this.definitionName = definitionName;
+    this.byName = new Map(definitions.map((t) => [t.task_definition_name, t]));
+    this.dependedOn = new Set(definitions.flatMap((t) => t.dependencies.map((d) => d.task_definition_name)));
+  }
+
+  /** From a planning view read with its task definitions. */
+  static load(view: PlanningView): RunningProcess {
+    if (!view.task_definitions) throw new Error('a process is loaded with its task definitions');
+    const p = new RunningProcess(view.definition_name, view.task_definitions);
+    p.refresh(view);
+    return p;
+  }
+
+  /** Takes the database's state as the truth again (after a wake-up from elsewhere). */
+  refresh(view: PlanningView): void {
+    this.killRequested = view.kill_requested_at !== null;
+    this.killReason = view.kill_reason ?? undefined;
+    this.grants = view.retry_grants;
+    this.progress = progressFromTasks(view.tasks);
+    this.stale = false;
+  }
+
+  /** Attempts this engine recorded. */
+  started(rows: readonly { task_definition_name: string; attempt: number; status: TaskStatus }[]): void {
+    for (const r of rows) {
+      let p = this.progress.get(r.task_definition_name);
+      if (!p) {
+        p = { attempts: 0, completedOnce: false, latestAttempt: -1 };
+        this.progress.set(r.task_definition_name, p);
+      }
+      p.attempts += 1;
+      if (r.attempt > p.latestAttempt) {
+        p.latestAttempt = r.attempt;
+        p.latest = { status: r.status };
+      }
+    }
+  }
+
+  /** Attempts this engine ended. */
+  ended(
+    rows: readonly { task_definition_name: string; attempt: number; status: TaskStatus; ended_at: Date }[],
+  ): void {
+    for (const r of rows) {
+      const p = this.progress.get(r.task_definition_name);
+      if (!p) {
+        this.stale = true; // an attempt this copy never saw started: read the process again
+        continue;
+      }
+      p.completedOnce = true;
+      if (r.attempt === p.latestAttempt) p.latest = { status: r.status, endedAt: r.ended_at.getTime() };
+    }
+  }
+
+  /** What to do now, by the rules of SEMANTICS.md. */
+  plan(now: number): ProcessPlan {
+    return planProcess(
+      {
+        taskDefinitions: [...this.byName.values()],
+        progress: this.progress,
+        killRequested: this.killRequested,
+        grants: this.grants,
+      },
+      now,
+    );
+  }
+
+  /** Attempts made so far of a task definition (the next one's number). */
+  attempts(name: string): number {
+    return this.progress.get(name)?.attempts ?? 0;
+  }
+}
