@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import { type AwsEmulator, startAwsEmulator } from '../../../src/aws-emulator/index.js';
 import type { TaskDefinition, TaskExecutable } from '../../../src/domain/types.js';
 import type { AwsExecutorOptions } from '../../../src/executors/aws/aws-options.js';
@@ -35,6 +36,61 @@ export function awsOptions(emulator: AwsEmulator, extra: AwsExecutorOptions = {}
 
 export function startSundial(emulator: AwsEmulator, extra: AwsExecutorOptions = {}, db = {}) {
   return Harness.start({ aws: awsOptions(emulator, extra), ...db });
+}
+
+/** The emulator and the Sundial that the tests of one `describe` share. */
+export interface AwsWorld {
+  readonly emulator: AwsEmulator;
+  /** Sundial with executors pointing at the emulator (none with `sundial: false`). */
+  readonly h: Harness;
+}
+
+export interface AwsWorldOptions {
+  /** Puts in AWS what the tests expect to find there (e.g. an existing EMR cluster), before Sundial starts. */
+  seed?: (emulator: AwsEmulator) => Promise<void>;
+  /** `false`: the tests start their own Sundials (e.g. two lives on one database). */
+  sundial?: boolean;
+}
+
+/**
+ * Starts an emulator and a Sundial on it before the tests of the enclosing `describe`, and stops
+ * both after them: the setup every AWS test file shares.
+ *
+ * @example
+ * describe('batch_image_command on AWS Batch', () => {
+ *   const world = useAwsWorld();
+ *   it('runs a job', async () => {
+ *     await world.h.put(definition);
+ *     expect(world.emulator.count('batch', 'SubmitJob')).toBe(1);
+ *   });
+ * });
+ */
+export function useAwsWorld(options: AwsWorldOptions = {}): AwsWorld {
+  let emulator: AwsEmulator | undefined;
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    await options.seed?.(emulator);
+    if (options.sundial !== false) h = await startSundial(emulator);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await emulator?.stop();
+  });
+  // Getters, because the hooks above fill these in only when the tests run.
+  return {
+    get emulator() {
+      return started(emulator, 'emulator');
+    },
+    get h() {
+      return started(h, 'Sundial');
+    },
+  };
+}
+
+function started<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the AWS world's ${what} is not running here`);
+  return value;
 }
 
 /** A task definition with test defaults around an AWS executable. */

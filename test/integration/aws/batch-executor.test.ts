@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import type { BatchImageCommand } from '../../../src/domain/types.js';
-import type { Harness } from '../../helpers/harness.js';
-import {
-  awsTask,
-  emulatorState,
-  metadataOf,
-  startEmulator,
-  startSundial,
-  triggerUntil,
-} from './aws-world.js';
+import { awsTask, emulatorState, metadataOf, triggerUntil, useAwsWorld } from './aws-world.js';
 
 interface BatchJob {
   jobId: string;
@@ -24,45 +15,35 @@ const batch = (command: string[], extra: Partial<BatchImageCommand> = {}) => ({
 });
 
 describe('batch_image_command on AWS Batch', () => {
-  let emulator: AwsEmulator;
-  let h: Harness;
-  const jobs = () => emulatorState<BatchJob[]>(emulator, 'batch', 'jobs');
-
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    h = await startSundial(emulator);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await emulator?.stop();
-  });
+  const world = useAwsWorld();
+  const jobs = () => emulatorState<BatchJob[]>(world.emulator, 'batch', 'jobs');
 
   it('runs a job with the Sundial environment and reuses its job definition on the next run', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'batch-ok',
       task_definitions: [awsTask('extract', batch(['sundial-job', '--callback']))],
     });
-    const first = await h.triggerAndWait('batch-ok');
+    const first = await world.h.triggerAndWait('batch-ok');
     expect(first.status).toBe('succeeded');
     const task = first.task[0]!;
-    expect(metadataOf(task)).toMatchObject({ seen_task_id: task.task_id, seen_sundial_url: h.url });
+    expect(metadataOf(task)).toMatchObject({ seen_task_id: task.task_id, seen_sundial_url: world.h.url });
     const job = jobs().find((j) => j.jobName.endsWith(task.task_id))!;
     expect(job.status).toBe('SUCCEEDED');
     expect(job.container.environment).toContainEqual({ name: 'SUNDIAL_TASK_ID', value: task.task_id });
     expect(task.log_entries.some((l) => l.message.includes(job.jobId))).toBe(true);
 
-    const second = await h.triggerAndWait('batch-ok');
+    const second = await world.h.triggerAndWait('batch-ok');
     expect(second.status).toBe('succeeded');
-    expect(emulatorState(emulator, 'batch', 'jobDefinitions')).toHaveLength(1);
-    expect(emulator.count('batch', 'RegisterJobDefinition')).toBe(1);
+    expect(emulatorState(world.emulator, 'batch', 'jobDefinitions')).toHaveLength(1);
+    expect(world.emulator.count('batch', 'RegisterJobDefinition')).toBe(1);
   });
 
   it('fails with the status reason and the container exit code', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'batch-fail',
       task_definitions: [awsTask('extract', batch(['sundial-job', '--exit', '3']))],
     });
-    const run = await h.triggerAndWait('batch-fail');
+    const run = await world.h.triggerAndWait('batch-fail');
     expect(run.status).toBe('failed');
     expect(run.task[0]!.failure_reason).toMatch(
       /AWS Batch job .* failed: Essential container in task exited/,
@@ -71,13 +52,13 @@ describe('batch_image_command on AWS Batch', () => {
   });
 
   it('terminates the job when the process is killed', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'batch-kill',
       task_definitions: [awsTask('extract', batch(['sundial-job', '--sleep', '30']))],
     });
-    const run = await triggerUntil(h, 'batch-kill', 'running');
-    await h.request('POST', `/api/processes/${run.process_id}/kill`);
-    const ended = await h.waitForEnd(run.process_id);
+    const run = await triggerUntil(world.h, 'batch-kill', 'running');
+    await world.h.request('POST', `/api/processes/${run.process_id}/kill`);
+    const ended = await world.h.waitForEnd(run.process_id);
     expect(ended.status).toBe('failed');
     expect(ended.task[0]!.failure_reason).toContain('killed by request');
     const job = jobs().find((j) => j.jobName.endsWith(ended.task[0]!.task_id))!;
@@ -86,13 +67,13 @@ describe('batch_image_command on AWS Batch', () => {
   });
 
   it('terminates a job that exceeds max_runtime_seconds', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'batch-slow',
       task_definitions: [
         awsTask('extract', batch(['sundial-job', '--sleep', '30']), { max_runtime_seconds: 1 }),
       ],
     });
-    const run = await h.triggerAndWait('batch-slow');
+    const run = await world.h.triggerAndWait('batch-slow');
     expect(run.status).toBe('failed');
     expect(run.task[0]!.failure_reason).toContain('max_runtime_seconds');
     const job = jobs().find((j) => j.jobName.endsWith(run.task[0]!.task_id))!;
@@ -100,11 +81,11 @@ describe('batch_image_command on AWS Batch', () => {
   });
 
   it('retries with a new job that sees the attempt count', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'batch-retry',
       task_definitions: [awsTask('extract', batch(['sundial-job', '--fail-first']), { max_attempts: 2 })],
     });
-    const run = await h.triggerAndWait('batch-retry');
+    const run = await world.h.triggerAndWait('batch-retry');
     expect(run.status).toBe('succeeded');
     expect(run.task.map((t) => t.status).sort()).toEqual(['failed', 'succeeded']);
     const ids = new Set(run.task.map((t) => t.task_id));
@@ -112,17 +93,17 @@ describe('batch_image_command on AWS Batch', () => {
   });
 
   it('survives throttling of SubmitJob and DescribeJobs', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'batch-throttled',
       task_definitions: [awsTask('extract', batch(['sundial-job']))],
     });
-    emulator.resetStats();
-    emulator.injectFault({ type: 'throttle', service: 'batch', operation: 'SubmitJob', count: 2 });
-    emulator.injectFault({ type: 'throttle', service: 'batch', operation: 'DescribeJobs', count: 3 });
-    const run = await h.triggerAndWait('batch-throttled');
+    world.emulator.resetStats();
+    world.emulator.injectFault({ type: 'throttle', service: 'batch', operation: 'SubmitJob', count: 2 });
+    world.emulator.injectFault({ type: 'throttle', service: 'batch', operation: 'DescribeJobs', count: 3 });
+    const run = await world.h.triggerAndWait('batch-throttled');
     expect(run.status).toBe('succeeded');
-    expect(emulator.count('batch', 'SubmitJob')).toBe(3);
-    expect(emulator.count('batch', 'DescribeJobs')).toBeGreaterThanOrEqual(4);
+    expect(world.emulator.count('batch', 'SubmitJob')).toBe(3);
+    expect(world.emulator.count('batch', 'DescribeJobs')).toBeGreaterThanOrEqual(4);
     expect(jobs().filter((j) => j.jobName.endsWith(run.task[0]!.task_id))).toHaveLength(1);
   });
 });

@@ -6,11 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
 import { type PlannedRequest, planAwsRequests } from '../../../src/cli/plan.js';
 import type { ProcessDefinition } from '../../../src/domain/types.js';
-import { type Harness, shellTask, waitFor } from '../../helpers/harness.js';
-import { awsTask, startEmulator, startSundial } from './aws-world.js';
+import { shellTask, waitFor } from '../../helpers/harness.js';
+import { awsTask, useAwsWorld } from './aws-world.js';
 import { clustersOfTask, newClusterJob, postExistingExecutable } from './emr-world.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -98,29 +97,20 @@ describe('sundial aws-emulator', () => {
 });
 
 describe('the plan and what the executor sends', () => {
-  let emulator: AwsEmulator;
-  let h: Harness;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    h = await startSundial(emulator);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await emulator?.stop();
-  });
+  const world = useAwsWorld();
 
   it('agree on RunJobFlow, once the placeholders are the run ids', async () => {
     const def: ProcessDefinition = { ...postDefinition, task_definitions: [awsTask('new', newClusterJob())] };
-    await h.put(def);
-    const run = await h.triggerAndWait(def.process_definition_name);
+    await world.h.put(def);
+    const run = await world.h.triggerAndWait(def.process_definition_name);
     const task = run.task[0]!;
-    const [planned] = planAwsRequests(def, { publicUrl: h.url });
+    const [planned] = planAwsRequests(def, { publicUrl: world.h.url });
     const input = JSON.parse(
       JSON.stringify(planned!.input)
         .replaceAll('<task-id>', task.task_id)
         .replaceAll('<process-id>', run.process_id),
     );
-    const [cluster] = clustersOfTask(emulator, task.task_id);
+    const [cluster] = clustersOfTask(world.emulator, task.task_id);
     expect(cluster!.RequestedInstances).toEqual(input.Instances);
     expect(cluster!.Steps.map((s) => s.Config.Args)).toEqual(
       input.Steps.map((s: { HadoopJarStep: { Args: string[] } }) => s.HadoopJarStep.Args),

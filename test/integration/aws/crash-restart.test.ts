@@ -1,30 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
 import { Harness, waitFor } from '../../helpers/harness.js';
-import { awsOptions, awsTask, durableDatabase, emulatorState, startEmulator } from './aws-world.js';
+import { awsOptions, awsTask, durableDatabase, emulatorState, useAwsWorld } from './aws-world.js';
 import {
   clusterById,
   clustersOfTask,
   createExistingCluster,
   newClusterJob,
+  POST_CLUSTER_ID,
   postExistingExecutable,
   terminal,
 } from './emr-world.js';
 
-const EXISTING = 'j-123ABC456DEF9';
-
 describe('a scheduler that dies between an AWS create call and recording its id', () => {
-  let emulator: AwsEmulator;
+  // The test starts its Sundials itself: two lives on one database, the first with a hook.
+  const world = useAwsWorld({ seed: createExistingCluster, sundial: false });
   let db: Awaited<ReturnType<typeof durableDatabase>>;
   const sundials: Harness[] = [];
   beforeAll(async () => {
-    emulator = await startEmulator();
-    await createExistingCluster(emulator, EXISTING);
     db = await durableDatabase();
   });
+  // Vitest runs afterAll hooks last-registered first: the Sundials stop before the world's emulator.
   afterAll(async () => {
     for (const s of sundials) await s.close().catch(() => {});
-    await emulator?.stop();
     await db?.drop();
   });
 
@@ -37,7 +34,7 @@ describe('a scheduler that dies between an AWS create call and recording its id'
     const created = new Map<string, string>();
     const first = await Harness.start({
       ...db.options,
-      aws: awsOptions(emulator, {
+      aws: awsOptions(world.emulator, {
         hooks: {
           afterCreate: async ({ taskId, awsId }) => {
             const task = await first.request<{ task_definition_name: string }>('GET', `/api/tasks/${taskId}`);
@@ -85,7 +82,7 @@ describe('a scheduler that dies between an AWS create call and recording its id'
     await first.close();
 
     // Second life on the same database.
-    const second = await Harness.start({ ...db.options, aws: awsOptions(emulator) });
+    const second = await Harness.start({ ...db.options, aws: awsOptions(world.emulator) });
     try {
       const ended = await second.waitForEnd(run.process_id, 60_000);
       expect(ended.task.map((t) => [t.task_definition_name, t.status]).sort()).toEqual([
@@ -103,30 +100,30 @@ describe('a scheduler that dies between an AWS create call and recording its id'
           taskOf(name).log_entries.some((l) => l.message.startsWith('scheduler restarted: following')),
         ).toBe(true);
       }
-      const batchJobs = emulatorState<{ jobId: string; jobName: string }[]>(emulator, 'batch', 'jobs');
+      const batchJobs = emulatorState<{ jobId: string; jobName: string }[]>(world.emulator, 'batch', 'jobs');
       expect(batchJobs.filter((j) => j.jobName.endsWith(idOf('batch-known')))).toHaveLength(1);
-      const [knownCluster, ...extra] = clustersOfTask(emulator, idOf('emr-known'));
+      const [knownCluster, ...extra] = clustersOfTask(world.emulator, idOf('emr-known'));
       expect(extra).toHaveLength(0);
       await waitFor(async () =>
-        terminal(clusterById(emulator, knownCluster!.Id).Status.State) ? true : undefined,
+        terminal(clusterById(world.emulator, knownCluster!.Id).Status.State) ? true : undefined,
       );
 
       expect(batchJobs.filter((j) => j.jobName.endsWith(idOf('batch'))).map((j) => j.jobId)).toEqual([
         created.get('batch'),
       ]);
 
-      const tasks = emulatorState<{ taskArn: string; startedBy: string }[]>(emulator, 'ecs', 'tasks');
+      const tasks = emulatorState<{ taskArn: string; startedBy: string }[]>(world.emulator, 'ecs', 'tasks');
       expect(
         tasks.filter((t) => t.startedBy === `sundial-${idOf('ecs')}`.slice(0, 36)).map((t) => t.taskArn),
       ).toEqual([created.get('ecs')]);
 
-      const clusters = clustersOfTask(emulator, idOf('emr-new'));
+      const clusters = clustersOfTask(world.emulator, idOf('emr-new'));
       expect(clusters.map((c) => c.Id)).toEqual([created.get('emr-new')]);
       await waitFor(async () =>
-        terminal(clusterById(emulator, clusters[0]!.Id).Status.State) ? true : undefined,
+        terminal(clusterById(world.emulator, clusters[0]!.Id).Status.State) ? true : undefined,
       );
 
-      const steps = clusterById(emulator, EXISTING).Steps.filter((s) =>
+      const steps = clusterById(world.emulator, POST_CLUSTER_ID).Steps.filter((s) =>
         s.Name.includes(idOf('emr-existing')),
       );
       expect(steps.map((s) => s.Id).join(',')).toBe(created.get('emr-existing'));

@@ -1,17 +1,7 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import type { DockerImageCommand } from '../../../src/domain/types.js';
-import type { Harness } from '../../helpers/harness.js';
-import {
-  awsOptions,
-  awsTask,
-  emulatorState,
-  metadataOf,
-  startEmulator,
-  startSundial,
-  triggerUntil,
-} from './aws-world.js';
+import { awsOptions, awsTask, emulatorState, metadataOf, triggerUntil, useAwsWorld } from './aws-world.js';
 
 interface EcsTask {
   taskArn: string;
@@ -26,34 +16,24 @@ const docker = (command: string[], extra: Partial<DockerImageCommand> = {}) => (
 });
 
 describe('docker_image_command on Amazon ECS', () => {
-  let emulator: AwsEmulator;
-  let h: Harness;
-  const tasks = () => emulatorState<EcsTask[]>(emulator, 'ecs', 'tasks');
+  const world = useAwsWorld();
+  const tasks = () => emulatorState<EcsTask[]>(world.emulator, 'ecs', 'tasks');
   const taskOf = (taskId: string) =>
     tasks().find((t) => t.overrides.containerOverrides[0]?.environment.some((e) => e.value === taskId));
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    h = await startSundial(emulator);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await emulator?.stop();
-  });
-
   it('runs a task with the Sundial environment, its output in CloudWatch, one task definition', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'ecs-ok',
       task_definitions: [awsTask('report', docker(['sundial-job', '--callback']))],
     });
-    const run = await h.triggerAndWait('ecs-ok');
+    const run = await world.h.triggerAndWait('ecs-ok');
     expect(run.status).toBe('succeeded');
     const task = run.task[0]!;
-    expect(metadataOf(task)).toMatchObject({ seen_task_id: task.task_id, seen_sundial_url: h.url });
+    expect(metadataOf(task)).toMatchObject({ seen_task_id: task.task_id, seen_sundial_url: world.h.url });
     const ecsTask = taskOf(task.task_id)!;
     expect(ecsTask.lastStatus).toBe('STOPPED');
     expect(ecsTask.startedBy).toBe(`sundial-${task.task_id}`.slice(0, 36));
-    const logs = new CloudWatchLogsClient(awsOptions(emulator).client!);
+    const logs = new CloudWatchLogsClient(awsOptions(world.emulator).client!);
     const events = await logs.send(
       new GetLogEventsCommand({
         logGroupName: '/sundial/ecs',
@@ -65,69 +45,69 @@ describe('docker_image_command on Amazon ECS', () => {
       `sundial-job: task ${task.task_id} args --callback`,
     );
 
-    expect((await h.triggerAndWait('ecs-ok')).status).toBe('succeeded');
-    expect(emulator.count('ecs', 'RegisterTaskDefinition')).toBe(1);
+    expect((await world.h.triggerAndWait('ecs-ok')).status).toBe('succeeded');
+    expect(world.emulator.count('ecs', 'RegisterTaskDefinition')).toBe(1);
   });
 
   it('fails with the stop reason and the container exit code', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'ecs-fail',
       task_definitions: [awsTask('report', docker(['sundial-job', '--exit', '4']))],
     });
-    const run = await h.triggerAndWait('ecs-fail');
+    const run = await world.h.triggerAndWait('ecs-fail');
     expect(run.status).toBe('failed');
     expect(run.task[0]!.failure_reason).toMatch(/ECS task \w+ stopped: Essential container in task exited/);
     expect(run.task[0]!.failure_reason).toContain('container exit code 4');
   });
 
   it('stops the task when the process is killed', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'ecs-kill',
       task_definitions: [awsTask('report', docker(['sundial-job', '--sleep', '30']))],
     });
-    const run = await triggerUntil(h, 'ecs-kill', 'running');
-    await h.request('POST', `/api/processes/${run.process_id}/kill`);
-    const ended = await h.waitForEnd(run.process_id);
+    const run = await triggerUntil(world.h, 'ecs-kill', 'running');
+    await world.h.request('POST', `/api/processes/${run.process_id}/kill`);
+    const ended = await world.h.waitForEnd(run.process_id);
     expect(ended.status).toBe('failed');
     expect(ended.task[0]!.failure_reason).toContain('killed by request');
     expect(taskOf(ended.task[0]!.task_id)!.stoppedReason).toContain('killed by request');
   });
 
   it('stops a task that exceeds max_runtime_seconds', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'ecs-slow',
       task_definitions: [
         awsTask('report', docker(['sundial-job', '--sleep', '30']), { max_runtime_seconds: 1 }),
       ],
     });
-    const run = await h.triggerAndWait('ecs-slow');
+    const run = await world.h.triggerAndWait('ecs-slow');
     expect(run.status).toBe('failed');
     expect(run.task[0]!.failure_reason).toContain('max_runtime_seconds');
     expect(taskOf(run.task[0]!.task_id)!.lastStatus).toBe('STOPPED');
   });
 
   it('retries with a new task', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'ecs-retry',
       task_definitions: [awsTask('report', docker(['sundial-job', '--fail-first']), { max_attempts: 2 })],
     });
-    const run = await h.triggerAndWait('ecs-retry');
+    const run = await world.h.triggerAndWait('ecs-retry');
     expect(run.status).toBe('succeeded');
     expect(run.task).toHaveLength(2);
     for (const t of run.task) expect(taskOf(t.task_id)).toBeDefined();
   });
 
   it('survives throttling of RunTask and DescribeTasks', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'ecs-throttled',
       task_definitions: [awsTask('report', docker(['sundial-job']))],
     });
-    emulator.resetStats();
-    emulator.injectFault({ type: 'throttle', service: 'ecs', operation: 'RunTask', count: 2 });
-    emulator.injectFault({ type: 'throttle', service: 'ecs', operation: 'DescribeTasks', count: 3 });
-    const run = await h.triggerAndWait('ecs-throttled');
+    world.emulator.resetStats();
+    world.emulator.injectFault({ type: 'throttle', service: 'ecs', operation: 'RunTask', count: 2 });
+    world.emulator.injectFault({ type: 'throttle', service: 'ecs', operation: 'DescribeTasks', count: 3 });
+    const run = await world.h.triggerAndWait('ecs-throttled');
     expect(run.status).toBe('succeeded');
-    expect(emulator.count('ecs', 'RunTask')).toBe(3);
+    expect(world.emulator.count('ecs', 'RunTask')).toBe(3);
     expect(
       tasks().filter((t) => t.startedBy === `sundial-${run.task[0]!.task_id}`.slice(0, 36)),
     ).toHaveLength(1);

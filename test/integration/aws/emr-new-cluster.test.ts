@@ -1,37 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
-import { type Harness, waitFor } from '../../helpers/harness.js';
-import { awsTask, metadataOf, startEmulator, startSundial, triggerUntil } from './aws-world.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/harness.js';
+import { awsTask, metadataOf, triggerUntil, useAwsWorld } from './aws-world.js';
 import { clusterById, clustersOfTask, newClusterJob, postNewCluster, terminal } from './emr-world.js';
 
 describe('emr_command on a new cluster', () => {
-  let emulator: AwsEmulator;
-  let h: Harness;
+  const world = useAwsWorld();
   /** The one cluster of a task, once it has ended. */
   const endedClusterOf = (taskId: string) =>
     waitFor(async () => {
-      const [c, ...more] = clustersOfTask(emulator, taskId);
+      const [c, ...more] = clustersOfTask(world.emulator, taskId);
       if (more.length) throw new Error(`task ${taskId} has ${more.length + 1} clusters`);
       return c && terminal(c.Status.State) ? c : undefined;
     });
 
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    h = await startSundial(emulator);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await emulator?.stop();
-  });
-
   it("runs the post's new-cluster example on demand, then the cluster is torn down", async () => {
     const emr_cluster = postNewCluster();
     expect(emr_cluster.new_emr_cluster.master_instance.aws_market).toEqual({ on_demand: 'on_demand' });
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-new',
       task_definitions: [awsTask('spark', newClusterJob())],
     });
-    const run = await h.triggerAndWait('emr-new');
+    const run = await world.h.triggerAndWait('emr-new');
     expect(run.status).toBe('succeeded');
     const cluster = await endedClusterOf(run.task[0]!.task_id);
     expect(cluster.Status.State).toBe('TERMINATED');
@@ -63,14 +52,14 @@ describe('emr_command on a new cluster', () => {
   });
 
   it('gives the driver the Sundial environment', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-env',
       task_definitions: [awsTask('spark', newClusterJob({ args: ['--callback'] }))],
     });
-    const run = await h.triggerAndWait('emr-env');
+    const run = await world.h.triggerAndWait('emr-env');
     expect(run.status).toBe('succeeded');
     const task = run.task[0]!;
-    expect(metadataOf(task)).toMatchObject({ seen_task_id: task.task_id, seen_sundial_url: h.url });
+    expect(metadataOf(task)).toMatchObject({ seen_task_id: task.task_id, seen_sundial_url: world.h.url });
   });
 
   it('runs on spot instances and fails with the spot loss as reason', async () => {
@@ -80,34 +69,34 @@ describe('emr_command on a new cluster', () => {
       aws_market: spot,
       instance_count: 3,
     };
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-spot',
       task_definitions: [
         awsTask('spark', newClusterJob({ args: ['--sleep', '30'] }, { master_instance: master })),
       ],
     });
-    const run = await triggerUntil(h, 'emr-spot', 'running');
+    const run = await triggerUntil(world.h, 'emr-spot', 'running');
     const taskId = run.task[0]!.task_id;
-    const [cluster] = clustersOfTask(emulator, taskId);
+    const [cluster] = clustersOfTask(world.emulator, taskId);
     expect(cluster!.RequestedInstances?.InstanceGroups[0]).toMatchObject({
       InstanceRole: 'MASTER',
       InstanceCount: 1,
       Market: 'SPOT',
       BidPrice: '0.07',
     });
-    emulator.injectFault({ type: 'spot-interruption', clusterId: cluster!.Id });
-    const ended = await h.waitForEnd(run.process_id);
+    world.emulator.injectFault({ type: 'spot-interruption', clusterId: cluster!.Id });
+    const ended = await world.h.waitForEnd(run.process_id);
     expect(ended.status).toBe('failed');
     expect(ended.task[0]!.failure_reason).toContain('Spot');
     expect((await endedClusterOf(taskId)).Status.State).toBe('TERMINATED_WITH_ERRORS');
   });
 
   it('fails with the step failure details and tears the cluster down', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-fail',
       task_definitions: [awsTask('spark', newClusterJob({ args: ['--exit', '3'] }))],
     });
-    const run = await h.triggerAndWait('emr-fail');
+    const run = await world.h.triggerAndWait('emr-fail');
     expect(run.status).toBe('failed');
     expect(run.task[0]!.failure_reason).toMatch(
       /EMR step "MyJobName1.*" \(s-\w+\) failed: .*RuntimeException/,
@@ -116,12 +105,12 @@ describe('emr_command on a new cluster', () => {
   });
 
   it('fails with the cluster reason when the cluster dies before the steps run', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-bootstrap',
       task_definitions: [awsTask('spark', newClusterJob())],
     });
-    emulator.injectFault({ type: 'bootstrap-failure' });
-    const run = await h.triggerAndWait('emr-bootstrap');
+    world.emulator.injectFault({ type: 'bootstrap-failure' });
+    const run = await world.h.triggerAndWait('emr-bootstrap');
     expect(run.status).toBe('failed');
     expect(run.task[0]!.failure_reason).toContain('BOOTSTRAP_FAILURE');
   });
@@ -131,11 +120,11 @@ describe('emr_command on a new cluster', () => {
       load_data: [{ source: 's3://in/missing/', destination: 'hdfs:///in/' }],
       save_results: [{ source: 'hdfs:///out/', destination: 's3://out/' }],
     };
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-copy',
       task_definitions: [awsTask('spark', newClusterJob(copies))],
     });
-    const run = await h.triggerAndWait('emr-copy');
+    const run = await world.h.triggerAndWait('emr-copy');
     expect(run.status).toBe('failed');
     expect(run.task[0]!.failure_reason).toContain('load_data 1/1');
     const cluster = await endedClusterOf(run.task[0]!.task_id);
@@ -147,13 +136,13 @@ describe('emr_command on a new cluster', () => {
   });
 
   it('terminates the cluster when the process is killed', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-kill',
       task_definitions: [awsTask('spark', newClusterJob({ args: ['--sleep', '30'] }))],
     });
-    const run = await triggerUntil(h, 'emr-kill', 'running');
-    await h.request('POST', `/api/processes/${run.process_id}/kill`);
-    const ended = await h.waitForEnd(run.process_id);
+    const run = await triggerUntil(world.h, 'emr-kill', 'running');
+    await world.h.request('POST', `/api/processes/${run.process_id}/kill`);
+    const ended = await world.h.waitForEnd(run.process_id);
     expect(ended.status).toBe('failed');
     expect(ended.task[0]!.failure_reason).toContain('killed by request');
     const cluster = await endedClusterOf(ended.task[0]!.task_id);
@@ -164,40 +153,42 @@ describe('emr_command on a new cluster', () => {
   });
 
   it('retries on a fresh cluster and tears both down', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-retry',
       task_definitions: [awsTask('spark', newClusterJob({ args: ['--fail-first'] }), { max_attempts: 2 })],
     });
-    const run = await h.triggerAndWait('emr-retry');
+    const run = await world.h.triggerAndWait('emr-retry');
     expect(run.status).toBe('succeeded');
     expect(run.task).toHaveLength(2);
     for (const t of run.task) expect(terminal((await endedClusterOf(t.task_id)).Status.State)).toBe(true);
   });
 
   it('follows its clusters with ListClusters, listing steps only when a cluster changes state', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-quiet',
       task_definitions: ['a', 'b', 'c'].map((name) =>
         awsTask(name, newClusterJob({ args: ['--sleep', '30'] })),
       ),
     });
-    const run = await triggerUntil(h, 'emr-quiet', 'running');
+    const run = await triggerUntil(world.h, 'emr-quiet', 'running');
     await waitFor(async () =>
-      (await h.process(run.process_id)).task.every((t) => t.status === 'running') ? true : undefined,
+      (await world.h.process(run.process_id)).task.every((t) => t.status === 'running') ? true : undefined,
     );
     // A state seen by ListClusters may be a step behind the steps it made us list: two polls settle it.
     const polls = (n: number) => {
-      const target = emulator.count('emr', 'ListClusters') + n;
-      return waitFor(async () => (emulator.count('emr', 'ListClusters') >= target ? true : undefined));
+      const target = world.emulator.count('emr', 'ListClusters') + n;
+      return waitFor(async () => (world.emulator.count('emr', 'ListClusters') >= target ? true : undefined));
     };
     await polls(2);
-    const [listSteps, describe] = ['ListSteps', 'DescribeCluster'].map((op) => emulator.count('emr', op));
+    const [listSteps, describe] = ['ListSteps', 'DescribeCluster'].map((op) =>
+      world.emulator.count('emr', op),
+    );
     // Five polls of three running clusters: their states stay RUNNING, so no step is listed.
     await polls(5);
-    expect(emulator.count('emr', 'ListSteps')).toBe(listSteps);
-    expect(emulator.count('emr', 'DescribeCluster')).toBe(describe);
-    await h.request('POST', `/api/processes/${run.process_id}/kill`);
-    const ended = await h.waitForEnd(run.process_id);
+    expect(world.emulator.count('emr', 'ListSteps')).toBe(listSteps);
+    expect(world.emulator.count('emr', 'DescribeCluster')).toBe(describe);
+    await world.h.request('POST', `/api/processes/${run.process_id}/kill`);
+    const ended = await world.h.waitForEnd(run.process_id);
     expect(ended.task.map((t) => t.failure_reason)).toEqual(
       ['a', 'b', 'c'].map(() => expect.stringContaining('killed by request')),
     );
@@ -205,14 +196,14 @@ describe('emr_command on a new cluster', () => {
   });
 
   it('survives throttling of RunJobFlow and ListSteps', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'emr-throttled',
       task_definitions: [awsTask('spark', newClusterJob())],
     });
-    emulator.injectFault({ type: 'throttle', service: 'emr', operation: 'RunJobFlow', count: 2 });
-    emulator.injectFault({ type: 'throttle', service: 'emr', operation: 'ListSteps', count: 3 });
-    const run = await h.triggerAndWait('emr-throttled');
+    world.emulator.injectFault({ type: 'throttle', service: 'emr', operation: 'RunJobFlow', count: 2 });
+    world.emulator.injectFault({ type: 'throttle', service: 'emr', operation: 'ListSteps', count: 3 });
+    const run = await world.h.triggerAndWait('emr-throttled');
     expect(run.status).toBe('succeeded');
-    expect(clusterById(emulator, (await endedClusterOf(run.task[0]!.task_id)).Id)).toBeDefined();
+    expect(clusterById(world.emulator, (await endedClusterOf(run.task[0]!.task_id)).Id)).toBeDefined();
   });
 });

@@ -50,8 +50,11 @@ export const clustersOfTask = (emulator: AwsEmulator, taskId: string) =>
 export const clusterById = (emulator: AwsEmulator, id: string) =>
   clusters(emulator).find((c) => c.Id === id)!;
 
+/** The existing cluster the post's first example runs on. */
+export const POST_CLUSTER_ID = 'j-123ABC456DEF9';
+
 /** A long-running cluster with a chosen id, as if someone had created it outside Sundial. */
-export async function createExistingCluster(emulator: AwsEmulator, id: string): Promise<void> {
+export async function createExistingCluster(emulator: AwsEmulator, id = POST_CLUSTER_ID): Promise<void> {
   const emr = new EMRClient(awsOptions(emulator).client!);
   await emr.send(
     new RunJobFlowCommand({

@@ -1,45 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { EMRClient, RunJobFlowCommand } from '@aws-sdk/client-emr';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
-import { type Harness, shellTask, waitFor } from '../../helpers/harness.js';
-import { awsOptions, awsTask, emulatorState, startEmulator, startSundial } from './aws-world.js';
+import { describe, expect, it } from 'vitest';
+import { shellTask, waitFor } from '../../helpers/harness.js';
+import { awsOptions, awsTask, emulatorState, startSundial, useAwsWorld } from './aws-world.js';
 import {
   clusterById,
   clustersOfTask,
   createExistingCluster,
   newClusterJob,
+  POST_CLUSTER_ID,
   postExistingExecutable,
   terminal,
 } from './emr-world.js';
 
-const EXISTING = 'j-123ABC456DEF9';
-
 describe('AWS create calls whose response is lost', () => {
-  let emulator: AwsEmulator;
-  let h: Harness;
-  beforeAll(async () => {
-    emulator = await startEmulator();
-    await createExistingCluster(emulator, EXISTING);
-    h = await startSundial(emulator);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await emulator?.stop();
-  });
+  const world = useAwsWorld({ seed: createExistingCluster });
 
   it('creates each job exactly once and follows it to the end', async () => {
-    emulator.resetStats();
+    world.emulator.resetStats();
     for (const [service, operation, mode] of [
       ['batch', 'SubmitJob', 'destroy'],
       ['ecs', 'RunTask', 'destroy'],
       ['emr', 'RunJobFlow', 'status-500'],
       ['emr', 'AddJobFlowSteps', 'destroy'],
     ] as const) {
-      emulator.injectFault({ type: 'lost-response', service, operation, mode });
+      world.emulator.injectFault({ type: 'lost-response', service, operation, mode });
     }
     const image = { image: 'etl', tag: '1', command: ['sundial-job'], memory: 256 };
-    await h.put({
+    await world.h.put({
       process_definition_name: 'lost',
       task_definitions: [
         awsTask('batch', { batch_image_command: image }),
@@ -48,27 +36,27 @@ describe('AWS create calls whose response is lost', () => {
         awsTask('emr-existing', postExistingExecutable()),
       ],
     });
-    const run = await h.triggerAndWait('lost');
+    const run = await world.h.triggerAndWait('lost');
     expect(run.task.map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
     const idOf = (name: string) => run.task.find((t) => t.task_definition_name === name)!.task_id;
-    const jobs = emulatorState<{ jobName: string }[]>(emulator, 'batch', 'jobs');
+    const jobs = emulatorState<{ jobName: string }[]>(world.emulator, 'batch', 'jobs');
     expect(jobs.filter((j) => j.jobName.endsWith(idOf('batch')))).toHaveLength(1);
-    const tasks = emulatorState<{ startedBy: string }[]>(emulator, 'ecs', 'tasks');
+    const tasks = emulatorState<{ startedBy: string }[]>(world.emulator, 'ecs', 'tasks');
     expect(tasks.filter((t) => t.startedBy === `sundial-${idOf('ecs')}`.slice(0, 36))).toHaveLength(1);
-    expect(clustersOfTask(emulator, idOf('emr-new'))).toHaveLength(1);
+    expect(clustersOfTask(world.emulator, idOf('emr-new'))).toHaveLength(1);
     expect(
-      clusterById(emulator, EXISTING).Steps.filter((s) => s.Name.includes(idOf('emr-existing'))),
+      clusterById(world.emulator, POST_CLUSTER_ID).Steps.filter((s) => s.Name.includes(idOf('emr-existing'))),
     ).toHaveLength(1);
-    expect(emulator.count('batch', 'SubmitJob')).toBe(1);
-    expect(emulator.count('emr', 'RunJobFlow')).toBe(1);
+    expect(world.emulator.count('batch', 'SubmitJob')).toBe(1);
+    expect(world.emulator.count('emr', 'RunJobFlow')).toBe(1);
   });
 
   it('terminates a cluster left running by a task that has ended, and only such clusters', async () => {
-    const fresh = await startSundial(emulator); // its first EMR task will sweep
+    const fresh = await startSundial(world.emulator); // its first EMR task will sweep
     try {
       await fresh.put({ process_definition_name: 'ended', task_definitions: [shellTask('done', 'true')] });
       const ended = (await fresh.triggerAndWait('ended')).task[0]!.task_id;
-      const emr = new EMRClient(awsOptions(emulator).client!);
+      const emr = new EMRClient(awsOptions(world.emulator).client!);
       const orphan = async (taskId: string) =>
         (
           await emr.send(
@@ -95,8 +83,10 @@ describe('AWS create calls whose response is lost', () => {
         task_definitions: [awsTask('spark', newClusterJob())],
       });
       expect((await fresh.triggerAndWait('next')).status).toBe('succeeded');
-      await waitFor(async () => (terminal(clusterById(emulator, ours).Status.State) ? true : undefined));
-      expect(clusterById(emulator, someoneElses).Status.State).toBe('WAITING');
+      await waitFor(async () =>
+        terminal(clusterById(world.emulator, ours).Status.State) ? true : undefined,
+      );
+      expect(clusterById(world.emulator, someoneElses).Status.State).toBe('WAITING');
     } finally {
       await fresh.close();
     }
