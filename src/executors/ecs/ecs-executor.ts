@@ -116,26 +116,14 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
     await this.afterCreate(run.taskId, taskArn);
     await this.host.progress(run.taskId, 'pending', { taskArn });
     this.host.log(run.taskId, 'scheduler', `ECS task ${taskArn} on cluster ${cluster}`);
-    this.host.watchLogs(run.taskId, {
-      kind: 'cloudwatch',
-      region,
-      group: this.opts.logGroup,
-      stream: ecsLogStream(taskArn),
-      source: 'cloudwatch',
-    });
+    this.watchOutput(run.taskId, region, taskArn);
     return this.target(run.taskId, region, cluster, taskArn);
   }
 
   protected reattach(run: TaskRun): EcsTarget | undefined {
     const { region, cluster, taskArn } = run.executionState as EcsState;
     if (!region || !cluster || !taskArn) return undefined;
-    this.host.watchLogs(run.taskId, {
-      kind: 'cloudwatch',
-      region,
-      group: this.opts.logGroup,
-      stream: ecsLogStream(taskArn),
-      source: 'cloudwatch',
-    });
+    this.watchOutput(run.taskId, region, taskArn);
     return this.target(run.taskId, region, cluster, taskArn);
   }
 
@@ -187,6 +175,17 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
       this.host.log(target.taskId, 'scheduler', `StopTask failed: ${errorText(err)}`);
       this.end(target, { succeeded: false, reason });
     }
+  }
+
+  /** Follows the task's awslogs output (on submit and on reattach): the stream is named after the task. */
+  private watchOutput(taskId: string, region: string, taskArn: string): void {
+    this.host.watchLogs(taskId, {
+      kind: 'cloudwatch',
+      region,
+      group: this.opts.logGroup,
+      stream: ecsLogStream(taskArn),
+      source: 'cloudwatch',
+    });
   }
 
   private target(taskId: string, region: string, cluster: string, taskArn: string): EcsTarget {
