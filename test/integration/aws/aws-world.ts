@@ -46,7 +46,7 @@ export interface AwsWorld {
 }
 
 export interface AwsWorldOptions {
-  /** Puts in AWS what the tests expect to find there (e.g. an existing EMR cluster), before Sundial starts. */
+  /** Puts in AWS what the tests expect to find there (e.g. an EMR cluster), before Sundial starts. */
   seed?: (emulator: AwsEmulator) => Promise<void>;
   /** `false`: the tests start their own Sundials (e.g. two lives on one database). */
   sundial?: boolean;
