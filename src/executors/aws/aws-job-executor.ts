@@ -4,7 +4,7 @@ import type { ExecutorKind, TaskStatus } from '../../domain/types.js';
 import type { Executor, ExecutorHost, TaskRun } from '../executor.js';
 import { errorText } from './aws-errors.js';
 import type { AwsExecutorHooks, PollSettings } from './aws-options.js';
-import { CreateAbandoned } from './create-once.js';
+import { CreateAbandoned, type CreateOnceOptions, createOnce } from './create-once.js';
 import { type PollTarget, SharedPoller } from './shared-poller.js';
 
 export interface AwsJobExecutorOptions {
@@ -125,6 +125,27 @@ export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
     void write.then(() => {
       if (this.writes.get(taskId) === write) this.writes.delete(taskId);
     });
+  }
+
+  /**
+   * Creates the AWS job exactly once (see `createOnce`), the same way for every kind: each retry is
+   * told in the task log as `call: …`, a closing executor gives up, and the crash-window hook runs
+   * as soon as the id is known, before the caller records it.
+   */
+  protected async createJob(
+    run: TaskRun,
+    replay: boolean,
+    call: string,
+    how: Pick<CreateOnceOptions<string>, 'find' | 'create'>,
+  ): Promise<string> {
+    const awsId = await createOnce({
+      ...how,
+      lookFirst: replay,
+      stopped: () => this.closed,
+      onRetry: (message) => this.host.log(run.taskId, 'scheduler', `${call}: ${message}`),
+    });
+    await this.afterCreate(run.taskId, awsId);
+    return awsId;
   }
 
   /** Runs the crash-window test hook, if any. */

@@ -1,3 +1,5 @@
+import { isAmbiguous } from './aws-errors.js';
+
 /**
  * Remembers which registered definition (job or task definition ARN) serves
  * a wanted request, per region and content, so steady schedules cost no
@@ -24,6 +26,34 @@ export class DefinitionCache<Wanted> {
   /** Forget a revision that turned out to be gone. */
   forget(region: string, wanted: Wanted): void {
     this.known.delete(keyOf(region, wanted));
+  }
+}
+
+/**
+ * Makes a create call with the definition it needs (a job or task definition ARN). When AWS
+ * refuses the call, the remembered revision may have been deregistered meanwhile, so it is
+ * forgotten and the next attempt looks again; an ambiguous failure says nothing about it.
+ *
+ * @example
+ * const out = await withDefinition(definitions, region, wanted, (arn) =>
+ *   batch.send(new SubmitJobCommand({ ...input, jobDefinition: arn })),
+ * );
+ */
+export async function withDefinition<Wanted, Result>(
+  definitions: {
+    ensure(region: string, wanted: Wanted): Promise<string>;
+    forget(region: string, wanted: Wanted): void;
+  },
+  region: string,
+  wanted: Wanted,
+  call: (arn: string) => Promise<Result>,
+): Promise<Result> {
+  const arn = await definitions.ensure(region, wanted);
+  try {
+    return await call(arn);
+  } catch (err) {
+    if (!isAmbiguous(err)) definitions.forget(region, wanted);
+    throw err;
   }
 }
 

@@ -12,7 +12,7 @@ import { AwsJobExecutor } from '../aws/aws-job-executor.js';
 import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
-import { createOnce } from '../aws/create-once.js';
+import { withDefinition } from '../aws/definition-cache.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
 import { BatchJobDefinitions } from './batch-job-definitions.js';
@@ -80,23 +80,14 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget> {
     }
     await this.host.progress(run.taskId, 'submitted', { region, jobQueue, jobName: batchJobName(run) });
     const wanted = registerJobDefinitionInput(run, cmd);
-    const jobId = await createOnce({
-      lookFirst: replay,
-      stopped: () => this.closed,
-      onRetry: (message) => this.host.log(run.taskId, 'scheduler', `AWS Batch SubmitJob: ${message}`),
+    const jobId = await this.createJob(run, replay, 'AWS Batch SubmitJob', {
       find: () => this.findJob(region, run, jobQueue),
-      create: async () => {
-        const jobDefinition = await this.definitions.ensure(region, wanted);
-        const input = submitJobInput(run, jobQueue, jobDefinition, awsJobEnvironment(this.host, run));
-        try {
+      create: () =>
+        withDefinition(this.definitions, region, wanted, async (jobDefinition) => {
+          const input = submitJobInput(run, jobQueue, jobDefinition, awsJobEnvironment(this.host, run));
           return (await this.opts.clients.once(region).send(new SubmitJobCommand(input))).jobId!;
-        } catch (err) {
-          if (!isAmbiguous(err)) this.definitions.forget(region, wanted); // maybe deregistered meanwhile
-          throw err;
-        }
-      },
+        }),
     });
-    await this.afterCreate(run.taskId, jobId);
     await this.host.progress(run.taskId, 'submitted', { jobId });
     this.host.log(
       run.taskId,

@@ -12,7 +12,7 @@ import { AwsJobExecutor } from '../aws/aws-job-executor.js';
 import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
-import { createOnce } from '../aws/create-once.js';
+import { withDefinition } from '../aws/definition-cache.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
 import {
@@ -89,22 +89,14 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
     const { region, cluster } = placement;
     await this.host.progress(run.taskId, 'submitted', { region, cluster });
     const wanted = registerTaskDefinitionInput(run, cmd, placement);
-    const taskArn = await createOnce({
-      lookFirst: replay,
-      stopped: () => this.closed,
-      onRetry: (message) => this.host.log(run.taskId, 'scheduler', `ECS RunTask: ${message}`),
+    const taskArn = await this.createJob(run, replay, 'ECS RunTask', {
       find: () => this.findTask(region, cluster, run),
       create: async () => {
-        const definition = await this.definitions.ensure(region, wanted);
-        const input = runTaskInput(run, definition, placement, awsJobEnvironment(this.host, run));
-        // The client token makes RunTask idempotent, so the SDK may retry it on its own.
-        const out = await this.opts.clients
-          .get(region)
-          .send(new RunTaskCommand(input))
-          .catch((err) => {
-            if (!isAmbiguous(err)) this.definitions.forget(region, wanted);
-            throw err;
-          });
+        const out = await withDefinition(this.definitions, region, wanted, (definition) => {
+          const input = runTaskInput(run, definition, placement, awsJobEnvironment(this.host, run));
+          // The client token makes RunTask idempotent, so the SDK may retry it on its own.
+          return this.opts.clients.get(region).send(new RunTaskCommand(input));
+        });
         const arn = out.tasks?.[0]?.taskArn;
         if (!arn) {
           const why = (out.failures ?? []).map((f) => `${f.reason}${f.detail ? ` (${f.detail})` : ''}`);
@@ -113,7 +105,6 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
         return arn;
       },
     });
-    await this.afterCreate(run.taskId, taskArn);
     await this.host.progress(run.taskId, 'pending', { taskArn });
     this.host.log(run.taskId, 'scheduler', `ECS task ${taskArn} on cluster ${cluster}`);
     this.watchOutput(run.taskId, region, taskArn);
