@@ -23,7 +23,7 @@ export interface Row {
   note?: string;
 }
 
-function fmt(n: number | undefined, unit = ''): string {
+export function fmt(n: number | undefined, unit = ''): string {
   if (n === undefined || Number.isNaN(n)) return '—';
   const digits = Math.abs(n) < 10 ? 2 : Math.abs(n) < 100 ? 1 : 0;
   return `${n.toFixed(digits)}${unit ? ` ${unit}` : ''}`;

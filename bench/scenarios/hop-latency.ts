@@ -3,7 +3,7 @@ import type { BenchConfig } from '../lib/config.js';
 import { freshPostgres } from '../lib/databases.js';
 import { chainDefinition, type TrivialKind, taskName } from '../lib/definitions.js';
 import { percentile } from '../lib/stats.js';
-import type { Row } from '../lib/table.js';
+import { fmt, type Row } from '../lib/table.js';
 import { type ChainHops, graphileChain, perUnit } from '../peers/graphile.js';
 import type { ScenarioResult } from './scenario.js';
 
@@ -19,7 +19,7 @@ interface SundialHops extends ChainHops {
  * Work to work: the executor's `finished` → the dependent's executor
  * `start` (monotonic clock). Recorded to dispatched: `tasks.ended_at` → the
  * dependent's `tasks.started_at` (both stamped by the engine just before
- * their writes; ms resolution).
+ * their writes by the database clock, in microseconds).
  */
 async function sundialChain(
   s: BenchSundial,
@@ -31,14 +31,18 @@ async function sundialChain(
   s.work.reset();
   const processId = await s.run(name, 600_000);
   const perJob = perUnit(s.work, n);
+  // Epoch milliseconds with the database clock's microseconds (a Date would cut them).
   const rows = await s.sundial.db.query<{
     task_definition_name: string;
     status: string;
-    started_at: Date;
-    ended_at: Date;
-  }>('select task_definition_name, status, started_at, ended_at from tasks where process_id = $1', [
-    processId,
-  ]);
+    started_at: number;
+    ended_at: number;
+  }>(
+    `select task_definition_name, status, extract(epoch from started_at)::float8 * 1000 as started_at,
+       extract(epoch from ended_at)::float8 * 1000 as ended_at
+     from tasks where process_id = $1`,
+    [processId],
+  );
   const byName = new Map(rows.map((r) => [r.task_definition_name, r]));
   const failed = rows.filter((r) => r.status !== 'succeeded').length;
   if (rows.length !== n || failed > 0)
@@ -50,10 +54,10 @@ async function sundialChain(
     const [up, down] = [marks.get(taskName(i - 1))!, marks.get(taskName(i))!];
     workToWork.push(down.startedAt - up.finishedAt!);
     const [upRow, downRow] = [byName.get(taskName(i - 1))!, byName.get(taskName(i))!];
-    recordedToDispatched.push(downRow.started_at.getTime() - upRow.ended_at.getTime());
+    recordedToDispatched.push(downRow.started_at - upRow.ended_at);
   }
-  const first = byName.get(taskName(0))!.started_at.getTime();
-  const last = byName.get(taskName(n - 1))!.ended_at.getTime();
+  const first = byName.get(taskName(0))!.started_at;
+  const last = byName.get(taskName(n - 1))!.ended_at;
   return { workToWork, recordedToDispatched, perJob, totalSeconds: (last - first) / 1000 };
 }
 
@@ -128,8 +132,8 @@ export async function hopLatency(config: BenchConfig): Promise<ScenarioResult> {
         }
         notes.push(
           `Sundial ${backend} ${kind} chain of ${config.chain}: ${main.totalSeconds.toFixed(1)} s end to end ` +
-            `(core chain: recorded → dispatched p50 ${p(core.recordedToDispatched, 50)} ms, ` +
-            `p99 ${p(core.recordedToDispatched, 99)} ms).`,
+            `(core chain: recorded → dispatched p50 ${fmt(p(core.recordedToDispatched, 50), 'ms')}, ` +
+            `p99 ${fmt(p(core.recordedToDispatched, 99), 'ms')}).`,
         );
       } finally {
         await s.close();

@@ -96,9 +96,7 @@ export class LiveLogs {
 
   private async complete(taskId: string): Promise<void> {
     try {
-      await this.buffer.flush(taskId);
-      await this.writer.close(taskId);
-      this.buffer.release(taskId);
+      await this.buffer.complete(taskId);
     } catch (err) {
       this.deps.logger.error({ err, taskId }, 'closing a task log failed');
     }

@@ -1,77 +1,89 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../storage/database.js';
-import { PROCESS_LOG_LOCK } from './log-state-store.js';
 
-/** A `pg_notify` to send with a write: channel and payload. */
-export type Notify = readonly [channel: string, payload: string];
+/** A `pg_notify` to send with a write: channel and the payload's prefix (the replica). */
+export interface NotifyTarget {
+  channel: string;
+  replicaId: string;
+}
 
-/**
- * Stores lines the cap never drops (scheduler events, `keep`; they do not
- * count against it) and returns the task's usage, in ONE statement: the usage row is locked
- * by the upsert exactly as the transactional path locks it, so the two
- * paths serialise. Nothing is decided from the old usage, so nothing needs
- * to be read first. A task's start and end lines cost one round trip.
- *
- * @example
- * const usage = await appendKeptLines(db, taskId, [{ at: new Date(), source: 'scheduler', message: 'task succeeded' }]);
- */
-export async function appendKeptLines(
-  db: Queryable,
-  taskId: string,
-  lines: readonly { id?: string; at: Date; source: string; message: string }[],
-  notify: Notify | undefined,
-): Promise<{ lines: number; bytes: number }> {
-  const [usage] = await db.query<{ lines: number; bytes: number }>(
-    `with stored as (
-       insert into task_log_entries (id, task_id, at, source, message)
-       select id, $1, at, source, message
-       from unnest($2::uuid[], $3::timestamptz[], $4::text[], $5::text[])
-         with ordinality as e(id, at, source, message, ord)
-       -- the process lock (see PROCESS_LOG_LOCK) is taken before any row gets its seq
-       cross join (${PROCESS_LOG_LOCK}) as process_lock
-       order by ord
-       on conflict (id) do nothing
-       returning octet_length(message) as bytes
-     ), usage as (
-       insert into task_log_usage as u (task_id)
-       select $1 from (select count(*) from stored) s
-       on conflict (task_id) do update set lines = u.lines
-       returning lines, bytes
-     )
-     select lines, bytes${notify ? ', pg_notify($6, $7)::text as notified' : ''} from usage`,
-    [
-      taskId,
-      lines.map((l) => l.id ?? randomUUID()),
-      lines.map((l) => l.at),
-      lines.map((l) => l.source),
-      lines.map((l) => l.message),
-      ...(notify ?? []),
-    ],
-  );
-  return { lines: Number(usage!.lines), bytes: Number(usage!.bytes) };
+/** One task's part of a {@link writeKeptLines} call. */
+export interface KeptWrite {
+  taskId: string;
+  processId: string;
+  lines: readonly { id?: string; at: Date; source: string; message: string }[];
+  /** Mark the log complete after these lines (only done when the cap dropped nothing). */
+  close: boolean;
+}
+
+/** A task's usage after the write, and whether its log is now closed. */
+export interface KeptWriteResult {
+  lines: number;
+  bytes: number;
+  closed: boolean;
 }
 
 /**
- * Closes a task's log in one statement when that is all there is to do:
- * the usage row exists, is open, and the cap dropped nothing (so no
- * truncation line is owed). False means the caller must take the full path.
+ * Stores lines the cap never drops (scheduler events, `keep`: they do not
+ * count against it) for many tasks at once, and closes the logs asked for,
+ * in ONE statement. Nothing is decided from the old usage, so nothing is
+ * read first. The process locks (PROCESS_LOG_LOCK, in a fixed order) are
+ * taken before any line gets its seq, and the usage rows are locked by the
+ * upsert exactly as the transactional path locks them, so the two paths
+ * serialise. A log is closed only if the cap dropped nothing; otherwise a
+ * truncation line is owed and the caller takes the full path (`closed` false).
+ * A task's start and end lines and the log's close cost one round trip, and
+ * a fan-out's thousands of tasks share it.
  *
  * @example
- * if (!(await closeCleanLog(db, taskId, new Date(), notify))) await fullClose();
+ * const usage = await writeKeptLines(db, [{ taskId, processId, lines: [{ at: new Date(), source: 'scheduler', message: 'task succeeded' }], close: true }]);
  */
-export async function closeCleanLog(
+export async function writeKeptLines(
   db: Queryable,
-  taskId: string,
-  now: Date,
-  notify: Notify | undefined,
-): Promise<boolean> {
-  const rows = await db.query(
-    `with closed as (
-       update task_log_usage set closed_at = $2
-       where task_id = $1 and closed_at is null and dropped_lines = 0 returning task_id
+  writes: readonly KeptWrite[],
+  notify: NotifyTarget | undefined,
+): Promise<Map<string, KeptWriteResult>> {
+  const lines = writes.flatMap((w) => w.lines.map((l) => ({ ...l, taskId: w.taskId })));
+  const rows = await db.query<{ task_id: string; lines: string; bytes: string; closed: boolean }>(
+    `with locks as (
+       select count(pg_advisory_xact_lock(7270, hashtext(pid))) as n
+       from (select distinct pid from unnest($3::text[]) as p(pid) order by pid) as ordered
+     ), stored as (
+       insert into task_log_entries (id, task_id, at, source, message)
+       select e.id, e.task_id, e.at, e.source, e.message
+       from unnest($4::uuid[], $5::uuid[], $6::timestamptz[], $7::text[], $8::text[])
+         with ordinality as e(id, task_id, at, source, message, ord)
+       cross join locks
+       order by e.ord
+       on conflict (id) do nothing
+       returning 1
+     ), usage as (
+       insert into task_log_usage as u (task_id, closed_at)
+       select t.id, case when t.close then clock_timestamp() end
+       from unnest($1::uuid[], $2::bool[]) as t(id, close)
+       cross join (select count(*) from stored) as s
+       cross join locks
+       on conflict (task_id) do update
+         set closed_at = coalesce(u.closed_at, case when u.dropped_lines = 0 then excluded.closed_at end)
+       returning u.task_id, u.lines, u.bytes, u.closed_at
      )
-     select task_id${notify ? ', pg_notify($3, $4)::text as notified' : ''} from closed`,
-    [taskId, now, ...(notify ?? [])],
+     select usage.task_id, usage.lines, usage.bytes, usage.closed_at is not null as closed${
+       notify ? `, pg_notify($9, $10 || ' ' || t.pid || ' ' || usage.task_id)::text as notified` : ''
+     }
+     from usage join unnest($1::uuid[], $3::text[]) as t(id, pid) on t.id = usage.task_id`,
+    [
+      writes.map((w) => w.taskId),
+      writes.map((w) => w.close),
+      writes.map((w) => w.processId),
+      lines.map((l) => l.id ?? randomUUID()),
+      lines.map((l) => l.taskId),
+      lines.map((l) => l.at),
+      lines.map((l) => l.source),
+      lines.map((l) => l.message),
+      ...(notify ? [notify.channel, notify.replicaId] : []),
+    ],
   );
-  return rows.length > 0;
+  return new Map(
+    rows.map((r) => [r.task_id, { lines: Number(r.lines), bytes: Number(r.bytes), closed: r.closed }]),
+  );
 }

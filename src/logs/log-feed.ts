@@ -1,5 +1,5 @@
 import type { Database } from '../storage/database.js';
-import type { Notify } from './log-fast-writes.js';
+import type { NotifyTarget } from './log-fast-writes.js';
 import { LogWatchers } from './log-watchers.js';
 
 /** NOTIFY channel on which replicas announce stored log lines: payload `replica process task`. */
@@ -48,14 +48,13 @@ export class LogFeed {
 
   /** The SQL that announces a change to other replicas; run it inside the writing transaction so it fires on commit. */
   notifyStatement(processId: string, taskId: string): [string, unknown[]] | undefined {
-    const n = this.notification(processId, taskId);
-    return n && ['select pg_notify($1, $2)', [...n]];
+    if (!this.crossReplica) return undefined;
+    return ['select pg_notify($1, $2)', [LOGS_CHANNEL, `${this.replicaId} ${processId} ${taskId}`]];
   }
 
-  /** Channel and payload of that announcement, for writes that fold it into their own statement. */
-  notification(processId: string, taskId: string): Notify | undefined {
-    if (!this.crossReplica) return undefined;
-    return [LOGS_CHANNEL, `${this.replicaId} ${processId} ${taskId}`];
+  /** Where writes that fold the announcement into their own statement send it (none with PGlite). */
+  notifyTarget(): NotifyTarget | undefined {
+    return this.crossReplica ? { channel: LOGS_CHANNEL, replicaId: this.replicaId } : undefined;
   }
 
   /** Lines of `taskId` were stored (or its log, or its process, ended) here: wake local readers. */

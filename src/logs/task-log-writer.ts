@@ -1,7 +1,7 @@
 import type { TaskExecutable } from '../domain/types.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { appendLogEntries } from '../storage/stores/entries-store.js';
-import { appendKeptLines, closeCleanLog } from './log-fast-writes.js';
+import { type KeptWrite, writeKeptLines } from './log-fast-writes.js';
 import type { LogFeed } from './log-feed.js';
 import type { ResolvedLiveLogOptions } from './log-options.js';
 import { advanceCursor, type LogUsage, lockUsage, saveUsage } from './log-state-store.js';
@@ -30,6 +30,13 @@ export interface AppendResult {
   lines: number;
   bytes: number;
   full: boolean;
+}
+
+/** One task's scheduler events for {@link TaskLogWriter.appendKept}, and whether its log is complete after them. */
+export interface KeptLines {
+  taskId: string;
+  lines: readonly LogLine[];
+  close: boolean;
 }
 
 interface TaskInfo {
@@ -68,22 +75,15 @@ export class TaskLogWriter {
   }
 
   async append(taskId: string, lines: readonly LogLine[], opts: AppendOptions = {}): Promise<AppendResult> {
-    const info = await this.taskInfo(taskId);
-    const prepare = (l: LogLine): LogLine => ({ ...l, message: this.cut(info.mask(l.message)) });
     if (keptOnly(lines, opts)) {
-      const prepared = lines.map(prepare);
       // Scheduler events alone (a task's start and end): the cap cannot drop them, so one statement does.
-      const notify = this.feed.notification(info.processId, taskId);
-      const usage = await appendKeptLines(this.db, taskId, prepared, notify);
-      this.feed.published(info.processId, taskId);
-      return {
-        ...usage,
-        full: usage.lines >= this.options.maxLinesPerTask || usage.bytes >= this.options.maxBytesPerTask,
-      };
+      const usage = (await this.appendKept([{ taskId, lines, close: false }])).get(taskId)!;
+      return { lines: usage.lines, bytes: usage.bytes, full: usage.full };
     }
+    const info = await this.taskInfo(taskId);
     let result: AppendResult | undefined;
     for (const [chunk, last] of chunks(lines)) {
-      const prepared = chunk.map(prepare);
+      const prepared = chunk.map((l) => this.prepare(info, l));
       result = await this.db.transaction((tx) =>
         this.store(tx, taskId, info.processId, prepared, {
           // Lines dropped before the writer came after this batch's lines: account (and mark) at its end.
@@ -96,28 +96,57 @@ export class TaskLogWriter {
     return result!;
   }
 
+  /**
+   * Stores scheduler events (`keep` lines, which the cap never drops) of many
+   * tasks, and closes the logs asked for, in as few statements as the batch
+   * allows: a fan-out's thousands of task starts, or ends, share one write.
+   */
+  async appendKept(writes: readonly KeptLines[]): Promise<Map<string, AppendResult & { closed: boolean }>> {
+    const out = new Map<string, AppendResult & { closed: boolean }>();
+    const notify = this.feed.notifyTarget();
+    for (const group of keptGroups(writes)) {
+      const prepared: KeptWrite[] = [];
+      for (const w of group) {
+        const info = await this.taskInfo(w.taskId);
+        prepared.push({ ...w, processId: info.processId, lines: w.lines.map((l) => this.prepare(info, l)) });
+      }
+      const stored = await writeKeptLines(this.db, prepared, notify);
+      for (const w of prepared) {
+        let usage = stored.get(w.taskId)!;
+        // The cap dropped lines: the log ends with the count of them, written under the usage lock.
+        if (w.close && !usage.closed)
+          usage = { ...usage, closed: await this.closeTruncated(w.taskId, w.processId) };
+        if (usage.closed) this.tasks.delete(w.taskId);
+        this.feed.published(w.processId, w.taskId);
+        const { maxLinesPerTask: maxLines, maxBytesPerTask: maxBytes } = this.options;
+        out.set(w.taskId, { ...usage, full: usage.lines >= maxLines || usage.bytes >= maxBytes });
+      }
+    }
+    return out;
+  }
+
   /** Marks the log complete (readers then end their streams), with the final count of what the cap dropped. */
   async close(taskId: string): Promise<void> {
-    const info = await this.taskInfo(taskId);
-    // The common case (open, nothing dropped) is one statement; the rest takes the locked path.
-    const notify = this.feed.notification(info.processId, taskId);
-    const closed = await closeCleanLog(this.db, taskId, new Date(), notify);
-    if (!closed)
-      await this.db.transaction(async (tx) => {
-        const usage = await lockUsage(tx, taskId);
-        if (usage.closed_at) return;
-        if (usage.dropped_lines > 0) {
-          const message = `… output truncated: ${usage.dropped_lines} lines / ${usage.dropped_bytes} bytes dropped …`;
-          await this.insert(tx, taskId, usage, [
-            { at: new Date(), source: 'scheduler', message, keep: true },
-          ]);
-        }
-        usage.closed_at = new Date();
-        await saveUsage(tx, taskId, usage);
-        await this.notifyInTx(tx, info.processId, taskId);
-      });
-    this.tasks.delete(taskId);
-    this.feed.published(info.processId, taskId);
+    await this.appendKept([{ taskId, lines: [], close: true }]);
+  }
+
+  private async closeTruncated(taskId: string, processId: string): Promise<boolean> {
+    await this.db.transaction(async (tx) => {
+      const usage = await lockUsage(tx, taskId);
+      if (usage.closed_at) return;
+      if (usage.dropped_lines > 0) {
+        const message = `… output truncated: ${usage.dropped_lines} lines / ${usage.dropped_bytes} bytes dropped …`;
+        await this.insert(tx, taskId, usage, [{ at: new Date(), source: 'scheduler', message, keep: true }]);
+      }
+      usage.closed_at = new Date();
+      await saveUsage(tx, taskId, usage);
+      await this.notifyInTx(tx, processId, taskId);
+    });
+    return true;
+  }
+
+  private prepare(info: TaskInfo, line: LogLine): LogLine {
+    return { ...line, message: this.cut(info.mask(line.message)) };
   }
 
   private async store(
@@ -244,6 +273,25 @@ function* chunks(lines: readonly LogLine[]): Generator<[LogLine[], boolean]> {
     yield [lines.slice(start, end), end >= lines.length];
     start = end;
   } while (start < lines.length);
+}
+
+/** Consecutive groups of writes of at most about CHUNK_LINES lines in all (a task's lines stay together). */
+function* keptGroups(writes: readonly KeptLines[]): Generator<KeptLines[]> {
+  let group: KeptLines[] = [];
+  let lines = 0;
+  const tasks = new Set<string>();
+  for (const w of writes) {
+    // One statement upserts a task's usage row once: a second write of the same task goes in the next group.
+    if (group.length > 0 && (lines + w.lines.length > CHUNK_LINES || tasks.has(w.taskId))) {
+      yield group;
+      [group, lines] = [[], 0];
+      tasks.clear();
+    }
+    group.push(w);
+    tasks.add(w.taskId);
+    lines += w.lines.length;
+  }
+  if (group.length > 0) yield group;
 }
 
 /** True when every line is a `keep` line and there is no drop count or cursor to store with them. */

@@ -1,8 +1,10 @@
-import type { AppendOptions, AppendResult, LogLine } from '../logs/task-log-writer.js';
+import type { AppendOptions, AppendResult, KeptLines, LogLine } from '../logs/task-log-writer.js';
 
 /** Where batches go: the task log writer (masking, cap, storage, wake-ups). */
 export interface LogSink {
   append(taskId: string, lines: readonly LogLine[], opts: AppendOptions): Promise<AppendResult>;
+  /** Scheduler events of many tasks, and log closes, in one write. */
+  appendKept(writes: readonly KeptLines[]): Promise<Map<string, AppendResult>>;
 }
 
 export interface LogBufferOptions {
@@ -49,6 +51,9 @@ interface Batch {
 
 const zero = (): Tally => ({ lines: 0, bytes: 0 });
 
+/** Only scheduler events and nothing dropped: the cap has nothing to decide, so many tasks share one write. */
+const keptOnly = (b: Batch): boolean => b.dropped.lines === 0 && b.lines.every((l) => l.keep);
+
 /**
  * Collects log lines per task and writes them in batches, in order. Shell
  * jobs can print thousands of lines a second; one insert per line would
@@ -64,6 +69,8 @@ const zero = (): Tally => ({ lines: 0, bytes: 0 });
  */
 export class LogBuffer {
   private readonly tasks = new Map<string, TaskState>();
+  private readonly completing = new Set<string>();
+  private completion: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   /** Waiting plus being written, all tasks: released only once stored. */
   private heldBytes = 0;
@@ -107,34 +114,91 @@ export class LogBuffer {
 
   /** Writes what is buffered (for one task, or all); resolves once it is stored. */
   flush(taskId?: string): Promise<void> {
-    const batches: Batch[] = [];
-    const take = (id: string, st: TaskState) => {
-      if (st.pending.length === 0 && st.dropped.lines === 0) return;
-      batches.push({
-        taskId: id,
-        st,
-        lines: st.pending,
-        held: st.heldBytes,
-        tally: st.pendingTally,
-        dropped: st.dropped,
-      });
-      st.inflight.lines += st.pendingTally.lines;
-      st.inflight.bytes += st.pendingTally.bytes;
-      st.pending = [];
-      st.heldBytes = 0;
-      st.pendingTally = zero();
-      st.dropped = zero();
-    };
-    if (taskId === undefined) for (const [id, st] of this.tasks) take(id, st);
-    else {
-      const st = this.tasks.get(taskId);
-      if (st) take(taskId, st);
-    }
+    const ids = taskId === undefined ? [...this.tasks.keys()] : [taskId];
+    const batches = ids.flatMap((id) => {
+      const st = this.tasks.get(id);
+      const b = st && this.take(id, st);
+      return b ? [b] : [];
+    });
+    const kept = batches.filter(keptOnly);
     // Chained per task, so batches of the same task land in the order they were taken; different
     // tasks write in parallel (one queue for all made every task's end wait for every other's lines).
-    for (const b of batches) b.st.written = b.st.written.then(() => this.write(b));
-    const states = taskId === undefined ? [...this.tasks.values()] : [this.tasks.get(taskId)];
+    for (const b of batches) if (!keptOnly(b)) b.st.written = b.st.written.then(() => this.write(b));
+    if (kept.length > 0) this.writeKept(kept, false);
+    const states = ids.map((id) => this.tasks.get(id));
     return Promise.all(states.map((st) => st?.written)).then(() => {});
+  }
+
+  /**
+   * Writes a task's last lines and marks its log complete, then forgets the
+   * task. Tasks completing while such a write is in flight share the next
+   * one (a fan-out's ends cost a handful of statements, not one each).
+   */
+  complete(taskId: string): Promise<void> {
+    this.completing.add(taskId);
+    this.completion ??= this.completeAll();
+    return this.completion;
+  }
+
+  private async completeAll(): Promise<void> {
+    await Promise.resolve(); // logs completed in the same tick share the first write
+    while (this.completing.size > 0) {
+      const ids = [...this.completing];
+      this.completing.clear();
+      const batches = ids.map((id) => {
+        const st = this.state(id);
+        const b = this.take(id, st) ?? { taskId: id, st, lines: [], held: 0, tally: zero(), dropped: zero() };
+        if (keptOnly(b) || b.lines.length === 0) return b;
+        // Output or a drop count to account: the capped path first, then a close with no lines.
+        st.written = st.written.then(() => this.write(b));
+        return { ...b, lines: [], held: 0, tally: zero(), dropped: zero() };
+      });
+      await this.writeKept(batches, true);
+      for (const id of ids) this.release(id);
+    }
+    this.completion = undefined;
+  }
+
+  /** Stores kept-only batches of several tasks in one write, after each task's earlier batches. */
+  private writeKept(batches: readonly Batch[], close: boolean): Promise<void> {
+    const before = Promise.all(batches.map((b) => b.st.written));
+    const done = before
+      .then(() => this.sink.appendKept(batches.map((b) => ({ taskId: b.taskId, lines: b.lines, close }))))
+      .then(
+        (usage) => {
+          for (const b of batches) {
+            const u = usage.get(b.taskId);
+            if (!u) continue;
+            b.st.stored = { lines: u.lines, bytes: u.bytes };
+            b.st.full = u.full;
+          }
+        },
+        (e) => this.o.onError(e),
+      )
+      .finally(() => {
+        for (const b of batches) this.settle(b);
+      });
+    for (const b of batches) b.st.written = done;
+    return done;
+  }
+
+  private take(taskId: string, st: TaskState): Batch | undefined {
+    if (st.pending.length === 0 && st.dropped.lines === 0) return undefined;
+    const b = {
+      taskId,
+      st,
+      lines: st.pending,
+      held: st.heldBytes,
+      tally: st.pendingTally,
+      dropped: st.dropped,
+    };
+    st.inflight.lines += st.pendingTally.lines;
+    st.inflight.bytes += st.pendingTally.bytes;
+    st.pending = [];
+    st.heldBytes = 0;
+    st.pendingTally = zero();
+    st.dropped = zero();
+    return b;
   }
 
   private async write(b: Batch): Promise<void> {
@@ -145,10 +209,15 @@ export class LogBuffer {
     } catch (e) {
       this.o.onError(e);
     } finally {
-      this.heldBytes -= b.held;
-      b.st.inflight.lines -= b.tally.lines;
-      b.st.inflight.bytes -= b.tally.bytes;
+      this.settle(b);
     }
+  }
+
+  /** A batch is stored (or given up): it no longer counts as held or in flight. */
+  private settle(b: Batch): void {
+    this.heldBytes -= b.held;
+    b.st.inflight.lines -= b.tally.lines;
+    b.st.inflight.bytes -= b.tally.bytes;
   }
 
   /** Forgets a task whose log is complete (call after its last flush). */

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { AppendOptions, AppendResult, LogLine } from '../../../src/logs/task-log-writer.js';
+import type { AppendOptions, AppendResult, KeptLines, LogLine } from '../../../src/logs/task-log-writer.js';
 import { LogBuffer, type LogSink } from '../../../src/scheduler/log-buffer.js';
 
 /** A sink that stores everything it is given, optionally only when released (a slow database). */
 class FakeSink implements LogSink {
   stored: LogLine[] = [];
+  /** Every call, in order: `append t` or `kept t1,t2 close`. */
+  calls: string[] = [];
+  closed = new Set<string>();
   dropped = { lines: 0, bytes: 0 };
   private gate: Promise<void> = Promise.resolve();
   private open: () => void = () => {};
@@ -18,13 +21,25 @@ class FakeSink implements LogSink {
     this.open();
   }
 
-  async append(_taskId: string, lines: readonly LogLine[], opts: AppendOptions): Promise<AppendResult> {
+  async append(taskId: string, lines: readonly LogLine[], opts: AppendOptions): Promise<AppendResult> {
     await this.gate;
+    this.calls.push(`append ${taskId}`);
     this.stored.push(...lines);
     this.dropped.lines += opts.dropped?.lines ?? 0;
     this.dropped.bytes += opts.dropped?.bytes ?? 0;
     const counted = this.stored.filter((l) => !l.keep);
     return { lines: counted.length, bytes: counted.reduce((n, l) => n + l.message.length, 0), full: false };
+  }
+
+  async appendKept(writes: readonly KeptLines[]): Promise<Map<string, AppendResult>> {
+    await this.gate;
+    const close = writes.some((w) => w.close);
+    this.calls.push(`kept ${writes.map((w) => w.taskId).join(',')}${close ? ' close' : ''}`);
+    for (const w of writes) {
+      this.stored.push(...w.lines);
+      if (w.close) this.closed.add(w.taskId);
+    }
+    return new Map(writes.map((w) => [w.taskId, { lines: 0, bytes: 0, full: false }]));
   }
 }
 
@@ -83,6 +98,51 @@ describe('LogBuffer', () => {
     await flushed;
     expect(sink.stored).toHaveLength(10);
     expect(sink.dropped).toEqual({ lines: 90, bytes: 90 * 99 });
+    await buffer.close();
+  });
+
+  it('writes the scheduler events of many tasks in one write', async () => {
+    const sink = new FakeSink();
+    const buffer = new LogBuffer(sink, { intervalMs: 10_000 });
+    for (const t of ['a', 'b', 'c']) buffer.add(t, line(`${t} started`, true));
+    await buffer.flush();
+    expect(sink.calls).toEqual(['kept a,b,c']);
+    expect(sink.stored.map((l) => l.message)).toEqual(['a started', 'b started', 'c started']);
+    await buffer.close();
+  });
+
+  it('completes logs ended in the same tick with one write that stores their last lines and closes them', async () => {
+    const sink = new FakeSink();
+    const buffer = new LogBuffer(sink, { intervalMs: 10_000 });
+    for (const t of ['a', 'b']) buffer.add(t, line(`${t} succeeded`, true));
+    await Promise.all([buffer.complete('a'), buffer.complete('b'), buffer.complete('c')]);
+    expect(sink.calls).toEqual(['kept a,b,c close']);
+    expect(sink.stored.map((l) => l.message)).toEqual(['a succeeded', 'b succeeded']);
+    expect([...sink.closed].sort()).toEqual(['a', 'b', 'c']);
+    await buffer.close();
+  });
+
+  it('completes a log with output still buffered by storing the output (under the cap) first, then closing', async () => {
+    const sink = new FakeSink();
+    const buffer = new LogBuffer(sink, { intervalMs: 10_000 });
+    buffer.add('t', line('out'));
+    buffer.add('t', line('task succeeded', true));
+    await buffer.complete('t');
+    expect(sink.calls).toEqual(['append t', 'kept t close']);
+    expect(sink.stored.map((l) => l.message)).toEqual(['out', 'task succeeded']);
+    await buffer.close();
+  });
+
+  it('a task completing while another completion is being written goes in the next write', async () => {
+    const sink = new FakeSink();
+    const buffer = new LogBuffer(sink, { intervalMs: 10_000 });
+    sink.hold();
+    const first = buffer.complete('a');
+    await new Promise((r) => setImmediate(r));
+    const second = [buffer.complete('b'), buffer.complete('c')];
+    sink.release();
+    await Promise.all([first, ...second]);
+    expect(sink.calls).toEqual(['kept a close', 'kept b,c close']);
     await buffer.close();
   });
 });
