@@ -34,7 +34,8 @@ export class LiveLogs {
   readonly buffer: LogBuffer;
   private readonly clients: AwsLogClients;
   private readonly tailers: TailerManager;
-  private readonly completing = new Set<Promise<void>>();
+  /** Logs being closed, by task. */
+  private readonly closing = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: LiveLogsDeps) {
     this.options = resolveLiveLogOptions(deps.options);
@@ -56,8 +57,8 @@ export class LiveLogs {
       logger: deps.logger,
       watchers: this.feed.watchers,
       onLogComplete: (taskId) => {
-        const p = this.complete(taskId).finally(() => this.completing.delete(p));
-        this.completing.add(p);
+        const p = this.complete(taskId).finally(() => this.closing.delete(taskId));
+        this.closing.set(taskId, p);
       },
     });
   }
@@ -71,9 +72,14 @@ export class LiveLogs {
     this.tailers.watch(taskId, ref);
   }
 
-  /** The engine recorded the task's end: tailers get their grace period, then the log is closed. */
-  taskEnded(taskId: string): void {
-    this.tailers.taskEnded(taskId);
+  /**
+   * The engine recorded the task's end: tailers get their grace period, then
+   * the log is closed. With no remote log to drain the log is being closed
+   * now, and the returned promise resolves once it is.
+   */
+  taskEnded(taskId: string): Promise<void> | undefined {
+    this.tailers.taskEnded(taskId); // with nothing tailed this closes the log at once (see `closing`)
+    return this.closing.get(taskId);
   }
 
   /** On becoming leader: resume tailers from their stored cursors. */
@@ -89,7 +95,7 @@ export class LiveLogs {
   /** Stops the tailers where they are and stops listening; the buffer is flushed by the engine's stop. */
   async close(): Promise<void> {
     await this.tailers.close();
-    await Promise.all(this.completing);
+    await Promise.all(this.closing.values());
     this.clients.destroy();
     await this.feed.close();
   }

@@ -57,6 +57,11 @@ export class Engine implements ExecutorHost {
   private readonly dirty = new Set<string>();
   private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
   private readonly results: ResultRecorder;
+  /** Logs of ended tasks still being closed, by process: the process ends after them. */
+  private readonly closingLogs = new Map<string, Promise<void>[]>();
+  /** Processes being ended, and those endings (`stop` waits for them). */
+  private readonly ending = new Set<string>();
+  private readonly endings = new Set<Promise<void>>();
   private flushing: Promise<void> | undefined;
   private stopped = false;
   /** Called when a process ends (overlap waits and notifications hang off it). */
@@ -143,18 +148,42 @@ export class Engine implements ExecutorHost {
   }
 
   private async evaluate(processId: string): Promise<void> {
+    if (this.ending.has(processId)) return;
     const process = await this.current(processId);
     if (!process) return;
-    const now = Date.now();
-    const plan = process.plan(now);
+    const plan = process.plan(Date.now());
     await this.dispatch(processId, process, plan.start);
     if (plan.wakeAt !== undefined) this.wakeAt(processId, plan.wakeAt);
-    if (plan.outcome && (await finishProcess(this.opts.db, processId, plan.outcome, new Date(now)))) {
-      this.processes.delete(processId);
-      this.opts.logger.info({ processId, status: plan.outcome }, 'process finished');
-      this.onProcessFinished(processId);
-      this.liveLogs.processEnded(processId);
-    }
+    if (plan.outcome) this.end(processId, plan.outcome);
+  }
+
+  /**
+   * Ends a process once the logs of its tasks are complete, so whoever sees
+   * it ended finds every line its jobs printed (remote logs still drain in
+   * their grace period). Runs beside the evaluations, which it does not hold up.
+   */
+  private end(processId: string, outcome: 'succeeded' | 'failed'): void {
+    this.ending.add(processId);
+    const logs = this.closingLogs.get(processId) ?? [];
+    this.closingLogs.delete(processId);
+    const ended = Promise.all(logs)
+      .then(() => finishProcess(this.opts.db, processId, outcome, new Date()))
+      .then((finished) => {
+        this.processes.delete(processId);
+        if (!finished) return;
+        this.opts.logger.info({ processId, status: outcome }, 'process finished');
+        this.onProcessFinished(processId);
+        this.liveLogs.processEnded(processId);
+      })
+      .catch((err) => {
+        this.opts.logger.error({ err, processId }, 'ending process failed; retrying in 1 s');
+        this.wakeAt(processId, Date.now() + 1000);
+      })
+      .finally(() => {
+        this.ending.delete(processId);
+        this.endings.delete(ended);
+      });
+    this.endings.add(ended);
   }
 
   /** The process as this engine knows it, read again when stale; undefined once it is not running. */
@@ -290,7 +319,12 @@ export class Engine implements ExecutorHost {
     for (const task of ended) {
       const line = task.status === 'succeeded' ? 'task succeeded' : `task failed: ${task.failure_reason}`;
       this.log(task.id, 'scheduler', line);
-      this.liveLogs.taskEnded(task.id);
+      const closing = this.liveLogs.taskEnded(task.id);
+      if (closing) {
+        const logs = this.closingLogs.get(task.process_id);
+        if (logs) logs.push(closing);
+        else this.closingLogs.set(task.process_id, [closing]);
+      }
       const process = this.processes.get(task.process_id);
       process?.ended([task]);
       if (!process) this.markDirty(task.process_id);
@@ -362,6 +396,7 @@ export class Engine implements ExecutorHost {
     for (const t of this.wakeTimers.values()) clearTimeout(t);
     this.active.clearTimers();
     await this.flushing;
+    await Promise.all(this.endings);
     for (const e of this.executors.values()) await e.close();
     this.results.stop();
     await this.results.idle();

@@ -49,6 +49,23 @@ interface Batch {
   dropped: Tally;
 }
 
+interface CompletionBatch {
+  ids: Set<string>;
+  done: Promise<void>;
+  resolve: () => void;
+}
+
+function completionBatch(): CompletionBatch {
+  let resolve: () => void = () => {};
+  const done = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { ids: new Set(), done, resolve };
+}
+
+/** How long a completed log waits for others to close with it. */
+const COMPLETE_DELAY_MS = 5;
+
 const zero = (): Tally => ({ lines: 0, bytes: 0 });
 
 /** Only scheduler events and nothing dropped: the cap has nothing to decide, so many tasks share one write. */
@@ -69,7 +86,8 @@ const keptOnly = (b: Batch): boolean => b.dropped.lines === 0 && b.lines.every((
  */
 export class LogBuffer {
   private readonly tasks = new Map<string, TaskState>();
-  private readonly completing = new Set<string>();
+  /** Logs to complete in the next write; each caller waits for the write that carries its task. */
+  private nextCompletion: CompletionBatch | undefined;
   private completion: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
   /** Waiting plus being written, all tasks: released only once stored. */
@@ -135,26 +153,30 @@ export class LogBuffer {
    * one (a fan-out's ends cost a handful of statements, not one each).
    */
   complete(taskId: string): Promise<void> {
-    this.completing.add(taskId);
+    this.nextCompletion ??= completionBatch();
+    this.nextCompletion.ids.add(taskId);
     this.completion ??= this.completeAll();
-    return this.completion;
+    return this.nextCompletion.done;
   }
 
   private async completeAll(): Promise<void> {
-    await Promise.resolve(); // logs completed in the same tick share the first write
-    while (this.completing.size > 0) {
-      const ids = [...this.completing];
-      this.completing.clear();
-      const batches = ids.map((id) => {
+    // Closing a log is bookkeeping: let the writes that decide what runs next go first, and let the
+    // logs of tasks ending in the next few ms share this write.
+    await new Promise((resolve) => setTimeout(resolve, COMPLETE_DELAY_MS).unref());
+    while (this.nextCompletion) {
+      const { ids, resolve } = this.nextCompletion;
+      this.nextCompletion = undefined;
+      const batches = [...ids].map((id) => {
         const st = this.state(id);
         const b = this.take(id, st) ?? { taskId: id, st, lines: [], held: 0, tally: zero(), dropped: zero() };
-        if (keptOnly(b) || b.lines.length === 0) return b;
+        if (keptOnly(b)) return b;
         // Output or a drop count to account: the capped path first, then a close with no lines.
         st.written = st.written.then(() => this.write(b));
         return { ...b, lines: [], held: 0, tally: zero(), dropped: zero() };
       });
       await this.writeKept(batches, true);
       for (const id of ids) this.release(id);
+      resolve();
     }
     this.completion = undefined;
   }
@@ -229,6 +251,7 @@ export class LogBuffer {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    await this.completion;
     await this.flush();
   }
 

@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Queryable } from './database.js';
+
+/** Distinct statement texts kept prepared; the code's are a few dozen, so this only guards against a leak. */
+const MAX_PREPARED = 1000;
 
 // timestamptz and bigint come back as strings from pg; parse them the way PGlite does.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -11,8 +15,25 @@ export function pgDatabase(connectionString: string, poolSize = 10): Database {
   let listener: pg.PoolClient | undefined;
   const handlers = new Map<string, Set<(payload: string) => void>>();
 
-  const run = async <R>(q: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) =>
-    (await q.query(sql, params as unknown[])).rows as R[];
+  // Parameterised statements are prepared once per connection and then only bound and run: the
+  // engine's hot statements (unnest joins) cost about as much to plan as to execute.
+  const names = new Map<string, string>();
+  const nameOf = (sql: string): string | undefined => {
+    let name = names.get(sql);
+    if (!name && names.size < MAX_PREPARED) {
+      name = `sundial_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+  const run = async <R>(q: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+    const name = params?.length ? nameOf(sql) : undefined;
+    const values = params as unknown[] | undefined;
+    const result = await (name
+      ? q.query({ name, text: sql, ...(values && { values }) })
+      : q.query(sql, values));
+    return result.rows as R[];
+  };
 
   return {
     kind: 'postgres',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dependsOn, Harness, latestTasks, shellTask } from '../../helpers/harness.js';
+import { dependsOn, Harness, latestTasks, shellTask, waitFor } from '../../helpers/harness.js';
 
 describe('noop_command', () => {
   let h: Harness;
@@ -36,5 +36,50 @@ describe('noop_command', () => {
       task_definitions: [{ ...shellTask('x', 'unused'), executable: { noop_command: { script: 'echo' } } }],
     });
     expect(res.status).toBe(400);
+  });
+
+  it('records a fan-out of tasks ending together in a few writes, with every log complete', async () => {
+    const names = Array.from({ length: 300 }, (_, i) => `n${i}`);
+    await h.put({
+      process_definition_name: 'fan-out',
+      task_definitions: names.map((n) => ({
+        ...shellTask(n, 'unused'),
+        executable: { noop_command: {} },
+      })),
+    });
+    const db = h.sundial.db;
+    const query = db.query.bind(db);
+    const statements: string[] = [];
+    db.query = (sql, params) => {
+      statements.push(sql);
+      return query(sql, params);
+    };
+    try {
+      const run = await h.triggerAndWait('fan-out');
+      expect(run.status).toBe('succeeded');
+      expect(run.task.filter((t) => t.status === 'succeeded')).toHaveLength(300);
+      const closed = await waitFor(async () => {
+        const [row] = await query<{ n: number }>(
+          `select count(*)::int as n from task_log_usage u join tasks t on t.id = u.task_id
+           where t.process_id = $1 and u.closed_at is not null`,
+          [run.process_id],
+        );
+        return row!.n === 300 ? row!.n : undefined;
+      });
+      expect(closed).toBe(300);
+      const [lines] = await query<{ n: number }>(
+        `select count(*)::int as n from task_log_entries e join tasks t on t.id = e.task_id
+         where t.process_id = $1 and e.message in ('task started (attempt 1) on noop', 'task succeeded')`,
+        [run.process_id],
+      );
+      expect(lines!.n).toBe(600);
+    } finally {
+      db.query = query;
+    }
+    // One write per batch of results, not one per task (group commit).
+    const resultWrites = statements.filter((s) => s.includes('update tasks t set')).length;
+    expect(resultWrites).toBeGreaterThan(0);
+    expect(resultWrites).toBeLessThan(10);
+    expect(statements.filter((s) => s.includes('insert into task_log_entries')).length).toBeLessThan(20);
   });
 });

@@ -8,6 +8,8 @@ class FakeSink implements LogSink {
   /** Every call, in order: `append t` or `kept t1,t2 close`. */
   calls: string[] = [];
   closed = new Set<string>();
+  /** Writes begun (still held at the gate, or done). */
+  entered = 0;
   dropped = { lines: 0, bytes: 0 };
   private gate: Promise<void> = Promise.resolve();
   private open: () => void = () => {};
@@ -32,6 +34,7 @@ class FakeSink implements LogSink {
   }
 
   async appendKept(writes: readonly KeptLines[]): Promise<Map<string, AppendResult>> {
+    this.entered += 1;
     await this.gate;
     const close = writes.some((w) => w.close);
     this.calls.push(`kept ${writes.map((w) => w.taskId).join(',')}${close ? ' close' : ''}`);
@@ -138,7 +141,7 @@ describe('LogBuffer', () => {
     const buffer = new LogBuffer(sink, { intervalMs: 10_000 });
     sink.hold();
     const first = buffer.complete('a');
-    await new Promise((r) => setImmediate(r));
+    while (sink.entered === 0) await new Promise((r) => setTimeout(r, 1));
     const second = [buffer.complete('b'), buffer.complete('c')];
     sink.release();
     await Promise.all([first, ...second]);

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskDefinition } from '../../../src/domain/types.js';
+import { RunningProcess } from '../../../src/scheduler/running-process.js';
+import type { PlanningView } from '../../../src/storage/stores/processes-store.js';
+
+const T0 = Date.parse('2026-01-01T12:00:00Z');
+
+function task(name: string, deps: string[] = [], extra: Partial<TaskDefinition> = {}): TaskDefinition {
+  return {
+    task_definition_name: name,
+    dependencies: deps.map((d) => ({ task_definition_name: d })),
+    executable: { noop_command: {} },
+    max_attempts: 1,
+    backoff_base_seconds: 0,
+    ...extra,
+  };
+}
+
+function view(definitions: TaskDefinition[], tasks: PlanningView['tasks'] = []): PlanningView {
+  return {
+    status: 'running',
+    definition_name: 'etl',
+    kill_requested_at: null,
+    kill_reason: null,
+    retry_grants: {},
+    task_definitions: definitions,
+    tasks,
+  };
+}
+
+const row = (
+  name: string,
+  attempt: number,
+  status: 'submitted' | 'succeeded' | 'failed',
+  endedAt?: number,
+) => ({
+  id: `${name}-${attempt}`,
+  task_definition_name: name,
+  attempt,
+  status,
+  ended_at: endedAt === undefined ? null : new Date(endedAt),
+});
+
+describe('RunningProcess', () => {
+  it('plans a chain from its own writes, step by step, as a reload from the same rows would', () => {
+    const defs = [task('extract'), task('load', ['extract']), task('report', ['load'])];
+    const p = RunningProcess.load(view(defs));
+    expect(p.plan(T0).start).toEqual(['extract']);
+    p.started([row('extract', 0, 'submitted')]);
+    expect(p.plan(T0)).toEqual({ start: [] });
+    p.ended([{ ...row('extract', 0, 'succeeded'), ended_at: new Date(T0) }]);
+    expect(p.plan(T0).start).toEqual(['load']);
+    p.started([row('load', 0, 'submitted')]);
+    p.ended([{ ...row('load', 0, 'failed'), ended_at: new Date(T0) }]);
+    const fromCopy = p.plan(T0);
+    expect(fromCopy).toEqual({ start: [], outcome: 'failed' });
+    const reloaded = RunningProcess.load(
+      view(defs, [row('extract', 0, 'succeeded', T0), row('load', 0, 'failed', T0)]),
+    );
+    expect(reloaded.plan(T0)).toEqual(fromCopy);
+  });
+
+  it('counts attempts and waits out the backoff of a failed one', () => {
+    const defs = [task('flaky', [], { max_attempts: 3, backoff_base_seconds: 10, backoff_exponent: 2 })];
+    const p = RunningProcess.load(view(defs));
+    p.started([row('flaky', 0, 'submitted')]);
+    p.ended([{ ...row('flaky', 0, 'failed'), ended_at: new Date(T0) }]);
+    expect(p.attempts('flaky')).toBe(1);
+    // 10 s * 2^1 after the first failure
+    expect(p.plan(T0 + 1000)).toEqual({ start: [], wakeAt: T0 + 20_000 });
+    expect(p.plan(T0 + 20_000).start).toEqual(['flaky']);
+  });
+
+  it('marks itself stale when told of an end it never saw start, so the engine reads the process again', () => {
+    const p = RunningProcess.load(view([task('a'), task('b')]));
+    expect(p.stale).toBe(false);
+    p.ended([{ ...row('b', 0, 'succeeded'), ended_at: new Date(T0) }]);
+    expect(p.stale).toBe(true);
+    p.refresh(view([task('a'), task('b')], [row('b', 0, 'succeeded', T0)]));
+    expect(p.stale).toBe(false);
+    expect(p.plan(T0).start).toEqual(['a']);
+  });
+
+  it('starts nothing once a kill is requested, and names the tasks others depend on', () => {
+    const p = RunningProcess.load({
+      ...view([task('a'), task('b', ['a'])]),
+      kill_requested_at: new Date(T0),
+      kill_reason: 'stop',
+    });
+    expect(p.killReason).toBe('stop');
+    expect(p.plan(T0)).toEqual({ start: [], outcome: 'failed' });
+    expect([...p.dependedOn]).toEqual(['a']);
+  });
+});
