@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type ExecutorResult, finalOutcome, type ReportedStatus } from '../domain/task-outcome.js';
 import { type ExecutorKind, executorKindOf, type TaskDefinition, type TaskStatus } from '../domain/types.js';
 import type { Executor, ExecutorHost, LogSource, LogStreamRef, TaskRun } from '../executors/executor.js';
+import { jobEnvironment } from '../executors/job-environment.js';
 import { LiveLogs } from '../logs/live-logs.js';
 import type { Database } from '../storage/database.js';
 import { appendMetadata } from '../storage/stores/entries-store.js';
@@ -17,11 +18,12 @@ import {
   insertTasks,
   reportTaskStatus,
   type TaskEnding,
-  type TaskRow,
   updateTaskProgress,
 } from '../storage/stores/tasks-store.js';
 import { ActiveTasks } from './active-tasks.js';
+import { EvaluationQueue } from './evaluation-queue.js';
 import type { LogBuffer } from './log-buffer.js';
+import { ProcessEndings } from './process-endings.js';
 import { ResultRecorder } from './result-recorder.js';
 import { RunningProcess } from './running-process.js';
 
@@ -51,19 +53,15 @@ export class Engine implements ExecutorHost {
   readonly logs: LogBuffer;
   private readonly liveLogs: LiveLogs;
   private readonly executors = new Map<ExecutorKind, Executor>();
-  private readonly active = new ActiveTasks();
+  private readonly active = new ActiveTasks((taskId, reason) => this.killTask(taskId, reason));
   /** The running processes this engine evaluates (see RunningProcess). */
   private readonly processes = new Map<string, RunningProcess>();
-  private readonly dirty = new Set<string>();
-  private readonly wakeTimers = new Map<string, NodeJS.Timeout>();
+  private readonly evaluations = new EvaluationQueue(
+    (id) => this.evaluate(id),
+    (err, id) => this.evaluationFailed(err, id),
+  );
   private readonly results: ResultRecorder;
-  /** Logs of ended tasks still being closed, by process: the process ends after them. */
-  private readonly closingLogs = new Map<string, Promise<void>[]>();
-  /** Processes being ended, and those endings (`stop` waits for them). */
-  private readonly ending = new Set<string>();
-  private readonly endings = new Set<Promise<void>>();
-  private flushing: Promise<void> | undefined;
-  private stopped = false;
+  private readonly endings = new ProcessEndings((id, outcome) => this.recordEnd(id, outcome));
   /** Called when a process ends (overlap waits and notifications hang off it). */
   onProcessFinished: (processId: string) => void = () => {};
 
@@ -95,7 +93,7 @@ export class Engine implements ExecutorHost {
         defs = (await getProcess(this.opts.db, t.process_id))?.task_definitions ?? [];
         definitions.set(t.process_id, defs);
       }
-      const run = this.track(
+      const run = this.active.track(
         t,
         defs.find((d) => d.task_definition_name === t.task_definition_name),
       );
@@ -123,67 +121,39 @@ export class Engine implements ExecutorHost {
 
   /** Asks for a process to be evaluated soon from what this engine knows of it. */
   private replan(processId: string): void {
-    if (this.stopped) return;
-    this.dirty.add(processId);
-    this.flushing ??= this.flush();
+    this.evaluations.request(processId);
   }
 
-  private async flush(): Promise<void> {
-    await Promise.resolve(); // evaluations asked for in the same tick coalesce
-    while (this.dirty.size > 0 && !this.stopped) {
-      const ids = [...this.dirty];
-      this.dirty.clear();
-      for (const id of ids) {
-        try {
-          await this.evaluate(id);
-        } catch (err) {
-          this.opts.logger.error({ err, processId: id }, 'evaluating process failed; retrying in 1 s');
-          const known = this.processes.get(id);
-          if (known) known.stale = true;
-          this.wakeAt(id, Date.now() + 1000);
-        }
-      }
-    }
-    this.flushing = undefined;
+  private evaluationFailed(err: unknown, processId: string): void {
+    this.opts.logger.error({ err, processId }, 'evaluating process failed; retrying in 1 s');
+    const known = this.processes.get(processId);
+    if (known) known.stale = true;
+    this.evaluations.at(processId, Date.now() + 1000);
   }
 
   private async evaluate(processId: string): Promise<void> {
-    if (this.ending.has(processId)) return;
+    if (this.endings.has(processId)) return;
     const process = await this.current(processId);
     if (!process) return;
     const plan = process.plan(Date.now());
     await this.dispatch(processId, process, plan.start);
-    if (plan.wakeAt !== undefined) this.wakeAt(processId, plan.wakeAt);
-    if (plan.outcome) this.end(processId, plan.outcome);
+    if (plan.wakeAt !== undefined) this.evaluations.at(processId, plan.wakeAt);
+    if (plan.outcome) this.endings.end(processId, plan.outcome);
   }
 
-  /**
-   * Ends a process once the logs of its tasks are complete, so whoever sees
-   * it ended finds every line its jobs printed (remote logs still drain in
-   * their grace period). Runs beside the evaluations, which it does not hold up.
-   */
-  private end(processId: string, outcome: 'succeeded' | 'failed'): void {
-    this.ending.add(processId);
-    const logs = this.closingLogs.get(processId) ?? [];
-    this.closingLogs.delete(processId);
-    const ended = Promise.all(logs)
-      .then(() => finishProcess(this.opts.db, processId, outcome, new Date()))
-      .then((finished) => {
-        this.processes.delete(processId);
-        if (!finished) return;
-        this.opts.logger.info({ processId, status: outcome }, 'process finished');
-        this.onProcessFinished(processId);
-        this.liveLogs.processEnded(processId);
-      })
-      .catch((err) => {
-        this.opts.logger.error({ err, processId }, 'ending process failed; retrying in 1 s');
-        this.wakeAt(processId, Date.now() + 1000);
-      })
-      .finally(() => {
-        this.ending.delete(processId);
-        this.endings.delete(ended);
-      });
-    this.endings.add(ended);
+  /** Records a process's end (once the logs of its tasks are complete, see ProcessEndings). */
+  private async recordEnd(processId: string, outcome: 'succeeded' | 'failed'): Promise<void> {
+    try {
+      const finished = await finishProcess(this.opts.db, processId, outcome, new Date());
+      this.processes.delete(processId);
+      if (!finished) return;
+      this.opts.logger.info({ processId, status: outcome }, 'process finished');
+      this.onProcessFinished(processId);
+      this.liveLogs.processEnded(processId);
+    } catch (err) {
+      this.opts.logger.error({ err, processId }, 'ending process failed; retrying in 1 s');
+      this.evaluations.at(processId, Date.now() + 1000);
+    }
   }
 
   /** The process as this engine knows it, read again when stale; undefined once it is not running. */
@@ -232,7 +202,7 @@ export class Engine implements ExecutorHost {
       const of = row.attempt >= max ? ', retry requested' : max > 1 ? ` of ${max}` : '';
       this.liveLogs.writer.remember(row.id, processId, row.executable);
       this.log(row.id, 'scheduler', `task started (attempt ${row.attempt + 1}${of}) on ${kind}`);
-      const run = this.track(row, definition);
+      const run = this.active.track(row, definition);
       const executor = this.executors.get(kind);
       if (!executor) {
         this.finished(row.id, { succeeded: false, reason: noExecutor(kind) });
@@ -243,28 +213,6 @@ export class Engine implements ExecutorHost {
         this.finished(row.id, { succeeded: false, reason: `could not start the job: ${e.message}` });
       });
     }
-  }
-
-  private track(row: TaskRow, definition: TaskDefinition | undefined): TaskRun {
-    const run: TaskRun = {
-      taskId: row.id,
-      processId: row.process_id,
-      definitionName: row.definition_name,
-      taskDefinitionName: row.task_definition_name,
-      attempt: row.attempt,
-      executable: row.executable,
-      executionState: row.execution_state,
-      startedAt: row.started_at,
-    };
-    const limit = definition?.max_runtime_seconds;
-    const runtimeTimer = limit
-      ? setTimeout(
-          () => this.killTask(row.id, `exceeded max_runtime_seconds (${limit} s)`),
-          Math.max(0, row.started_at.getTime() + limit * 1000 - Date.now()),
-        )
-      : undefined;
-    this.active.add({ run, kind: row.executor, definition, ...(runtimeTimer && { runtimeTimer }) });
-    return run;
   }
 
   /** Kills one active task; it then fails with `reason`. */
@@ -282,18 +230,6 @@ export class Engine implements ExecutorHost {
     executor.kill(entry.run, reason).catch((e: Error) => {
       this.log(taskId, 'scheduler', `kill failed: ${e.message}`);
     });
-  }
-
-  private wakeAt(processId: string, at: number): void {
-    clearTimeout(this.wakeTimers.get(processId));
-    const timer = setTimeout(
-      () => {
-        this.wakeTimers.delete(processId);
-        this.markDirty(processId);
-      },
-      Math.max(0, at - Date.now()),
-    );
-    this.wakeTimers.set(processId, timer);
   }
 
   // ---- ExecutorHost -------------------------------------------------------
@@ -320,11 +256,7 @@ export class Engine implements ExecutorHost {
       const line = task.status === 'succeeded' ? 'task succeeded' : `task failed: ${task.failure_reason}`;
       this.log(task.id, 'scheduler', line);
       const closing = this.liveLogs.taskEnded(task.id);
-      if (closing) {
-        const logs = this.closingLogs.get(task.process_id);
-        if (logs) logs.push(closing);
-        else this.closingLogs.set(task.process_id, [closing]);
-      }
+      if (closing) this.endings.logClosing(task.process_id, closing);
       const process = this.processes.get(task.process_id);
       process?.ended([task]);
       if (!process) this.markDirty(task.process_id);
@@ -380,23 +312,14 @@ export class Engine implements ExecutorHost {
   }
 
   jobEnvironment(run: TaskRun): Record<string, string> {
-    return {
-      SUNDIAL_URL: this.opts.publicUrl,
-      SUNDIAL_TASK_ID: run.taskId,
-      SUNDIAL_PROCESS_ID: run.processId,
-      SUNDIAL_PROCESS_DEFINITION_NAME: run.definitionName,
-      SUNDIAL_TASK_DEFINITION_NAME: run.taskDefinitionName,
-      SUNDIAL_TASK_PREVIOUS_ATTEMPTS: String(run.attempt),
-    };
+    return jobEnvironment(run, this.opts.publicUrl);
   }
 
   /** Stops deciding; running jobs are left to the executors' `close`. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const t of this.wakeTimers.values()) clearTimeout(t);
     this.active.clearTimers();
-    await this.flushing;
-    await Promise.all(this.endings);
+    await this.evaluations.stop();
+    await this.endings.settle();
     for (const e of this.executors.values()) await e.close();
     this.results.stop();
     await this.results.idle();
