@@ -161,6 +161,9 @@ export function createLogsService(ctx: EmulatorContext): JsonService {
             'logStreamNames and logStreamNamePrefix are mutually exclusive',
           );
         }
+        // As on AWS, one listed stream that does not exist (yet) fails the whole call.
+        if (req.logStreamNames?.some((n) => !group.streams.has(n)))
+          throw new AwsError('ResourceNotFoundException', 'The specified log stream does not exist.');
         const streams = [...group.streams.values()].filter(
           (s) =>
             (!req.logStreamNames || req.logStreamNames.includes(s.name)) &&

@@ -107,4 +107,28 @@ describe('CloudWatch Logs tailing', () => {
       await db.drop();
     }
   });
+
+  it('reads the streams of a group that exist while another one does not yet (AWS fails a call naming it)', async () => {
+    const db = await freshDatabase();
+    await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'cw-present' }));
+    await put('cw-present', 1, 20);
+    const world = await startStubWorld(emulator, db.options, refOf);
+    try {
+      const present = await startRun(world.sundial, 'cw-present');
+      const late = await startRun(world.sundial, 'cw-late'); // its container has not started: no stream yet
+      await waitForLines(world.sundial, present.taskId, 'cloudwatch', 20);
+      await put('cw-present', 21, 30);
+      await waitForLines(world.sundial, present.taskId, 'cloudwatch', 30);
+      await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'cw-late' }));
+      await put('cw-late', 1, 15);
+      await waitForLines(world.sundial, late.taskId, 'cloudwatch', 15);
+      expect(await messagesOf(world.sundial, present.taskId, 'cloudwatch')).toEqual(lineRange(1, 30));
+      expect(await messagesOf(world.sundial, late.taskId, 'cloudwatch')).toEqual(lineRange(1, 15));
+      world.stub.end(present.taskId);
+      world.stub.end(late.taskId);
+    } finally {
+      await world.sundial.close();
+      await db.drop();
+    }
+  });
 });
