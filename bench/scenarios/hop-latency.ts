@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { type Backend, type BenchSundial, startBenchSundial } from '../lib/bench-sundial.js';
 import type { BenchConfig } from '../lib/config.js';
 import { freshPostgres } from '../lib/databases.js';
@@ -17,9 +18,9 @@ interface SundialHops extends ChainHops {
 
 /**
  * Work to work: the executor's `finished` → the dependent's executor
- * `start` (monotonic clock). Recorded to dispatched: `tasks.ended_at` → the
- * dependent's `tasks.started_at` (both stamped by the engine just before
- * their writes by the database clock, in microseconds).
+ * `start` (monotonic clock). Recorded to dispatched: `tasks.ended_at`
+ * (stamped by the database while the write runs, in microseconds) → the
+ * dependent's executor `start`.
  */
 async function sundialChain(
   s: BenchSundial,
@@ -53,8 +54,11 @@ async function sundialChain(
   for (let i = 1; i < n; i++) {
     const [up, down] = [marks.get(taskName(i - 1))!, marks.get(taskName(i))!];
     workToWork.push(down.startedAt - up.finishedAt!);
-    const [upRow, downRow] = [byName.get(taskName(i - 1))!, byName.get(taskName(i))!];
-    recordedToDispatched.push(downRow.started_at - upRow.ended_at);
+    const upRow = byName.get(taskName(i - 1))!;
+    // The result as stored (database clock) to the dependent handed to its executor (this host's clock;
+    // the database runs on the same host). Not `started_at`: a dependent may be recorded in the very
+    // write that ends its upstream, and still reach its executor only when that write returns.
+    recordedToDispatched.push(performance.timeOrigin + down.startedAt - upRow.ended_at);
   }
   const first = byName.get(taskName(0))!.started_at;
   const last = byName.get(taskName(n - 1))!.ended_at;
@@ -143,9 +147,10 @@ export async function hopLatency(config: BenchConfig): Promise<ScenarioResult> {
   notes.push(
     'Hop definitions: work → work = from a job ending (Sundial: executor reports it finished; graphile-worker: ' +
       'handler resolved, job:success) to the next job starting (executor start; job:start). Recorded → dispatched = ' +
-      'from the result being stored (tasks.ended_at, stamped as the write is issued; job:complete, after the write) ' +
-      'to the next job being handed out (tasks.started_at; job:start). Sundial stores a log line per task start and ' +
-      'end; graphile-worker stores no logs.',
+      'from the result being stored (tasks.ended_at, stamped by the database during the write; job:complete, after ' +
+      'the write returned) to the next job being handed out (executor start; job:start). Sundial records a ' +
+      "dependent in the same statement that ends its upstream (planned from the engine's copy of the process), " +
+      'stores a log line per task start and end, and closes each log; graphile-worker stores no logs.',
   );
   return { rows, notes };
 }

@@ -12,12 +12,13 @@ import {
   planningView,
   runningProcessIds,
 } from '../storage/stores/processes-store.js';
+import type { EndedTask, FinishedTasks, TaskEnding } from '../storage/stores/task-endings-store.js';
 import {
   activeTasks,
-  type EndedTask,
   insertTasks,
+  type NewTask,
   reportTaskStatus,
-  type TaskEnding,
+  type TaskRow,
   updateTaskProgress,
 } from '../storage/stores/tasks-store.js';
 import { ActiveTasks } from './active-tasks.js';
@@ -71,6 +72,7 @@ export class Engine implements ExecutorHost {
     this.logs = this.liveLogs.buffer;
     this.results = new ResultRecorder({
       db: opts.db,
+      runnerId: opts.replicaId,
       onRecorded: (asked, ended) => this.recorded(asked, ended),
       onError: (err, batch) =>
         opts.logger.error({ err, tasks: batch.length }, 'recording task results failed; retrying'),
@@ -178,29 +180,25 @@ export class Engine implements ExecutorHost {
 
   /** Records every attempt that may start now in one write, then hands each to its executor. */
   private async dispatch(processId: string, process: RunningProcess, names: readonly string[]) {
-    const starts = names.map((name) => ({
-      definition: process.byName.get(name)!,
-      attempt: process.attempts(name),
-    }));
     const rows = await insertTasks(
       this.opts.db,
       { processId, definitionName: process.definitionName, runnerId: this.opts.replicaId },
-      starts.map(({ definition, attempt }) => ({
-        taskDefinitionName: definition.task_definition_name,
-        attempt,
-        executor: executorKindOf(definition.executable),
-        executable: definition.executable,
-      })),
+      names.map((name) => newTask(process, name)),
     );
     process.started(rows);
-    if (rows.length < starts.length) this.markDirty(processId); // an attempt existed already: this copy was behind
+    if (rows.length < names.length) this.markDirty(processId); // an attempt existed already: this copy was behind
+    this.launch(process, rows);
+  }
+
+  /** Hands recorded attempts to their executors. */
+  private launch(process: RunningProcess, rows: readonly TaskRow[]): void {
     for (const row of rows) {
       const definition = process.byName.get(row.task_definition_name)!;
       const kind = row.executor;
       const max = definition.max_attempts;
       // Past max_attempts only a POST /retry grants an attempt.
       const of = row.attempt >= max ? ', retry requested' : max > 1 ? ` of ${max}` : '';
-      this.liveLogs.writer.remember(row.id, processId, row.executable);
+      this.liveLogs.writer.remember(row.id, row.process_id, row.executable);
       this.log(row.id, 'scheduler', `task started (attempt ${row.attempt + 1}${of}) on ${kind}`);
       const run = this.active.track(row, definition);
       const executor = this.executors.get(kind);
@@ -245,20 +243,50 @@ export class Engine implements ExecutorHost {
     };
     this.results.add({
       id: taskId,
+      ...(entry && { processId: entry.run.processId }),
       outcomes: { none: outcome(undefined), succeeded: outcome('succeeded'), failed: outcome('failed') },
+      next: result.succeeded && entry ? this.startsAfter(entry.run) : [],
     });
   }
 
-  /** Task results are stored: log them, close their logs, and plan what follows. */
-  private recorded(asked: readonly TaskEnding[], ended: readonly EndedTask[]): void {
+  /**
+   * The attempts a task's success lets start, planned before its result is
+   * stored so that one write records both: a dependent starts one round
+   * trip after its upstream, not two. The evaluation that follows every
+   * result stays the rule; this only gets there first.
+   */
+  private startsAfter(run: TaskRun): NewTask[] {
+    const process = this.processes.get(run.processId);
+    if (!process || process.stale || this.endings.has(run.processId)) return [];
+    if (!process.dependedOn.has(run.taskDefinitionName)) return [];
+    const names = process.startsIfSucceeded(run.taskDefinitionName, run.attempt, Date.now());
+    return names.map((name) => newTask(process, name));
+  }
+
+  /** Task results are stored: log them, close their logs, launch what was recorded with them, plan what follows. */
+  private recorded(asked: readonly TaskEnding[], { ended, started }: FinishedTasks): void {
     for (const { id } of asked) this.active.remove(id); // ended here, or already ended elsewhere
     for (const task of ended) {
       const line = task.status === 'succeeded' ? 'task succeeded' : `task failed: ${task.failure_reason}`;
       this.log(task.id, 'scheduler', line);
       const closing = this.liveLogs.taskEnded(task.id);
       if (closing) this.endings.logClosing(task.process_id, closing);
+      this.processes.get(task.process_id)?.ended([task]);
+    }
+    for (const [processId, rows] of byProcess(started)) {
+      const process = this.processes.get(processId);
+      if (process) {
+        process.started(rows);
+        this.launch(process, rows);
+        continue;
+      }
+      for (const row of rows) {
+        this.active.track(row, undefined); // its process stopped running meanwhile: it must not run
+        this.finished(row.id, { succeeded: false, reason: 'its process was no longer running' });
+      }
+    }
+    for (const task of ended) {
       const process = this.processes.get(task.process_id);
-      process?.ended([task]);
       if (!process) this.markDirty(task.process_id);
       else if (this.mayChangePlan(process, task)) this.replan(task.process_id);
     }
@@ -326,6 +354,27 @@ export class Engine implements ExecutorHost {
     await this.logs.close();
     if (!this.opts.liveLogs) await this.liveLogs.close();
   }
+}
+
+/** The next attempt of a task definition, as recorded. */
+function newTask(process: RunningProcess, name: string): NewTask {
+  const definition = process.byName.get(name)!;
+  return {
+    taskDefinitionName: name,
+    attempt: process.attempts(name),
+    executor: executorKindOf(definition.executable),
+    executable: definition.executable,
+  };
+}
+
+function byProcess(rows: readonly TaskRow[]): Map<string, TaskRow[]> {
+  const out = new Map<string, TaskRow[]>();
+  for (const row of rows) {
+    const list = out.get(row.process_id);
+    if (list) list.push(row);
+    else out.set(row.process_id, [row]);
+  }
+  return out;
 }
 
 function noExecutor(kind: ExecutorKind): string {

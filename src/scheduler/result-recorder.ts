@@ -1,5 +1,5 @@
 import type { Database } from '../storage/database.js';
-import { type EndedTask, finishTasks, type TaskEnding } from '../storage/stores/tasks-store.js';
+import { type FinishedTasks, finishTasks, type TaskEnding } from '../storage/stores/task-endings-store.js';
 
 /** Most task results in one statement. */
 const MAX_BATCH = 1000;
@@ -8,8 +8,10 @@ const RETRY_MS = 1000;
 
 export interface ResultRecorderOptions {
   db: Database;
-  /** Called once per batch with what was asked and the tasks it ended (the rest had ended already). */
-  onRecorded: (asked: readonly TaskEnding[], ended: readonly EndedTask[]) => void;
+  /** Recorded as the runner of the attempts recorded with the results. */
+  runnerId: string;
+  /** Called once per batch with what was asked and what the write did (see finishTasks). */
+  onRecorded: (asked: readonly TaskEnding[], done: FinishedTasks) => void;
   onError: (err: unknown, batch: readonly TaskEnding[]) => void;
 }
 
@@ -21,7 +23,7 @@ export interface ResultRecorderOptions {
  * retried, so a result is never dropped while the scheduler runs.
  *
  * @example
- * const recorder = new ResultRecorder({ db, onRecorded: (asked, ended) => replan(ended), onError: log });
+ * const recorder = new ResultRecorder({ db, runnerId, onRecorded: (asked, { ended, started }) => react(ended, started), onError: log });
  * recorder.add({ id: taskId, outcomes });
  * await recorder.idle();
  */
@@ -51,9 +53,9 @@ export class ResultRecorder {
     await Promise.resolve(); // results reported in the same tick (a fan-out of noops) share the first write
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
-      let ended: EndedTask[];
+      let done: FinishedTasks;
       try {
-        ended = await finishTasks(this.opts.db, batch);
+        done = await finishTasks(this.opts.db, this.opts.runnerId, batch);
       } catch (err) {
         this.opts.onError(err, batch);
         if (this.stopped) continue;
@@ -62,7 +64,7 @@ export class ResultRecorder {
         continue;
       }
       try {
-        this.opts.onRecorded(batch, ended);
+        this.opts.onRecorded(batch, done);
       } catch (err) {
         this.opts.onError(err, batch); // stored; only the reaction failed
       }

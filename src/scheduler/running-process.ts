@@ -96,6 +96,21 @@ export class RunningProcess {
     );
   }
 
+  /**
+   * What would start the moment the given attempt succeeds, planned before
+   * its result is stored (so the engine can record both in one write).
+   */
+  startsIfSucceeded(name: string, attempt: number, now: number): string[] {
+    const p = this.progress.get(name);
+    if (!p || p.latestAttempt !== attempt) return [];
+    this.progress.set(name, { ...p, completedOnce: true, latest: { status: 'succeeded', endedAt: now } });
+    try {
+      return this.plan(now).start;
+    } finally {
+      this.progress.set(name, p);
+    }
+  }
+
   /** Attempts made so far of a task definition (the next one's number). */
   attempts(name: string): number {
     return this.progress.get(name)?.attempts ?? 0;

@@ -116,57 +116,6 @@ export async function updateTaskProgress(
   );
 }
 
-/** How a task ends, by what its job reported (`none` when nothing): see `finalOutcome`. */
-export interface TaskEnding {
-  id: string;
-  outcomes: Record<
-    'none' | 'succeeded' | 'failed',
-    { status: 'succeeded' | 'failed'; reason: string | null }
-  >;
-}
-
-/** A task as {@link finishTasks} ended it. */
-export type EndedTask = Pick<
-  TaskRow,
-  'id' | 'process_id' | 'task_definition_name' | 'attempt' | 'failure_reason'
-> & { status: 'succeeded' | 'failed'; ended_at: Date };
-
-/**
- * Ends active tasks, all in one statement. The job's own report
- * (`reported_status`, which the API may have stored a moment ago on any
- * replica) picks each task's outcome among the ones the caller worked out,
- * so the rule stays in the domain and nothing is read first. Tasks that had
- * already ended are skipped: only the rows ended here are returned.
- *
- * @example
- * const ok = { status: 'succeeded', reason: null } as const;
- * const [row] = await finishTasks(db, [{ id, outcomes: { none: ok, succeeded: ok, failed: { status: 'failed', reason: 'the job reported failure' } } }]);
- */
-export async function finishTasks(db: Queryable, endings: readonly TaskEnding[]): Promise<EndedTask[]> {
-  if (endings.length === 0) return [];
-  const column = (reported: keyof TaskEnding['outcomes'], key: 'status' | 'reason') =>
-    endings.map((e) => e.outcomes[reported][key]);
-  return db.query<EndedTask>(
-    `update tasks t set
-       status = case t.reported_status when 'succeeded' then e.s_ok when 'failed' then e.s_failed else e.s end,
-       failure_reason = case t.reported_status when 'succeeded' then e.r_ok when 'failed' then e.r_failed else e.r end,
-       ended_at = clock_timestamp()
-     from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-       as e(id, s, r, s_ok, r_ok, s_failed, r_failed)
-     where t.id = e.id and t.status not in ${TERMINAL}
-     returning t.id, t.process_id, t.task_definition_name, t.attempt, t.status, t.failure_reason, t.ended_at`,
-    [
-      endings.map((e) => e.id),
-      column('none', 'status'),
-      column('none', 'reason'),
-      column('succeeded', 'status'),
-      column('succeeded', 'reason'),
-      column('failed', 'status'),
-      column('failed', 'reason'),
-    ],
-  );
-}
-
 /** A job's own report (`/succeed`, `/fail`, `**status=`); applied when the executor finishes. */
 export async function reportTaskStatus(
   db: Queryable,

@@ -82,4 +82,36 @@ describe('noop_command', () => {
     expect(resultWrites).toBeLessThan(10);
     expect(statements.filter((s) => s.includes('insert into task_log_entries')).length).toBeLessThan(20);
   });
+
+  it('records each task of a chain in the same write that ends the one before it', async () => {
+    const names = Array.from({ length: 30 }, (_, i) => `c${i}`);
+    await h.put({
+      process_definition_name: 'chain',
+      task_definitions: names.map((n, i) => ({
+        ...shellTask(n, 'unused', { dependencies: i === 0 ? [] : dependsOn(names[i - 1]!) }),
+        executable: { noop_command: {} },
+      })),
+    });
+    const db = h.sundial.db;
+    const query = db.query.bind(db);
+    const statements: string[] = [];
+    db.query = (sql, params) => {
+      statements.push(sql);
+      return query(sql, params);
+    };
+    let run: Awaited<ReturnType<Harness['triggerAndWait']>>;
+    try {
+      run = await h.triggerAndWait('chain');
+    } finally {
+      db.query = query;
+    }
+    expect(run.status).toBe('succeeded');
+    const t = latestTasks(run);
+    for (let i = 1; i < names.length; i++)
+      expect(Date.parse(t.get(names[i]!)!.start_time)).toBeGreaterThanOrEqual(
+        Date.parse(t.get(names[i - 1]!)!.end_time!),
+      );
+    // Only the first task is recorded on its own; every other one with its upstream's result.
+    expect(statements.filter((s) => s.trimStart().startsWith('insert into tasks'))).toHaveLength(1);
+  });
 });

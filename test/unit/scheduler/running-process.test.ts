@@ -91,4 +91,12 @@ describe('RunningProcess', () => {
     expect(p.plan(T0)).toEqual({ start: [], outcome: 'failed' });
     expect([...p.dependedOn]).toEqual(['a']);
   });
+
+  it('plans what the success of a running attempt would start, without changing what it knows', () => {
+    const p = RunningProcess.load(view([task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b'])]));
+    p.started([row('a', 0, 'submitted')]);
+    expect(p.startsIfSucceeded('a', 0, T0)).toEqual(['b', 'c']);
+    expect(p.startsIfSucceeded('a', 1, T0)).toEqual([]); // not its latest attempt
+    expect(p.plan(T0)).toEqual({ start: [] }); // still running as far as it knows
+  });
 });
