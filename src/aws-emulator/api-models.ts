@@ -49,11 +49,24 @@ export function apiModel(service: ServiceName): ApiModel {
   let model = cache.get(service);
   if (!model) {
     const require = createRequire(import.meta.url);
-    const file = require.resolve(`aws-sdk/apis/${MODEL_FILES[service]}.min.json`);
+    let file: string;
+    try {
+      file = require.resolve(`aws-sdk/apis/${MODEL_FILES[service]}.min.json`);
+    } catch {
+      throw new Error(
+        'the AWS emulator checks requests against the AWS API models of the aws-sdk (v2) package, a ' +
+          'development dependency of Sundial: install without --omit=dev (npm install) to run it',
+      );
+    }
     model = JSON.parse(readFileSync(file, 'utf8')) as ApiModel;
     cache.set(service, model);
   }
   return model;
+}
+
+/** Loads every model now, so a missing one fails at start rather than on the first request. */
+export function loadApiModels(): void {
+  for (const service of Object.keys(MODEL_FILES) as ServiceName[]) apiModel(service);
 }
 
 /** The operation of that name, or undefined when the model has none. */

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { loadApiModels } from './api-models.js';
 import { createBatchService } from './batch/batch-service.js';
 import type { EmulatorContext } from './context.js';
 import { createEcsService } from './ecs/ecs-service.js';
@@ -53,6 +54,7 @@ const DEFAULT_TIMINGS = { transitionMs: 100, logUploadMs: 1000, killGraceMs: 200
 
 /** Starts the emulator; resolves once it listens. */
 export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promise<AwsEmulator> {
+  loadApiModels();
   const host = options.host ?? '127.0.0.1';
   const config: EmulatorConfig = {
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
