@@ -95,6 +95,7 @@ export class Engine implements ExecutorHost {
         defs = (await getProcess(this.opts.db, t.process_id))?.task_definitions ?? [];
         definitions.set(t.process_id, defs);
       }
+      this.logs.bind(t.id, t.process_id);
       const run = this.active.track(
         t,
         defs.find((d) => d.task_definition_name === t.task_definition_name),
@@ -199,6 +200,7 @@ export class Engine implements ExecutorHost {
       // Past max_attempts only a POST /retry grants an attempt.
       const of = row.attempt >= max ? ', retry requested' : max > 1 ? ` of ${max}` : '';
       this.liveLogs.writer.remember(row.id, row.process_id, row.executable);
+      this.logs.bind(row.id, row.process_id);
       this.log(row.id, 'scheduler', `task started (attempt ${row.attempt + 1}${of}) on ${kind}`);
       const run = this.active.track(row, definition);
       const executor = this.executors.get(kind);
@@ -253,9 +255,13 @@ export class Engine implements ExecutorHost {
    * The attempts a task's success lets start, planned before its result is
    * stored so that one write records both: a dependent starts one round
    * trip after its upstream, not two. The evaluation that follows every
-   * result stays the rule; this only gets there first.
+   * result stays the rule; this only gets there first. Only on PostgreSQL:
+   * PGlite plans every statement again, and there the joint statement costs
+   * more than two simple ones (1.47 against 1.11 ms a hop; 0.68 against 1.02
+   * on PostgreSQL, where statements are prepared).
    */
   private startsAfter(run: TaskRun): NewTask[] {
+    if (this.opts.db.kind !== 'postgres') return [];
     const process = this.processes.get(run.processId);
     if (!process || process.stale || this.endings.has(run.processId)) return [];
     if (!process.dependedOn.has(run.taskDefinitionName)) return [];

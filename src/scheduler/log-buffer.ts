@@ -36,8 +36,16 @@ interface TaskState {
   stored: Tally;
   full: boolean;
   dropped: Tally;
-  /** This task's batches being written, one after the other (other tasks' go in parallel). */
+  /** The writes this task's batches go through, in order: its process's (see `bind`), or its own. */
+  chain: Chain;
+}
+
+/** Writes that must land in the order they were taken: one process's log lines. */
+interface Chain {
   written: Promise<void>;
+  /** Tasks using it (the chain is forgotten with the last). */
+  tasks: number;
+  key: string;
 }
 
 interface Batch {
@@ -63,6 +71,17 @@ function completionBatch(): CompletionBatch {
   return { ids: new Set(), done, resolve };
 }
 
+/** Batches grouped by their chain, in the order taken. */
+function byChain(batches: readonly Batch[]): Batch[][] {
+  const groups = new Map<Chain, Batch[]>();
+  for (const b of batches) {
+    const list = groups.get(b.st.chain);
+    if (list) list.push(b);
+    else groups.set(b.st.chain, [b]);
+  }
+  return [...groups.values()];
+}
+
 /** How long a completed log waits for others to close with it. */
 const COMPLETE_DELAY_MS = 5;
 
@@ -86,6 +105,8 @@ const keptOnly = (b: Batch): boolean => b.dropped.lines === 0 && b.lines.every((
  */
 export class LogBuffer {
   private readonly tasks = new Map<string, TaskState>();
+  /** Write order of the processes of bound tasks (see `bind`). */
+  private readonly chains = new Map<string, Chain>();
   /** Logs to complete in the next write; each caller waits for the write that carries its task. */
   private nextCompletion: CompletionBatch | undefined;
   private completion: Promise<void> | undefined;
@@ -138,13 +159,34 @@ export class LogBuffer {
       const b = st && this.take(id, st);
       return b ? [b] : [];
     });
-    const kept = batches.filter(keptOnly);
-    // Chained per task, so batches of the same task land in the order they were taken; different
-    // tasks write in parallel (one queue for all made every task's end wait for every other's lines).
-    for (const b of batches) if (!keptOnly(b)) b.st.written = b.st.written.then(() => this.write(b));
+    // A process's batches land in the order taken (a retry's start line after the failed attempt's
+    // end), one after the other; processes whose batches are all scheduler events share one write.
+    const kept: Batch[] = [];
+    for (const list of byChain(batches)) {
+      if (list.every(keptOnly)) kept.push(...list);
+      else for (const b of list) this.chainWrite(b);
+    }
     if (kept.length > 0) this.writeKept(kept, false);
-    const states = ids.map((id) => this.tasks.get(id));
-    return Promise.all(states.map((st) => st?.written)).then(() => {});
+    const chains = new Set(ids.map((id) => this.tasks.get(id)?.chain));
+    return Promise.all([...chains].map((c) => c?.written)).then(() => {});
+  }
+
+  /**
+   * Writes of a task's lines keep the order of its process from now on
+   * (call before its first line): its end and the next attempt's start are
+   * stored in that order even when they are flushed together.
+   */
+  bind(taskId: string, processId: string): void {
+    const st = this.state(taskId);
+    if (st.chain.key === processId) return;
+    this.leave(st.chain);
+    let chain = this.chains.get(processId);
+    if (!chain) {
+      chain = { written: st.chain.written, tasks: 0, key: processId };
+      this.chains.set(processId, chain);
+    }
+    chain.tasks += 1;
+    st.chain = chain;
   }
 
   /**
@@ -171,7 +213,7 @@ export class LogBuffer {
         const b = this.take(id, st) ?? { taskId: id, st, lines: [], held: 0, tally: zero(), dropped: zero() };
         if (keptOnly(b)) return b;
         // Output or a drop count to account: the capped path first, then a close with no lines.
-        st.written = st.written.then(() => this.write(b));
+        this.chainWrite(b);
         return { ...b, lines: [], held: 0, tally: zero(), dropped: zero() };
       });
       await this.writeKept(batches, true);
@@ -181,27 +223,38 @@ export class LogBuffer {
     this.completion = undefined;
   }
 
-  /** Stores kept-only batches of several tasks in one write, after each task's earlier batches. */
+  /** Queues one batch behind the earlier writes of its chain. */
+  private chainWrite(b: Batch): void {
+    b.st.chain.written = b.st.chain.written.then(() =>
+      keptOnly(b) ? this.storeKept([b], false) : this.write(b),
+    );
+  }
+
+  /** Stores kept-only batches of several tasks in one write, after the earlier writes of their chains. */
   private writeKept(batches: readonly Batch[], close: boolean): Promise<void> {
-    const before = Promise.all(batches.map((b) => b.st.written));
-    const done = before
-      .then(() => this.sink.appendKept(batches.map((b) => ({ taskId: b.taskId, lines: b.lines, close }))))
-      .then(
-        (usage) => {
-          for (const b of batches) {
-            const u = usage.get(b.taskId);
-            if (!u) continue;
-            b.st.stored = { lines: u.lines, bytes: u.bytes };
-            b.st.full = u.full;
-          }
-        },
-        (e) => this.o.onError(e),
-      )
-      .finally(() => {
-        for (const b of batches) this.settle(b);
-      });
-    for (const b of batches) b.st.written = done;
+    const chains = new Set(batches.map((b) => b.st.chain));
+    const before = Promise.all([...chains].map((c) => c.written));
+    const done = before.then(() => this.storeKept(batches, close));
+    for (const c of chains) c.written = done;
     return done;
+  }
+
+  private async storeKept(batches: readonly Batch[], close: boolean): Promise<void> {
+    try {
+      const usage = await this.sink.appendKept(
+        batches.map((b) => ({ taskId: b.taskId, lines: b.lines, close })),
+      );
+      for (const b of batches) {
+        const u = usage.get(b.taskId);
+        if (!u) continue;
+        b.st.stored = { lines: u.lines, bytes: u.bytes };
+        b.st.full = u.full;
+      }
+    } catch (e) {
+      this.o.onError(e);
+    } finally {
+      for (const b of batches) this.settle(b);
+    }
   }
 
   private take(taskId: string, st: TaskState): Batch | undefined {
@@ -245,8 +298,15 @@ export class LogBuffer {
   /** Forgets a task whose log is complete (call after its last flush). */
   release(taskId: string): void {
     const st = this.tasks.get(taskId);
-    if (st && st.pending.length === 0 && st.dropped.lines === 0 && st.inflight.lines === 0)
+    if (st && st.pending.length === 0 && st.dropped.lines === 0 && st.inflight.lines === 0) {
       this.tasks.delete(taskId);
+      this.leave(st.chain);
+    }
+  }
+
+  private leave(chain: Chain): void {
+    chain.tasks -= 1;
+    if (chain.tasks <= 0 && this.chains.get(chain.key) === chain) this.chains.delete(chain.key);
   }
 
   async close(): Promise<void> {
@@ -266,7 +326,7 @@ export class LogBuffer {
         stored: zero(),
         full: false,
         dropped: zero(),
-        written: Promise.resolve(),
+        chain: { written: Promise.resolve(), tasks: 1, key: taskId },
       };
       this.tasks.set(taskId, st);
     }

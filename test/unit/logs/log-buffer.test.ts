@@ -148,4 +148,26 @@ describe('LogBuffer', () => {
     expect(sink.calls).toEqual(['kept a close', 'kept b,c close']);
     await buffer.close();
   });
+
+  it("keeps a process's order across its tasks: a retry's start lands after the failed attempt's output and end", async () => {
+    const sink = new FakeSink();
+    const buffer = new LogBuffer(sink, { intervalMs: 10_000 });
+    buffer.bind('attempt-1', 'p');
+    buffer.add('attempt-1', line('task started', true));
+    buffer.add('attempt-1', line('trying'));
+    buffer.add('attempt-1', line('task failed', true));
+    buffer.bind('attempt-2', 'p');
+    buffer.add('attempt-2', line('task started again', true));
+    buffer.bind('other', 'q'); // another process's events still share a write
+    buffer.add('other', line('other started', true));
+    sink.hold();
+    const flushed = buffer.flush();
+    sink.release();
+    await flushed;
+    const ofP = sink.stored.map((l) => l.message).filter((m) => m !== 'other started');
+    expect(ofP).toEqual(['task started', 'trying', 'task failed', 'task started again']);
+    expect(sink.calls.indexOf('append attempt-1')).toBeLessThan(sink.calls.indexOf('kept attempt-2'));
+    expect(sink.calls).toContain('kept other');
+    await buffer.close();
+  });
 });
