@@ -83,7 +83,7 @@ describe('noop_command', () => {
     expect(statements.filter((s) => s.includes('insert into task_log_entries')).length).toBeLessThan(20);
   });
 
-  it('records each task of a chain in the same write that ends the one before it', async () => {
+  it('records each task of a chain in the same write that ends the one before it (PostgreSQL)', async () => {
     const names = Array.from({ length: 30 }, (_, i) => `c${i}`);
     await h.put({
       process_definition_name: 'chain',
@@ -111,7 +111,9 @@ describe('noop_command', () => {
       expect(Date.parse(t.get(names[i]!)!.start_time)).toBeGreaterThanOrEqual(
         Date.parse(t.get(names[i - 1]!)!.end_time!),
       );
-    // Only the first task is recorded on its own; every other one with its upstream's result.
-    expect(statements.filter((s) => s.trimStart().startsWith('insert into tasks'))).toHaveLength(1);
+    // On PostgreSQL only the first task is recorded on its own, every other one with its upstream's
+    // result; PGlite records each in a statement of its own (cheaper there, see Engine.startsAfter).
+    const inserts = statements.filter((s) => s.trimStart().startsWith('insert into tasks'));
+    expect(inserts).toHaveLength(db.kind === 'postgres' ? 1 : names.length);
   });
 });
