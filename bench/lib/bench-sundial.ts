@@ -60,8 +60,9 @@ export async function startBenchSundial(
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   };
-  // The benchmark's own polling goes around the counter.
+  // The benchmark's own polling goes around the counter and the probe.
   const query = sundial.db.query.bind(sundial.db);
+  probe.watchResults(sundial.db);
   return {
     sundial,
     probe,

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Executor, ExecutorHost, TaskRun } from '../../src/executors/executor.js';
+import type { Database } from '../../src/storage/database.js';
 
 /** When the engine handed a task to its executor, and when the executor said it ended. */
 export interface ProbeMark {
@@ -22,6 +23,25 @@ export interface ProbeMark {
  */
 export class HopProbe {
   readonly marks = new Map<string, ProbeMark>();
+  /** When the write that ended each task returned (monotonic clock), by task id. */
+  readonly recorded = new Map<string, number>();
+
+  /**
+   * Notes when each task's result write returns, like graphile-worker's
+   * `job:complete` (after its write): a statement that returns ended task rows
+   * (`status` final, `ended_at` set) recorded those tasks.
+   */
+  watchResults(db: Database): void {
+    const query = db.query.bind(db);
+    db.query = (async (sql: string, params?: readonly unknown[]) => {
+      const rows = await query(sql, params);
+      const now = performance.now();
+      for (const r of rows as { id?: unknown; ended_at?: unknown; kind?: unknown }[])
+        if (typeof r.id === 'string' && r.ended_at instanceof Date && r.kind !== 'started')
+          this.recorded.set(r.id, now);
+      return rows;
+    }) as Database['query'];
+  }
 
   /** Builds an executor whose host calls and starts are timed; it replaces the default of its kind. */
   wrap(host: ExecutorHost, make: (host: ExecutorHost) => Executor): Executor {

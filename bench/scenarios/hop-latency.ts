@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { type Backend, type BenchSundial, startBenchSundial } from '../lib/bench-sundial.js';
 import type { BenchConfig } from '../lib/config.js';
 import { freshPostgres } from '../lib/databases.js';
@@ -18,9 +17,8 @@ interface SundialHops extends ChainHops {
 
 /**
  * Work to work: the executor's `finished` → the dependent's executor
- * `start` (monotonic clock). Recorded to dispatched: `tasks.ended_at`
- * (stamped by the database while the write runs, in microseconds) → the
- * dependent's executor `start`.
+ * `start` (monotonic clock). Recorded to dispatched: the write that ended
+ * the task returning → the dependent's executor `start` (same clock).
  */
 async function sundialChain(
   s: BenchSundial,
@@ -34,12 +32,13 @@ async function sundialChain(
   const perJob = perUnit(s.work, n);
   // Epoch milliseconds with the database clock's microseconds (a Date would cut them).
   const rows = await s.sundial.db.query<{
+    id: string;
     task_definition_name: string;
     status: string;
     started_at: number;
     ended_at: number;
   }>(
-    `select task_definition_name, status, extract(epoch from started_at)::float8 * 1000 as started_at,
+    `select id, task_definition_name, status, extract(epoch from started_at)::float8 * 1000 as started_at,
        extract(epoch from ended_at)::float8 * 1000 as ended_at
      from tasks where process_id = $1`,
     [processId],
@@ -55,10 +54,9 @@ async function sundialChain(
     const [up, down] = [marks.get(taskName(i - 1))!, marks.get(taskName(i))!];
     workToWork.push(down.startedAt - up.finishedAt!);
     const upRow = byName.get(taskName(i - 1))!;
-    // The result as stored (database clock) to the dependent handed to its executor (this host's clock;
-    // the database runs on the same host). Not `started_at`: a dependent may be recorded in the very
-    // write that ends its upstream, and still reach its executor only when that write returns.
-    recordedToDispatched.push(performance.timeOrigin + down.startedAt - upRow.ended_at);
+    // From the write that ended the upstream returning to the dependent reaching its executor, both on
+    // this process's monotonic clock (graphile-worker: job:complete → job:start).
+    recordedToDispatched.push(down.startedAt - s.probe.recorded.get(upRow.id)!);
   }
   const first = byName.get(taskName(0))!.started_at;
   const last = byName.get(taskName(n - 1))!.ended_at;
@@ -147,8 +145,8 @@ export async function hopLatency(config: BenchConfig): Promise<ScenarioResult> {
   notes.push(
     'Hop definitions: work → work = from a job ending (Sundial: executor reports it finished; graphile-worker: ' +
       'handler resolved, job:success) to the next job starting (executor start; job:start). Recorded → dispatched = ' +
-      'from the result being stored (tasks.ended_at, stamped by the database during the write; job:complete, after ' +
-      'the write returned) to the next job being handed out (executor start; job:start). Sundial records a ' +
+      'from the write that stored the result returning (job:complete) to the next job being handed out (executor ' +
+      'start; job:start), on one monotonic clock. On PostgreSQL Sundial records a ' +
       "dependent in the same statement that ends its upstream (planned from the engine's copy of the process), " +
       'stores a log line per task start and end, and closes each log; graphile-worker stores no logs.',
   );
