@@ -18,6 +18,7 @@ import {
 import { runJobFlowInput } from '../executors/emr/emr-cluster-request.js';
 import { emrSteps } from '../executors/emr/emr-steps.js';
 import type { TaskRun } from '../executors/executor.js';
+import { jobEnvironment } from '../executors/job-environment.js';
 
 /** One AWS request a task would make, built by the executors' own functions. */
 export interface PlannedRequest {
@@ -51,14 +52,7 @@ const placeholderRun = (def: ProcessDefinition, t: TaskDefinition): TaskRun => (
 
 /** The environment a job gets (the engine's `jobEnvironment`), with placeholders for run values. */
 const placeholderHost = (publicUrl: string) => ({
-  jobEnvironment: (run: TaskRun) => ({
-    SUNDIAL_URL: publicUrl,
-    SUNDIAL_TASK_ID: run.taskId,
-    SUNDIAL_PROCESS_ID: run.processId,
-    SUNDIAL_PROCESS_DEFINITION_NAME: run.definitionName,
-    SUNDIAL_TASK_DEFINITION_NAME: run.taskDefinitionName,
-    SUNDIAL_TASK_PREVIOUS_ATTEMPTS: String(run.attempt),
-  }),
+  jobEnvironment: (run: TaskRun) => jobEnvironment(run, publicUrl),
 });
 
 /**

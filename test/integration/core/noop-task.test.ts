@@ -48,34 +48,24 @@ describe('noop_command', () => {
       })),
     });
     const db = h.sundial.db;
-    const query = db.query.bind(db);
-    const statements: string[] = [];
-    db.query = (sql, params) => {
-      statements.push(sql);
-      return query(sql, params);
-    };
-    try {
-      const run = await h.triggerAndWait('fan-out');
-      expect(run.status).toBe('succeeded');
-      expect(run.task.filter((t) => t.status === 'succeeded')).toHaveLength(300);
-      const closed = await waitFor(async () => {
-        const [row] = await query<{ n: number }>(
-          `select count(*)::int as n from task_log_usage u join tasks t on t.id = u.task_id
-           where t.process_id = $1 and u.closed_at is not null`,
-          [run.process_id],
-        );
-        return row!.n === 300 ? row!.n : undefined;
-      });
-      expect(closed).toBe(300);
-      const [lines] = await query<{ n: number }>(
-        `select count(*)::int as n from task_log_entries e join tasks t on t.id = e.task_id
-         where t.process_id = $1 and e.message in ('task started (attempt 1) on noop', 'task succeeded')`,
+    const { result: run, statements } = await recordingStatements(h, () => h.triggerAndWait('fan-out'));
+    expect(run.status).toBe('succeeded');
+    expect(run.task.filter((t) => t.status === 'succeeded')).toHaveLength(300);
+    const closed = await waitFor(async () => {
+      const [row] = await db.query<{ n: number }>(
+        `select count(*)::int as n from task_log_usage u join tasks t on t.id = u.task_id
+         where t.process_id = $1 and u.closed_at is not null`,
         [run.process_id],
       );
-      expect(lines!.n).toBe(600);
-    } finally {
-      db.query = query;
-    }
+      return row!.n === 300 ? row!.n : undefined;
+    });
+    expect(closed).toBe(300);
+    const [lines] = await db.query<{ n: number }>(
+      `select count(*)::int as n from task_log_entries e join tasks t on t.id = e.task_id
+       where t.process_id = $1 and e.message in ('task started (attempt 1) on noop', 'task succeeded')`,
+      [run.process_id],
+    );
+    expect(lines!.n).toBe(600);
     // One write per batch of results, not one per task (group commit).
     const resultWrites = statements.filter((s) => s.includes('update tasks t set')).length;
     expect(resultWrites).toBeGreaterThan(0);
@@ -92,19 +82,7 @@ describe('noop_command', () => {
         executable: { noop_command: {} },
       })),
     });
-    const db = h.sundial.db;
-    const query = db.query.bind(db);
-    const statements: string[] = [];
-    db.query = (sql, params) => {
-      statements.push(sql);
-      return query(sql, params);
-    };
-    let run: Awaited<ReturnType<Harness['triggerAndWait']>>;
-    try {
-      run = await h.triggerAndWait('chain');
-    } finally {
-      db.query = query;
-    }
+    const { result: run, statements } = await recordingStatements(h, () => h.triggerAndWait('chain'));
     expect(run.status).toBe('succeeded');
     const t = latestTasks(run);
     for (let i = 1; i < names.length; i++)
@@ -114,6 +92,25 @@ describe('noop_command', () => {
     // On PostgreSQL only the first task is recorded on its own, every other one with its upstream's
     // result; PGlite records each in a statement of its own (cheaper there, see Engine.startsAfter).
     const inserts = statements.filter((s) => s.trimStart().startsWith('insert into tasks'));
-    expect(inserts).toHaveLength(db.kind === 'postgres' ? 1 : names.length);
+    expect(inserts).toHaveLength(h.sundial.db.kind === 'postgres' ? 1 : names.length);
   });
 });
+
+/** Runs `fn`; returns its result and every statement Sundial sent meanwhile. */
+async function recordingStatements<T>(
+  h: Harness,
+  fn: () => Promise<T>,
+): Promise<{ result: T; statements: string[] }> {
+  const db = h.sundial.db;
+  const query = db.query.bind(db);
+  const statements: string[] = [];
+  db.query = (sql, params) => {
+    statements.push(sql);
+    return query(sql, params);
+  };
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    db.query = query;
+  }
+}
