@@ -72,3 +72,37 @@ export function renderTable(rows: readonly Row[]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n');
 }
+
+/** Per-unit work of one side: SQL statements and CPU milliseconds. */
+export interface UnitCost {
+  statements: number;
+  cpuMs: number;
+}
+
+/**
+ * The two cost rows (statements and CPU per task) of a scenario, Sundial beside graphile-worker.
+ *
+ * @example
+ * rows.push(...costRows('2. Fan-out', '5000 noop', 'postgres', perTask, peer.perJob));
+ */
+export function costRows(
+  scenario: string,
+  label: string,
+  backend: Row['backend'],
+  ours: UnitCost,
+  theirs: UnitCost,
+): Row[] {
+  return (
+    [
+      ['SQL statements per task', 'statements'],
+      ['CPU ms per task (this process)', 'cpuMs'],
+    ] as const
+  ).map(([what, key]) => ({
+    scenario,
+    metric: `${what}, ${label}`,
+    backend,
+    ours: ours[key],
+    theirs: theirs[key],
+    unit: '',
+  }));
+}

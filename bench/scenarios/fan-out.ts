@@ -2,7 +2,7 @@ import { type Backend, startBenchSundial } from '../lib/bench-sundial.js';
 import type { BenchConfig } from '../lib/config.js';
 import { freshPostgres } from '../lib/databases.js';
 import { fanOutDefinition, type TrivialKind } from '../lib/definitions.js';
-import type { Row } from '../lib/table.js';
+import { costRows, type Row } from '../lib/table.js';
 import { graphileFanOut, perUnit } from '../peers/graphile.js';
 import type { ScenarioResult } from './scenario.js';
 
@@ -55,19 +55,7 @@ export async function fanOut(config: BenchConfig): Promise<ScenarioResult> {
           unit: '/s',
           goal: { kind: 'ratio-at-least', value: 0.5 },
         });
-        for (const [what, key] of [
-          ['SQL statements per task', 'statements'],
-          ['CPU ms per task (this process)', 'cpuMs'],
-        ] as const) {
-          rows.push({
-            scenario: SCENARIO,
-            metric: `${what}, ${n} ${kind}`,
-            backend,
-            ours: perTask[key],
-            theirs: peer.perJob[key],
-            unit: '',
-          });
-        }
+        rows.push(...costRows(SCENARIO, `${n} ${kind}`, backend, perTask, peer.perJob));
         notes.push(`Sundial ${backend} fan-out of ${n} ${kind} tasks: ${seconds.toFixed(1)} s`);
       } finally {
         await s.close();

@@ -3,7 +3,7 @@ import type { BenchConfig } from '../lib/config.js';
 import { freshPostgres } from '../lib/databases.js';
 import { chainDefinition, type TrivialKind, taskName } from '../lib/definitions.js';
 import { percentile } from '../lib/stats.js';
-import { fmt, type Row } from '../lib/table.js';
+import { costRows, fmt, type Row } from '../lib/table.js';
 import { type ChainHops, graphileChain, perUnit } from '../peers/graphile.js';
 import type { ScenarioResult } from './scenario.js';
 
@@ -109,19 +109,7 @@ export async function hopLatency(config: BenchConfig): Promise<ScenarioResult> {
             });
           }
         }
-        for (const [what, key] of [
-          ['SQL statements per task', 'statements'],
-          ['CPU ms per task (this process)', 'cpuMs'],
-        ] as const) {
-          rows.push({
-            scenario: SCENARIO,
-            metric: `${what}, ${config.chain} ${kind}`,
-            backend,
-            ours: main.perJob[key],
-            theirs: peer.perJob[key],
-            unit: '',
-          });
-        }
+        rows.push(...costRows(SCENARIO, `${config.chain} ${kind}`, backend, main.perJob, peer.perJob));
         for (const q of [50, 99]) {
           rows.push({
             scenario: CORE,
