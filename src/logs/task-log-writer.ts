@@ -146,7 +146,7 @@ export class TaskLogWriter {
   }
 
   private prepare(info: TaskInfo, line: LogLine): LogLine {
-    return { ...line, message: this.cut(info.mask(line.message)) };
+    return { ...line, message: this.cut(info.mask(withoutNul(line.message))) };
   }
 
   private async store(
@@ -258,6 +258,11 @@ export class TaskLogWriter {
     if (!row) throw new Error(`task ${taskId} does not exist; its log lines were not stored`);
     return this.remember(taskId, row.process_id, row.executable);
   }
+}
+
+/** PostgreSQL text cannot hold U+0000 (a job may print one): shown as U+FFFD, so one line cannot fail a write. */
+function withoutNul(message: string): string {
+  return message.includes('\u0000') ? message.replaceAll('\u0000', '\uFFFD') : message;
 }
 
 /** Consecutive slices of at most CHUNK_LINES lines and about CHUNK_BYTES; at least one (maybe empty), the last flagged. */

@@ -58,8 +58,9 @@ export async function finishTasks(
   endings: readonly TaskEnding[],
 ): Promise<FinishedTasks> {
   if (endings.length === 0) return { ended: [], started: [] };
+  // PostgreSQL text cannot hold U+0000; a reason quoting a job or AWS must not fail every result of the batch.
   const column = (reported: keyof TaskEnding['outcomes'], key: 'status' | 'reason') =>
-    endings.map((e) => e.outcomes[reported][key]);
+    endings.map((e) => e.outcomes[reported][key]?.replaceAll('\u0000', '\uFFFD') ?? null);
   const next = followingAttempts(endings);
   const endingParams = [
     endings.map((e) => e.id),

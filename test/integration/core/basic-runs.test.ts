@@ -26,6 +26,17 @@ describe('basic runs', () => {
     expect(task!.metadata_entries.map((m) => [m.key, m.value])).toEqual([['rows', '42']]);
   });
 
+  it('stores a line holding a NUL byte (PostgreSQL text cannot) with U+FFFD in its place, and the rest of the output', async () => {
+    await h.put({
+      process_definition_name: 'nul-byte',
+      task_definitions: [shellTask('only', "printf 'before\\0after\\n'; echo next")],
+    });
+    const run = await h.triggerAndWait('nul-byte');
+    expect(run.status).toBe('succeeded');
+    const stdout = run.task[0]!.log_entries.filter((l) => l.source === 'stdout').map((l) => l.message);
+    expect(stdout).toEqual(['before\uFFFDafter', 'next']);
+  });
+
   it('fails a task that exits non-zero and says why', async () => {
     await h.put({ process_definition_name: 'single-fail', task_definitions: [shellTask('only', 'exit 3')] });
     const run = await h.triggerAndWait('single-fail');
