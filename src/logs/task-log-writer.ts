@@ -114,8 +114,10 @@ export class TaskLogWriter {
       for (const w of prepared) {
         let usage = stored.get(w.taskId)!;
         // The cap dropped lines: the log ends with the count of them, written under the usage lock.
-        if (w.close && !usage.closed)
-          usage = { ...usage, closed: await this.closeTruncated(w.taskId, w.processId) };
+        if (w.close && !usage.closed) {
+          await this.closeTruncated(w.taskId, w.processId);
+          usage = { ...usage, closed: true };
+        }
         if (usage.closed) this.tasks.delete(w.taskId);
         this.feed.published(w.processId, w.taskId);
         const { maxLinesPerTask: maxLines, maxBytesPerTask: maxBytes } = this.options;
@@ -130,7 +132,7 @@ export class TaskLogWriter {
     await this.appendKept([{ taskId, lines: [], close: true }]);
   }
 
-  private async closeTruncated(taskId: string, processId: string): Promise<boolean> {
+  private async closeTruncated(taskId: string, processId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       const usage = await lockUsage(tx, taskId);
       if (usage.closed_at) return;
@@ -142,7 +144,6 @@ export class TaskLogWriter {
       await saveUsage(tx, taskId, usage);
       await this.notifyInTx(tx, processId, taskId);
     });
-    return true;
   }
 
   private prepare(info: TaskInfo, line: LogLine): LogLine {

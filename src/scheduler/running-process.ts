@@ -19,6 +19,8 @@ import { type PlanningProgress, progressFromTasks } from './progress-view.js';
  */
 export class RunningProcess {
   readonly byName: ReadonlyMap<string, TaskDefinition>;
+  /** The definitions in snapshot order, as planning reads them (planned twice per task end). */
+  private readonly definitions: readonly TaskDefinition[];
   /** Names some other task depends on: only their ends can make a task startable. */
   readonly dependedOn: ReadonlySet<string>;
   readonly definitionName: string;
@@ -31,6 +33,7 @@ export class RunningProcess {
 
   private constructor(definitionName: string, definitions: readonly TaskDefinition[]) {
     this.definitionName = definitionName;
+    this.definitions = definitions;
     this.byName = new Map(definitions.map((t) => [t.task_definition_name, t]));
     this.dependedOn = new Set(definitions.flatMap((t) => t.dependencies.map((d) => d.task_definition_name)));
   }
@@ -87,7 +90,7 @@ export class RunningProcess {
   plan(now: number): ProcessPlan {
     return planProcess(
       {
-        taskDefinitions: [...this.byName.values()],
+        taskDefinitions: this.definitions,
         progress: this.progress,
         killRequested: this.killRequested,
         grants: this.grants,
