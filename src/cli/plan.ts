@@ -31,7 +31,10 @@ export interface PlannedRequest {
 }
 
 export interface PlanSettings
-  extends Pick<AwsExecutorOptions, 'batchJobQueue' | 'ecsCluster' | 'ecsLogGroup' | 'ecsLaunchType'> {
+  extends Pick<
+    AwsExecutorOptions,
+    'batchJobQueue' | 'ecsCluster' | 'ecsLogGroup' | 'ecsLaunchType' | 'emrIdleTimeoutSeconds'
+  > {
   /** What jobs get as SUNDIAL_URL. */
   publicUrl: string;
   /** Region of Batch and ECS jobs. */
@@ -146,7 +149,9 @@ export function planAwsRequests(def: ProcessDefinition, settings: PlanSettings):
             task,
             service: 'emr',
             operation: 'RunJobFlow',
-            input: runJobFlowInput(run, cmd.emr_cluster.new_emr_cluster, steps),
+            input: runJobFlowInput(run, cmd.emr_cluster.new_emr_cluster, steps, {
+              idleTimeoutSeconds: settings.emrIdleTimeoutSeconds,
+            }),
           },
         ];
       }

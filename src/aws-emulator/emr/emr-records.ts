@@ -72,6 +72,8 @@ export interface ClusterRecord {
   masterInstanceType?: string;
   /** RunJobFlow's `Instances` as sent (instance groups, markets, bid prices), for the state dump. */
   requestedInstances?: JsonObject;
+  /** RunJobFlow's AutoTerminationPolicy (GetAutoTerminationPolicy answers it; not enforced here). */
+  autoTerminationPolicy?: JsonObject;
   bootstrapFails: boolean;
   steps: StepRecord[];
 }
@@ -151,6 +153,7 @@ export function clusterState(c: ClusterRecord): JsonObject {
   return clean({
     ...clusterOutput(c),
     RequestedInstances: c.requestedInstances,
+    AutoTerminationPolicy: c.autoTerminationPolicy,
     Steps: c.steps.map((s) => ({ ...stepOutput(s), Hanging: s.hanging || undefined })),
   });
 }

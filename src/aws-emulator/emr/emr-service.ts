@@ -4,6 +4,7 @@ import type {
   CancelStepsInput,
   DescribeClusterInput,
   DescribeStepInput,
+  GetAutoTerminationPolicyInput,
   ListClustersInput,
   ListStepsInput,
   RunJobFlowInput,
@@ -126,6 +127,7 @@ export function createEmrService(ctx: EmulatorContext): EmrService {
           subnetId: req.Instances?.Ec2SubnetId,
           masterInstanceType: req.Instances?.MasterInstanceType,
           requestedInstances: raw.Instances as JsonObject | undefined,
+          autoTerminationPolicy: raw.AutoTerminationPolicy as JsonObject | undefined,
           bootstrapFails: ctx.faults.takeBootstrapFailure(),
           steps: (req.Steps ?? []).map(newStep),
         };
@@ -150,6 +152,10 @@ export function createEmrService(ctx: EmulatorContext): EmrService {
       DescribeCluster: (raw) => ({
         Cluster: clusterOutput(cluster(typed<DescribeClusterInput>(raw).ClusterId)),
       }),
+      GetAutoTerminationPolicy: (raw): JsonObject => {
+        const policy = cluster(typed<GetAutoTerminationPolicyInput>(raw).ClusterId).autoTerminationPolicy;
+        return policy ? { AutoTerminationPolicy: policy } : {};
+      },
       DescribeStep: (raw) => {
         const req = typed<DescribeStepInput>(raw);
         const step = cluster(req.ClusterId).steps.find((s) => s.id === req.StepId);

@@ -38,6 +38,7 @@ export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptio
       // EMR tasks default to us-east-1 (the original's default), whatever the configured region.
       sweepRegions: options.emrSweepRegions ?? [region, 'us-east-1'],
       ...(options.endedTasks && { endedTasks: options.endedTasks }),
+      clusterRequest: { idleTimeoutSeconds: options.emrIdleTimeoutSeconds },
     }),
   ];
 }

@@ -59,6 +59,8 @@ export interface AwsExecutorOptions {
   poll?: Partial<PollSettings>;
   /** Regions swept for EMR clusters whose Sundial task has ended (besides the default region). */
   emrSweepRegions?: string[];
+  /** Idle timeout of the AutoTerminationPolicy of every EMR cluster Sundial creates (`SUNDIAL_EMR_IDLE_TIMEOUT_SECONDS`; default 3600). */
+  emrIdleTimeoutSeconds?: number;
   /** Of these task ids, those that exist and have ended (used to tear down orphaned clusters). */
   endedTasks?: (taskIds: string[]) => Promise<string[]>;
   logger?: Logger;
@@ -91,6 +93,9 @@ export function awsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsExec
     }),
     ...(env.SUNDIAL_EMR_SWEEP_REGIONS && {
       emrSweepRegions: env.SUNDIAL_EMR_SWEEP_REGIONS.split(',').map((r) => r.trim()),
+    }),
+    ...(num(env.SUNDIAL_EMR_IDLE_TIMEOUT_SECONDS) !== undefined && {
+      emrIdleTimeoutSeconds: num(env.SUNDIAL_EMR_IDLE_TIMEOUT_SECONDS),
     }),
     ...(Object.keys(poll).length > 0 && { poll }),
   };

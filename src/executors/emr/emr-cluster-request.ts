@@ -9,10 +9,20 @@ import type { EmrConfiguration, EmrInstanceGroupDetails, NewEmrCluster } from '.
 import { sundialTags } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
 
+/** Default idle timeout of the AutoTerminationPolicy on every cluster Sundial creates: one hour. */
+export const DEFAULT_EMR_IDLE_TIMEOUT_SECONDS = 3600;
+
+/** Settings of the executor (not of the definition) that shape every RunJobFlow. */
+export interface ClusterRequestSettings {
+  /** AutoTerminationPolicy.IdleTimeout in seconds (default {@link DEFAULT_EMR_IDLE_TIMEOUT_SECONDS}). */
+  idleTimeoutSeconds?: number;
+}
+
 /**
  * RunJobFlow for a `new_emr_cluster`: every field of the definition mapped, the steps included,
- * KeepJobFlowAliveWhenNoSteps=false so the cluster ends with its last step, and tags tying it to
- * its Sundial task so a replay, or a sweep, can find it.
+ * KeepJobFlowAliveWhenNoSteps=false so the cluster ends with its last step, an idle
+ * AutoTerminationPolicy as the last guard should everything else fail (a cluster left WAITING),
+ * and tags tying it to its Sundial task so a replay, or a sweep, can find it.
  *
  * @example
  * runJobFlowInput(run, post.new_emr_cluster, emrSteps(run, cmd, env, 'TERMINATE_CLUSTER'))
@@ -21,6 +31,7 @@ export function runJobFlowInput(
   run: Pick<TaskRun, 'taskId' | 'processId' | 'definitionName' | 'taskDefinitionName'>,
   cluster: NewEmrCluster,
   steps: StepConfig[],
+  settings: ClusterRequestSettings = {},
 ): RunJobFlowCommandInput {
   const groups: InstanceGroupConfig[] = [instanceGroup('MASTER', cluster.master_instance, 1)];
   if (cluster.core_instance) groups.push(instanceGroup('CORE', cluster.core_instance));
@@ -50,6 +61,7 @@ export function runJobFlowInput(
     ...(cluster.configurations && { Configurations: cluster.configurations.map(configuration) }),
     ...(cluster.security_configuration && { SecurityConfiguration: cluster.security_configuration }),
     Steps: steps,
+    AutoTerminationPolicy: { IdleTimeout: settings.idleTimeoutSeconds ?? DEFAULT_EMR_IDLE_TIMEOUT_SECONDS },
     Tags: Object.entries(sundialTags(run)).map(([Key, Value]) => ({ Key, Value })),
   };
 }

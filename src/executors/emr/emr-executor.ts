@@ -15,6 +15,7 @@ import type { ClientPool } from '../aws/client-pool.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
 import { type ClusterWatch, STEPS_REFRESH_MS, stepsDue } from './emr-cluster-poll.js';
+import type { ClusterRequestSettings } from './emr-cluster-request.js';
 import { liveLogRef, stepLogRefs } from './emr-logs.js';
 import { clusterStates, ENDED_CLUSTER_STATES, recentSteps } from './emr-lookup.js';
 import { clusterEndedFirst, emrOutcome, needsClusterReason } from './emr-status.js';
@@ -28,6 +29,8 @@ export interface EmrExecutorOptions {
   /** Swept for orphaned clusters, with the regions of resumed tasks. */
   sweepRegions: string[];
   endedTasks?: (taskIds: string[]) => Promise<string[]>;
+  /** Executor-wide parts of every RunJobFlow (the idle timeout). */
+  clusterRequest?: ClusterRequestSettings;
   poll: PollSettings;
   /** Steps of a created cluster whose state did not change are listed this often (default 5 min). */
   stepsRefreshMs?: number;
@@ -99,6 +102,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       clients: this.opts.clients,
       host: this.host,
       stopped: () => this.closed,
+      clusterRequest: this.opts.clusterRequest ?? {},
       afterCreate: (taskId: string, awsId: string) => this.afterCreate(taskId, awsId),
     };
     return this.target(run, await submitEmrTask(deps, run, replay));

@@ -4,7 +4,7 @@ import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import { createOnce } from '../aws/create-once.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
-import { runJobFlowInput } from './emr-cluster-request.js';
+import { type ClusterRequestSettings, runJobFlowInput } from './emr-cluster-request.js';
 import { findTaskCluster, findTaskSteps } from './emr-lookup.js';
 import { emrSteps } from './emr-steps.js';
 
@@ -21,6 +21,7 @@ export interface EmrSubmitDeps {
   clients: ClientPool<EMRClient>;
   host: ExecutorHost;
   stopped: () => boolean;
+  clusterRequest: ClusterRequestSettings;
   /** The crash-window test hook. */
   afterCreate: (taskId: string, awsId: string) => Promise<void>;
 }
@@ -50,7 +51,12 @@ export async function submitEmrTask(
   if ('new_emr_cluster' in cmd.emr_cluster) {
     const spec = cmd.emr_cluster.new_emr_cluster;
     await host.progress(run.taskId, 'submitted', { region, newCluster: true, logUri: spec.s3_log_uri });
-    const input = runJobFlowInput(run, spec, emrSteps(run, cmd, env, 'TERMINATE_CLUSTER'));
+    const input = runJobFlowInput(
+      run,
+      spec,
+      emrSteps(run, cmd, env, 'TERMINATE_CLUSTER'),
+      deps.clusterRequest,
+    );
     const clusterId = await createOnce({
       lookFirst: replay,
       stopped: deps.stopped,

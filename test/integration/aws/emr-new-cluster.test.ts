@@ -1,7 +1,15 @@
+import { EMRClient, GetAutoTerminationPolicyCommand } from '@aws-sdk/client-emr';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/harness.js';
-import { awsTask, metadataOf, triggerUntil, useAwsWorld } from './aws-world.js';
-import { clusterById, clustersOfTask, newClusterJob, postNewCluster, terminal } from './emr-world.js';
+import { awsOptions, awsTask, metadataOf, triggerUntil, useAwsWorld } from './aws-world.js';
+import {
+  clusterById,
+  clusters,
+  clustersOfTask,
+  newClusterJob,
+  postNewCluster,
+  terminal,
+} from './emr-world.js';
 
 describe('emr_command on a new cluster', () => {
   const world = useAwsWorld();
@@ -205,5 +213,16 @@ describe('emr_command on a new cluster', () => {
     const run = await world.h.triggerAndWait('emr-throttled');
     expect(run.status).toBe('succeeded');
     expect(clusterById(world.emulator, (await endedClusterOf(run.task[0]!.task_id)).Id)).toBeDefined();
+  });
+
+  // Runs last: it looks at every cluster the tests above made Sundial create.
+  it('puts an idle AutoTerminationPolicy on every cluster it creates', async () => {
+    const created = clusters(world.emulator).filter((c) => c.Tags.some((t) => t.Key === 'sundial:task-id'));
+    expect(created.length).toBeGreaterThan(5);
+    for (const c of created) expect(c.AutoTerminationPolicy).toEqual({ IdleTimeout: 3600 });
+    const emr = new EMRClient(awsOptions(world.emulator).client!);
+    const policy = await emr.send(new GetAutoTerminationPolicyCommand({ ClusterId: created[0]!.Id }));
+    emr.destroy();
+    expect(policy.AutoTerminationPolicy).toEqual({ IdleTimeout: 3600 });
   });
 });

@@ -37,6 +37,7 @@ export interface EmrClusterState {
     InstanceGroups: { InstanceRole: string; InstanceCount: number; Market: string; BidPrice?: string }[];
     KeepJobFlowAliveWhenNoSteps: boolean;
   };
+  AutoTerminationPolicy?: { IdleTimeout?: number };
   Steps: { Id: string; Name: string; Status: { State: string }; Config: { Args: string[] } }[];
 }
 

@@ -84,6 +84,11 @@ describe('EMR requests', () => {
     expect(steps[0]!.HadoopJarStep?.Args).toEqual(['s3-dist-cp', '--src', 's3://in', '--dest', 'hdfs:///in']);
   });
 
+  it('puts the configured idle timeout on every cluster', () => {
+    const input = runJobFlowInput(run, cluster, [], { idleTimeoutSeconds: 900 });
+    expect(input.AutoTerminationPolicy).toEqual({ IdleTimeout: 900 });
+  });
+
   it('maps every field of new_emr_cluster onto RunJobFlow', () => {
     const input = runJobFlowInput(run, cluster, []);
     expect(input.Instances).toEqual({
@@ -122,6 +127,7 @@ describe('EMR requests', () => {
       TerminationProtected: false,
     });
     expect(input).toMatchObject({
+      AutoTerminationPolicy: { IdleTimeout: 3600 },
       Name: 'c',
       ReleaseLabel: 'emr-6.15.0',
       LogUri: 's3://logs/emr',
