@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { retryGrants } from '../domain/retry.js';
+import { progressFromTasks } from '../domain/task-progress.js';
 import type { ProcessStatus } from '../domain/types.js';
-import { progressFromTasks } from '../scheduler/progress-view.js';
 import { getProcess, listProcesses, reopenProcess, requestKill } from '../storage/stores/processes-store.js';
 import { taskProgressRows } from '../storage/stores/tasks-store.js';
 import type { ApiContext } from './api-context.js';

@@ -1,5 +1,6 @@
 import type { ExecutorResult } from '../domain/task-outcome.js';
 import type { ExecutorKind, TaskExecutable, TaskStatus } from '../domain/types.js';
+import type { LogSource, LogStreamRef } from '../logs/log-stream-ref.js';
 
 /** One attempt as an executor sees it. `executionState` is the executor's own durable bookkeeping. */
 export interface TaskRun {
@@ -13,24 +14,6 @@ export interface TaskRun {
   executionState: Record<string, unknown>;
   startedAt: Date;
 }
-
-/**
- * Log sources: shell output (`stdout`, `stderr`), scheduler events, CloudWatch streams of AWS jobs
- * (`cloudwatch`), EMR step logs in S3 (`emr-stdout`, `emr-stderr`), or what a job names itself.
- */
-export type LogSource =
-  | 'stdout'
-  | 'stderr'
-  | 'scheduler'
-  | 'cloudwatch'
-  | 'emr-stdout'
-  | 'emr-stderr'
-  | (string & {});
-
-/** A remote log an executor learned about, for the log tailers to follow. */
-export type LogStreamRef =
-  | { kind: 'cloudwatch'; region: string; group: string; stream: string; source: LogSource }
-  | { kind: 's3'; region: string; bucket: string; key: string; source: LogSource };
 
 /**
  * What the engine offers executors. Everything is keyed by task id and safe

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import type { LogStreamRef } from '../executors/executor.js';
-import { LogBuffer } from '../scheduler/log-buffer.js';
 import type { Database } from '../storage/database.js';
+import { LogBuffer } from './log-buffer.js';
 import { LogFeed } from './log-feed.js';
 import { type LiveLogOptions, type ResolvedLiveLogOptions, resolveLiveLogOptions } from './log-options.js';
+import type { LogStreamRef } from './log-stream-ref.js';
 import { type AwsLogClients, awsLogClients } from './tailers/aws-log-clients.js';
 import { TailerManager } from './tailers/tailer-manager.js';
 import { TaskLogWriter } from './task-log-writer.js';

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import { type ExecutorResult, finalOutcome, type ReportedStatus } from '../domain/task-outcome.js';
 import { type ExecutorKind, executorKindOf, type TaskDefinition, type TaskStatus } from '../domain/types.js';
-import type { Executor, ExecutorHost, LogSource, LogStreamRef, TaskRun } from '../executors/executor.js';
+import type { Executor, ExecutorHost, TaskRun } from '../executors/executor.js';
 import { jobEnvironment } from '../executors/job-environment.js';
 import { LiveLogs } from '../logs/live-logs.js';
+import type { LogBuffer } from '../logs/log-buffer.js';
+import type { LogSource, LogStreamRef } from '../logs/log-stream-ref.js';
 import type { Database } from '../storage/database.js';
 import { appendMetadata } from '../storage/stores/entries-store.js';
 import {
@@ -23,7 +25,6 @@ import {
 } from '../storage/stores/tasks-store.js';
 import { ActiveTasks } from './active-tasks.js';
 import { EvaluationQueue } from './evaluation-queue.js';
-import type { LogBuffer } from './log-buffer.js';
 import { ProcessEndings } from './process-endings.js';
 import { ResultRecorder } from './result-recorder.js';
 import { RunningProcess } from './running-process.js';

@@ -1,7 +1,7 @@
 import { type ProcessPlan, planProcess, type RetryGrant } from '../domain/process-plan.js';
+import { type PlanningProgress, progressFromTasks } from '../domain/task-progress.js';
 import type { TaskDefinition, TaskStatus } from '../domain/types.js';
 import type { PlanningView } from '../storage/stores/processes-store.js';
-import { type PlanningProgress, progressFromTasks } from './progress-view.js';
 
 /**
  * What the engine knows of one running process: its task definitions (a

@@ -1,5 +1,5 @@
 import type { EmrCommand } from '../../domain/types.js';
-import type { LogStreamRef } from '../executor.js';
+import type { LogStreamRef } from '../../logs/log-stream-ref.js';
 
 /**
  * Where EMR puts a step's output: `<LogUri>/<cluster-id>/steps/<step-id>/{stdout,stderr}.gz`,

@@ -4,9 +4,9 @@ import {
   FilterLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from 'pino';
-import type { LogStreamRef } from '../../executors/executor.js';
 import type { Database } from '../../storage/database.js';
 import { CursorConflict, openCursor } from '../log-state-store.js';
+import type { LogStreamRef } from '../log-stream-ref.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 import { isNotFoundYet, isThrottling } from './aws-log-clients.js';
 import { cloudWatchCursor } from './cloudwatch-events.js';

@@ -1,5 +1,5 @@
 import type { FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import type { LogStreamRef } from '../../executors/executor.js';
+import type { LogStreamRef } from '../log-stream-ref.js';
 import type { LogLine } from '../task-log-writer.js';
 import { type CloudWatchCursor, newLines } from './cloudwatch-events.js';
 import type { ReadTrouble } from './read-trouble.js';

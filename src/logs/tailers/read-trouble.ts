@@ -1,4 +1,4 @@
-import type { LogStreamRef } from '../../executors/executor.js';
+import type { LogStreamRef } from '../log-stream-ref.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LogStreamRef } from '../../executors/executor.js';
+import type { LogStreamRef } from '../log-stream-ref.js';
 import type { LogLine } from '../task-log-writer.js';
 
 /** Lines read from a remote log, and the read position just past them. */

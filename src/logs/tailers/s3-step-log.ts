@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import type { LogStreamRef } from '../../executors/executor.js';
+import type { LogStreamRef } from '../log-stream-ref.js';
 import type { LogLine } from '../task-log-writer.js';
 import type { RemoteLog } from './remote-log.js';
 

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { LogStreamRef } from '../../executors/executor.js';
 import type { Database } from '../../storage/database.js';
 import type { ResolvedLiveLogOptions } from '../log-options.js';
 import { openCursors, unclosedEndedTasks } from '../log-state-store.js';
+import type { LogStreamRef } from '../log-stream-ref.js';
 import type { LogWatchers } from '../log-watchers.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 import type { AwsLogClients } from './aws-log-clients.js';

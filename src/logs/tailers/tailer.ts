@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { LogStreamRef } from '../../executors/executor.js';
 import type { Database } from '../../storage/database.js';
 import { CursorConflict, type CursorRow, openCursor } from '../log-state-store.js';
+import type { LogStreamRef } from '../log-stream-ref.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 import { isNotFoundYet, isThrottling } from './aws-log-clients.js';
 import { describe, ReadTrouble } from './read-trouble.js';

@@ -1,4 +1,5 @@
-import type { Executor, ExecutorHost, LogStreamRef, TaskRun } from '../../../src/executors/executor.js';
+import type { Executor, ExecutorHost, TaskRun } from '../../../src/executors/executor.js';
+import type { LogStreamRef } from '../../../src/logs/log-stream-ref.js';
 
 /**
  * A stand-in for an AWS executor whose job writes to a remote log the test

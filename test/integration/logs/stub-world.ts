@@ -1,8 +1,9 @@
 import { pino } from 'pino';
 import { type Sundial, startSundial } from '../../../src/app.js';
 import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
-import type { LogStreamRef, TaskRun } from '../../../src/executors/executor.js';
+import type { TaskRun } from '../../../src/executors/executor.js';
 import type { LiveLogOptions } from '../../../src/logs/log-options.js';
+import type { LogStreamRef } from '../../../src/logs/log-stream-ref.js';
 import { waitFor } from '../../helpers/harness.js';
 import { clientConfig } from '../aws-emulator/helpers.js';
 import { allLines } from './helpers.js';

@@ -8,7 +8,8 @@ import {
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
-import type { LogStreamRef, TaskRun } from '../../../src/executors/executor.js';
+import type { TaskRun } from '../../../src/executors/executor.js';
+import type { LogStreamRef } from '../../../src/logs/log-stream-ref.js';
 import { waitFor } from '../../helpers/harness.js';
 import { backend, freshDatabase } from '../../helpers/test-database.js';
 import { clientConfig, startTestEmulator } from '../aws-emulator/helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LogBuffer, type LogSink } from '../../../src/logs/log-buffer.js';
 import type { AppendOptions, AppendResult, KeptLines, LogLine } from '../../../src/logs/task-log-writer.js';
-import { LogBuffer, type LogSink } from '../../../src/scheduler/log-buffer.js';
 
 /** A sink that stores everything it is given, optionally only when released (a slow database). */
 class FakeSink implements LogSink {

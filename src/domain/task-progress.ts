@@ -1,5 +1,5 @@
-import type { TaskDefinitionProgress } from '../domain/process-plan.js';
-import { isTaskActive, type TaskStatus } from '../domain/types.js';
+import type { TaskDefinitionProgress } from './process-plan.js';
+import { isTaskActive, type TaskStatus } from './types.js';
 
 /** Progress of one task definition, with the number of its latest attempt. */
 export interface PlanningProgress extends TaskDefinitionProgress {

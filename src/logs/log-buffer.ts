@@ -1,4 +1,4 @@
-import type { AppendOptions, AppendResult, KeptLines, LogLine } from '../logs/task-log-writer.js';
+import type { AppendOptions, AppendResult, KeptLines, LogLine } from './task-log-writer.js';
 
 /** Where batches go: the task log writer (masking, cap, storage, wake-ups). */
 export interface LogSink {
