@@ -7,6 +7,7 @@ import { logsRoutes } from './logs-routes.js';
 import { openApiDocument } from './openapi.js';
 import { processDefinitionsRoutes } from './process-definitions-routes.js';
 import { processesRoutes } from './processes-routes.js';
+import { installRequestGuards } from './request-guards.js';
 import { tasksRoutes } from './tasks-routes.js';
 
 /**
@@ -21,17 +22,15 @@ export async function buildApi(
   logger: Logger,
   metrics = new Registry(),
 ): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, bodyLimit: 10 * 1024 * 1024 });
-  installErrorHandler(app);
-  // Callers of the original API POST actions with an empty body and a JSON content type.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    if (body === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(body as string));
-    } catch (e) {
-      done(Object.assign(e as Error, { statusCode: 400 }), undefined);
-    }
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 10 * 1024 * 1024,
+    // The original spec writes list paths as resource + '/': both spellings answer.
+    // Names of up to 200 characters arrive percent-encoded (a space is 3 characters on the wire).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
+  installErrorHandler(app);
+  installRequestGuards(app);
   collectDefaultMetrics({ register: metrics });
   await app.register(processDefinitionsRoutes(ctx));
   await app.register(processesRoutes(ctx));

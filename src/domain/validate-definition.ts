@@ -1,4 +1,5 @@
 import { checkDag } from './dag.js';
+import { nameProblem, textProblems } from './safe-input.js';
 import { checkCron } from './schedule.js';
 import { checkModel } from './schema/schema-validator.js';
 import type { ProcessDefinition } from './types.js';
@@ -15,10 +16,13 @@ export function validateDefinition(
   body: unknown,
   options: { urlName?: string; now?: Date } = {},
 ): ProcessDefinition {
+  // Text PostgreSQL cannot store, and hostile nesting, before anything walks the document.
+  const text = textProblems(body);
+  if (text.length > 0) throw new ValidationError(text);
   const shape = checkModel('process_definition', body);
   if (shape.length > 0) throw new ValidationError(shape);
   const def = body as ProcessDefinition;
-  const problems = [...checkDag(def.task_definitions)];
+  const problems = [...nameProblems(def), ...checkDag(def.task_definitions)];
   if (options.urlName !== undefined && options.urlName !== def.process_definition_name) {
     problems.push({
       field: 'process_definition_name',
@@ -30,4 +34,18 @@ export function validateDefinition(
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return def;
+}
+
+function nameProblems(def: ProcessDefinition) {
+  const names = [
+    { field: 'process_definition_name', name: def.process_definition_name },
+    ...def.task_definitions.map((t, i) => ({
+      field: `task_definitions[${i}].task_definition_name`,
+      name: t.task_definition_name,
+    })),
+  ];
+  return names.flatMap(({ field, name }) => {
+    const problem = nameProblem(name);
+    return problem ? [{ field, problem }] : [];
+  });
 }
