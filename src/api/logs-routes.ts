@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { followLog } from '../logs/log-follower.js';
-import { type LogRecord, type LogTarget, logState, readLogPage } from '../logs/log-reads.js';
 import { SharedReads } from '../logs/shared-reads.js';
+import { type LogRecord, type LogTarget, logState, readLogPage } from '../storage/stores/log-reads-store.js';
 import type { ApiContext } from './api-context.js';
 import { notFound } from './errors.js';
 import { intParam, uuidParam } from './query-params.js';

@@ -1,5 +1,5 @@
 import type { Database } from '../storage/database.js';
-import type { NotifyTarget } from './log-fast-writes.js';
+import type { NotifyTarget } from '../storage/stores/kept-lines-store.js';
 import { LogWatchers } from './log-watchers.js';
 
 /** NOTIFY channel on which replicas announce stored log lines: payload `replica process task`. */

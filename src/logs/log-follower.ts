@@ -1,6 +1,6 @@
 import type { Database } from '../storage/database.js';
+import type { LogRecord, LogTarget } from '../storage/stores/log-reads-store.js';
 import type { LogFeed } from './log-feed.js';
-import type { LogRecord, LogTarget } from './log-reads.js';
 import { SharedReads } from './shared-reads.js';
 
 /** What a follower hands its consumer. */

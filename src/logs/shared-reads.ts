@@ -1,5 +1,5 @@
 import type { Queryable } from '../storage/database.js';
-import { type LogRecord, type LogTarget, logState, readLogPage } from './log-reads.js';
+import { type LogRecord, type LogTarget, logState, readLogPage } from '../storage/stores/log-reads-store.js';
 
 interface Flight<T> {
   startedAt: bigint;

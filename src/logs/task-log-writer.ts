@@ -1,10 +1,12 @@
 import type { TaskExecutable } from '../domain/types.js';
 import type { Database, Queryable } from '../storage/database.js';
 import { appendLogEntries } from '../storage/stores/entries-store.js';
-import { type KeptWrite, writeKeptLines } from './log-fast-writes.js';
+import { type KeptWrite, writeKeptLines } from '../storage/stores/kept-lines-store.js';
+import { advanceCursor } from '../storage/stores/log-cursors-store.js';
+import { type LogUsage, lockUsage, saveUsage } from '../storage/stores/log-usage-store.js';
+import { taskProcessAndExecutable } from '../storage/stores/tasks-store.js';
 import type { LogFeed } from './log-feed.js';
 import type { ResolvedLiveLogOptions } from './log-options.js';
-import { advanceCursor, type LogUsage, lockUsage, saveUsage } from './log-state-store.js';
 import { compileMaskPatterns, declaredVariables, type Masker, secretMasker } from './secret-masker.js';
 
 /** One line on its way to storage. */
@@ -252,10 +254,7 @@ export class TaskLogWriter {
   private async taskInfo(taskId: string): Promise<TaskInfo> {
     const known = this.tasks.get(taskId);
     if (known) return known;
-    const [row] = await this.db.query<{ process_id: string; executable: TaskExecutable }>(
-      'select process_id, executable from tasks where id = $1',
-      [taskId],
-    );
+    const row = await taskProcessAndExecutable(this.db, taskId);
     if (!row) throw new Error(`task ${taskId} does not exist; its log lines were not stored`);
     return this.remember(taskId, row.process_id, row.executable);
   }

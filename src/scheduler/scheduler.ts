@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../storage/database.js';
+import { releaseLease, tryAcquireLease } from '../storage/stores/leases-store.js';
 import type { Engine } from './engine.js';
-import { releaseLease, tryAcquireLease } from './leadership.js';
 import type { ProcessStarter } from './process-starter.js';
 
 /** NOTIFY channel replicas use to wake the leader: payload `tick` or `process:<id>`. */

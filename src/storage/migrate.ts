@@ -1,8 +1,6 @@
 import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
-
-// Any constant works; it only has to be the same for every replica.
-const MIGRATION_LOCK = 727_001;
+import { LOCK_KEYS } from './sql.js';
 
 /**
  * Applies numbered migrations in order, once, even when several replicas
@@ -10,7 +8,7 @@ const MIGRATION_LOCK = 727_001;
  */
 export async function migrate(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEYS.migrations]);
     await tx.query(
       'create table if not exists sundial_migrations (id int primary key, applied_at timestamptz not null default now())',
     );

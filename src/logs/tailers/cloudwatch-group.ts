@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from 'pino';
 import type { Database } from '../../storage/database.js';
-import { CursorConflict, openCursor } from '../log-state-store.js';
+import { CursorConflict, openCursor } from '../../storage/stores/log-cursors-store.js';
 import type { LogStreamRef } from '../log-stream-ref.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 import { isNotFoundYet, isThrottling } from './aws-log-clients.js';

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../storage/database.js';
+import { openCursors } from '../../storage/stores/log-cursors-store.js';
+import { unclosedEndedTasks } from '../../storage/stores/log-usage-store.js';
 import type { ResolvedLiveLogOptions } from '../log-options.js';
-import { openCursors, unclosedEndedTasks } from '../log-state-store.js';
 import type { LogStreamRef } from '../log-stream-ref.js';
 import type { LogWatchers } from '../log-watchers.js';
 import type { TaskLogWriter } from '../task-log-writer.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../storage/database.js';
-import { CursorConflict, type CursorRow, openCursor } from '../log-state-store.js';
+import { CursorConflict, type CursorRow, openCursor } from '../../storage/stores/log-cursors-store.js';
 import type { LogStreamRef } from '../log-stream-ref.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 import { isNotFoundYet, isThrottling } from './aws-log-clients.js';

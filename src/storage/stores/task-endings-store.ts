@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../database.js';
+import { TASK_INSERT_COLUMNS, TERMINAL } from '../sql.js';
 import type { NewTask, TaskRow } from './tasks-store.js';
 
 /** Ends the listed tasks still active; the job's report picks among the outcomes given for it. */
@@ -9,7 +10,7 @@ const END_TASKS = `update tasks t set
     ended_at = clock_timestamp()
   from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
     as e(id, s, r, s_ok, r_ok, s_failed, r_failed)
-  where t.id = e.id and t.status not in ('succeeded', 'failed')
+  where t.id = e.id and t.status not in ${TERMINAL}
   returning t.*`;
 
 /** How a task ends, by what its job reported (`none` when nothing): see `finalOutcome`. */
@@ -75,8 +76,7 @@ export async function finishTasks(
   if (next.length === 0) return { ended: await db.query<EndedTask>(END_TASKS, endingParams), started: [] };
   const rows = await db.query<TaskRow & { kind: 'ended' | 'started' }>(
     `with done as (${END_TASKS}), started as (
-       insert into tasks (id, process_id, definition_name, task_definition_name, attempt, status, executor,
-         executable, started_at, runner_id)
+       insert into tasks (${TASK_INSERT_COLUMNS})
        select n.id, done.process_id, done.definition_name, n.name, n.attempt, 'submitted', n.executor,
          n.executable::jsonb, clock_timestamp(), $8
        from unnest($9::uuid[], $10::uuid[], $11::text[], $12::int[], $13::text[], $14::text[])

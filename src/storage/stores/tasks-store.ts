@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecutorKind, TaskExecutable, TaskStatus } from '../../domain/types.js';
 import type { Queryable } from '../database.js';
+import { TASK_INSERT_COLUMNS, TERMINAL } from '../sql.js';
 
 export interface TaskRow {
   id: string;
@@ -18,8 +19,6 @@ export interface TaskRow {
   execution_state: Record<string, unknown>;
   runner_id: string | null;
 }
-
-const TERMINAL = `('succeeded', 'failed')`;
 
 /** One attempt to record, as {@link insertTasks} takes it. */
 export interface NewTask {
@@ -46,8 +45,7 @@ export async function insertTasks(
 ): Promise<TaskRow[]> {
   if (tasks.length === 0) return [];
   return db.query<TaskRow>(
-    `insert into tasks (id, process_id, definition_name, task_definition_name, attempt, status, executor,
-       executable, started_at, runner_id)
+    `insert into tasks (${TASK_INSERT_COLUMNS})
      select id, $1, $2, name, attempt, 'submitted', executor, executable::jsonb, clock_timestamp(), $3
      from unnest($4::uuid[], $5::text[], $6::int[], $7::text[], $8::text[])
        as t(id, name, attempt, executor, executable)
@@ -67,6 +65,18 @@ export async function insertTasks(
 
 export async function getTask(db: Queryable, id: string): Promise<TaskRow | undefined> {
   const [row] = await db.query<TaskRow>('select * from tasks where id = $1', [id]);
+  return row;
+}
+
+/** What the log writer needs of a task it has not seen yet: its process and what it runs (to mask secrets). */
+export async function taskProcessAndExecutable(
+  db: Queryable,
+  id: string,
+): Promise<Pick<TaskRow, 'process_id' | 'executable'> | undefined> {
+  const [row] = await db.query<Pick<TaskRow, 'process_id' | 'executable'>>(
+    'select process_id, executable from tasks where id = $1',
+    [id],
+  );
   return row;
 }
 

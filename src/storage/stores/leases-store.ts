@@ -1,4 +1,4 @@
-import type { Queryable } from '../storage/database.js';
+import type { Queryable } from '../database.js';
 
 /**
  * A lease in PostgreSQL: whoever holds the row `name` until `expires_at` is

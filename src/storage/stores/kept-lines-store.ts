@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../storage/database.js';
+import type { Queryable } from '../database.js';
+import { LOCK_KEYS } from '../sql.js';
 
 /** A `pg_notify` to send with a write: channel and the payload's prefix (the replica). */
 export interface NotifyTarget {
@@ -46,7 +47,7 @@ export async function writeKeptLines(
   const lines = writes.flatMap((w) => w.lines.map((l) => ({ ...l, taskId: w.taskId })));
   const rows = await db.query<{ task_id: string; lines: string; bytes: string; closed: boolean }>(
     `with locks as (
-       select count(pg_advisory_xact_lock(7270, hashtext(pid))) as n
+       select count(pg_advisory_xact_lock(${LOCK_KEYS.processLog}, hashtext(pid))) as n
        from (select distinct pid from unnest($3::text[]) as p(pid) order by pid) as ordered
      ), stored as (
        insert into task_log_entries (id, task_id, at, source, message)

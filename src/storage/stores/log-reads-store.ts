@@ -1,4 +1,5 @@
-import type { Queryable } from '../storage/database.js';
+import type { Queryable } from '../database.js';
+import { TERMINAL } from '../sql.js';
 
 /** A stored line as readers see it; `seq` is the cursor (global, so it also orders a process's tasks). */
 export interface LogRecord {
@@ -47,7 +48,7 @@ export async function logState(
   target: LogTarget,
   staleBefore: Date,
 ): Promise<{ exists: boolean; complete: boolean; status?: string }> {
-  const openTask = `(t.status not in ('succeeded', 'failed')
+  const openTask = `(t.status not in ${TERMINAL}
      or (u.closed_at is null and (t.ended_at is null or t.ended_at > $2)))`;
   if (target.kind === 'task') {
     const [row] = await db.query<{ status: string; open: boolean }>(
