@@ -1,4 +1,5 @@
 import { checkDag } from './dag.js';
+import { checkEmrClusters } from './emr-cluster-rules.js';
 import { nameProblem, textProblems } from './safe-input.js';
 import { checkCron } from './schedule.js';
 import { checkModel } from './schema/schema-validator.js';
@@ -22,7 +23,11 @@ export function validateDefinition(
   const shape = checkModel('process_definition', body);
   if (shape.length > 0) throw new ValidationError(shape);
   const def = body as ProcessDefinition;
-  const problems = [...nameProblems(def), ...checkDag(def.task_definitions)];
+  const problems = [
+    ...nameProblems(def),
+    ...checkDag(def.task_definitions),
+    ...checkEmrClusters(def.task_definitions),
+  ];
   if (options.urlName !== undefined && options.urlName !== def.process_definition_name) {
     problems.push({
       field: 'process_definition_name',
