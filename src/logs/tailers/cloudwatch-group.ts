@@ -11,9 +11,9 @@ import type { TaskLogWriter } from '../task-log-writer.js';
 import { isNotFoundYet, isThrottling } from './aws-log-clients.js';
 import { cloudWatchCursor } from './cloudwatch-events.js';
 import { floorCursor, StreamMember } from './cloudwatch-member.js';
+import { givesUpFinalRead, nextPollMs, type TailerTiming } from './poll-interval.js';
 import { describe, ReadTrouble } from './read-trouble.js';
 import type { Follow } from './remote-log.js';
-import type { TailerTiming } from './tailer.js';
 
 export type CloudWatchRef = Extract<LogStreamRef, { kind: 'cloudwatch' }>;
 
@@ -37,8 +37,6 @@ const MAX_PAGES = 10;
 const HORIZON_MS = 100;
 /** A new stream of a watched task is first read after this (a burst of new streams shares the call). */
 const FIRST_READ_MS = 250;
-/** After the grace period, how long the final read may keep failing before it gives up. */
-const FINAL_READ_PATIENCE_MS = 60_000;
 
 /**
  * Follows every stream of one CloudWatch log group (in one region) that tasks write to: one
@@ -195,7 +193,6 @@ export class CloudWatchGroupTailer {
       return;
     }
     if (this.closed) return;
-    const { minPollMs, maxPollMs, unwatchedPollMs } = this.deps.timing;
     for (const m of members) {
       if (!this.members.has(m)) continue;
       m.missing = false;
@@ -205,8 +202,8 @@ export class CloudWatchGroupTailer {
         await this.finish(m);
         continue;
       }
-      if (capped || (this.watched(m) && m.stored > 0)) m.intervalMs = minPollMs;
-      else m.intervalMs = this.watched(m) ? Math.min(maxPollMs, m.intervalMs * 1.5) : unwatchedPollMs;
+      const outcome = { kind: 'read', lines: m.stored, backlog: capped } as const;
+      m.intervalMs = nextPollMs(this.deps.timing, m.intervalMs, outcome, this.watched(m));
       m.stored = 0;
       m.due(Date.now() + m.intervalMs);
     }
@@ -244,27 +241,20 @@ export class CloudWatchGroupTailer {
       for (const m of members) [m.missing, m.dueAt] = [true, now];
       return;
     }
-    const { minPollMs, maxPollMs, unwatchedPollMs, maxBackoffMs } = this.deps.timing;
+    const kind = notFound ? 'not-found' : isThrottling(err) ? 'throttled' : 'failed';
     for (const m of members) {
       if (!this.members.has(m)) continue;
-      if (final.has(m) && (notFound || now > m.stopAt! + FINAL_READ_PATIENCE_MS)) {
+      if (final.has(m) && givesUpFinalRead(m.stopAt!, now, notFound)) {
         if (!notFound) await m.trouble.note(`could not read the rest of ${describe(m.ref)}`, err);
         await this.finish(m);
         continue;
       }
-      if (notFound) {
-        m.intervalMs = this.watched(m) ? Math.min(maxPollMs, m.intervalMs * 1.5) : unwatchedPollMs;
-      } else {
-        m.intervalMs = Math.min(maxBackoffMs, Math.max(m.intervalMs, minPollMs) * 2);
-        if (isThrottling(err))
-          await m.trouble.note(`AWS throttles reading ${describe(m.ref)}; backing off`, err);
-        else {
-          this.deps.logger.warn(
-            { err, taskId: m.taskId, ref: m.ref },
-            'reading a remote log failed; retrying',
-          );
-          await m.trouble.note(`reading ${describe(m.ref)} failed; retrying`, err);
-        }
+      m.intervalMs = nextPollMs(this.deps.timing, m.intervalMs, { kind }, this.watched(m));
+      if (kind === 'throttled')
+        await m.trouble.note(`AWS throttles reading ${describe(m.ref)}; backing off`, err);
+      else if (kind === 'failed') {
+        this.deps.logger.warn({ err, taskId: m.taskId, ref: m.ref }, 'reading a remote log failed; retrying');
+        await m.trouble.note(`reading ${describe(m.ref)} failed; retrying`, err);
       }
       m.due(now + m.intervalMs);
     }

@@ -4,21 +4,9 @@ import { CursorConflict, type CursorRow, openCursor } from '../../storage/stores
 import type { LogStreamRef } from '../log-stream-ref.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
 import { isNotFoundYet, isThrottling } from './aws-log-clients.js';
+import { givesUpFinalRead, nextPollMs, type TailerTiming } from './poll-interval.js';
 import { describe, ReadTrouble } from './read-trouble.js';
 import type { Follow, RemoteLog } from './remote-log.js';
-
-export interface TailerTiming {
-  graceMs: number;
-  /** Fastest polling of a watched log (while lines come); a watched log without news backs off to `maxPollMs`. */
-  minPollMs: number;
-  maxPollMs: number;
-  /** Polling of a log nobody watches live. */
-  unwatchedPollMs: number;
-  maxBackoffMs: number;
-}
-
-/** After the grace period, how long the final read may keep failing before the tailer gives up. */
-const FINAL_READ_PATIENCE_MS = 60_000;
 
 /**
  * Follows one remote log of one task into its log (the EMR step logs in S3;
@@ -95,7 +83,6 @@ export class Tailer implements Follow {
     this.processId = opened.process_id;
     // Watched after its task ended (a late call, or a restart in the grace period): drain and stop.
     if (opened.task_ended) this.taskEnded();
-    const { minPollMs, maxPollMs, unwatchedPollMs, maxBackoffMs } = this.timing;
     // Asked after each read: a reader may have come meanwhile.
     const watched = () => this.deps.watched(this.taskId, opened.process_id);
     while (!this.closed && !row.done) {
@@ -114,8 +101,12 @@ export class Tailer implements Follow {
           await this.finish(row);
           return;
         }
-        if (!watched()) this.interval = unwatchedPollMs;
-        else this.interval = got > 0 ? minPollMs : Math.min(maxPollMs, this.interval * 1.5);
+        this.interval = nextPollMs(
+          this.timing,
+          this.interval,
+          { kind: 'read', lines: got, backlog: false },
+          watched(),
+        );
         this.trouble.clear();
       } catch (err) {
         if (this.closed) return;
@@ -124,19 +115,17 @@ export class Tailer implements Follow {
           continue;
         }
         const notFound = isNotFoundYet(err);
-        if (final && (notFound || Date.now() > this.stopAt! + FINAL_READ_PATIENCE_MS)) {
+        if (final && givesUpFinalRead(this.stopAt!, Date.now(), notFound)) {
           if (!notFound) await this.trouble.note(`could not read the rest of ${describe(this.ref)}`, err);
           await this.finish(row);
           return;
         }
-        if (isThrottling(err)) {
-          this.interval = Math.min(maxBackoffMs, Math.max(this.interval, minPollMs) * 2);
+        const kind = notFound ? 'not-found' : isThrottling(err) ? 'throttled' : 'failed';
+        this.interval = nextPollMs(this.timing, this.interval, { kind }, watched());
+        if (kind === 'throttled')
           await this.trouble.note(`AWS throttles reading ${describe(this.ref)}; backing off`, err);
-        } else if (notFound) {
-          this.interval = watched() ? Math.min(maxPollMs, this.interval * 1.5) : unwatchedPollMs;
-        } else {
+        else if (kind === 'failed') {
           logger.warn({ err, taskId: this.taskId, ref: this.ref }, 'reading a remote log failed; retrying');
-          this.interval = Math.min(maxBackoffMs, this.interval * 2);
           await this.trouble.note(`reading ${describe(this.ref)} failed; retrying`, err);
         }
       }
