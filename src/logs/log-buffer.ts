@@ -1,3 +1,4 @@
+import { fitsCap } from './log-cap.js';
 import type { AppendOptions, AppendResult, KeptLines, LogLine } from './task-log-writer.js';
 
 /** Where batches go: the task log writer (masking, cap, storage, wake-ups). */
@@ -134,9 +135,11 @@ export class LogBuffer {
     const st = this.state(taskId);
     const bytes = Math.min(Buffer.byteLength(entry.message), this.o.maxLineBytes);
     if (!entry.keep) {
-      const lines = st.stored.lines + st.inflight.lines + st.pendingTally.lines;
-      const total = st.stored.bytes + st.inflight.bytes + st.pendingTally.bytes;
-      const overCap = st.full || lines >= this.o.maxLinesPerTask || total + bytes > this.o.maxBytesPerTask;
+      const used = {
+        lines: st.stored.lines + st.inflight.lines + st.pendingTally.lines,
+        bytes: st.stored.bytes + st.inflight.bytes + st.pendingTally.bytes,
+      };
+      const overCap = st.full || !fitsCap(this.o, used, bytes);
       if (overCap || this.heldBytes + bytes > this.o.maxPendingBytes) {
         st.dropped.lines += 1;
         st.dropped.bytes += bytes;

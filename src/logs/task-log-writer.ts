@@ -5,6 +5,7 @@ import { type KeptWrite, writeKeptLines } from '../storage/stores/kept-lines-sto
 import { advanceCursor } from '../storage/stores/log-cursors-store.js';
 import { type LogUsage, lockUsage, saveUsage } from '../storage/stores/log-usage-store.js';
 import { taskProcessAndExecutable } from '../storage/stores/tasks-store.js';
+import { capReached, fitsCap } from './log-cap.js';
 import type { LogFeed } from './log-feed.js';
 import type { ResolvedLiveLogOptions } from './log-options.js';
 import { compileMaskPatterns, declaredVariables, type Masker, secretMasker } from './secret-masker.js';
@@ -122,8 +123,7 @@ export class TaskLogWriter {
         }
         if (usage.closed) this.tasks.delete(w.taskId);
         this.feed.published(w.processId, w.taskId);
-        const { maxLinesPerTask: maxLines, maxBytesPerTask: maxBytes } = this.options;
-        out.set(w.taskId, { ...usage, full: usage.lines >= maxLines || usage.bytes >= maxBytes });
+        out.set(w.taskId, { ...usage, full: capReached(this.options, usage) });
       }
     }
     return out;
@@ -169,7 +169,7 @@ export class TaskLogWriter {
     let markerTime = new Date();
     for (const line of lines) {
       const bytes = Buffer.byteLength(line.message);
-      if (!line.keep && (lineCount + 1 > maxLines || byteCount + bytes > maxBytes)) {
+      if (!line.keep && !fitsCap(this.options, { lines: lineCount, bytes: byteCount }, bytes)) {
         if (markerAt < 0) [markerAt, markerTime] = [fit.length, line.at];
         usage.dropped_lines += 1;
         usage.dropped_bytes += bytes;
@@ -199,7 +199,7 @@ export class TaskLogWriter {
     return {
       lines: usage.lines,
       bytes: usage.bytes,
-      full: usage.lines >= maxLines || usage.bytes >= maxBytes,
+      full: capReached(this.options, usage),
     };
   }
 
