@@ -14,8 +14,7 @@ import { tasksRoutes } from './tasks-routes.js';
  * Builds the HTTP API (not yet listening).
  *
  * @example
- * const logs = new LiveLogs({ db, logger, replicaId });
- * const app = await buildApi({ db, logs, wake: (payload) => scheduler.wake(payload) }, logger);
+ * const app = await buildApi({ db, wake }, logger);
  * await app.listen({ port: 8080 });
  */
 export async function buildApi(

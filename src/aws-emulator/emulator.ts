@@ -83,8 +83,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const stats = new RequestStats();
 
   const injectFault = (fault: FaultSpec) => {
-    if (fault.type === 'spot-interruption')
-      emr.spotInterrupt(fault.clusterId, fault.instanceRole ?? 'MASTER');
+    if (fault.type === 'spot-interruption') emr.spotInterrupt(fault.clusterId);
     else ctx.faults.arm(fault);
   };
   const state = (): JsonObject => ({

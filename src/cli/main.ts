@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { validateDefinition } from '../domain/validate-definition.js';
 import { ValidationError } from '../domain/validation-error.js';
 import { registerAwsEmulatorCommand } from './aws-emulator-command.js';
 import { callApi } from './http-client.js';
 import { registerLogsCommand } from './logs.js';
 import { registerPlanCommand } from './plan.js';
 import { printStatus } from './status.js';
+import { registerValidateCommand } from './validate.js';
 
 const program = new Command('sundial').description(
   'Batch-job scheduler: shell, AWS Batch, ECS and EMR jobs as DAGs',
@@ -50,15 +50,6 @@ program
   });
 
 program
-  .command('validate')
-  .description('check a process definition file without a server')
-  .requiredOption('-f, --file <file>', 'definition JSON')
-  .action((o) => {
-    const def = validateDefinition(readJson(o.file));
-    console.log(`${o.file}: valid (${def.process_definition_name}, ${def.task_definitions.length} tasks)`);
-  });
-
-program
   .command('apply')
   .description('create or replace a process definition')
   .requiredOption('-f, --file <file>', 'definition JSON')
@@ -96,6 +87,7 @@ function readJson(file: string): unknown {
   }
 }
 
+registerValidateCommand(program);
 registerLogsCommand(program);
 registerPlanCommand(program);
 registerAwsEmulatorCommand(program);

@@ -25,9 +25,7 @@ export interface LiveLogsDeps {
  * @example
  * const logs = new LiveLogs({ db, logger, replicaId });
  * await logs.start();
- * const engine = new Engine({ db, logger, replicaId, publicUrl, liveLogs: logs });
- * // … at shutdown, after the engine's stop (which flushes the buffer):
- * await logs.close();
+ * const engine = new Engine({ db, logger, replicaId, publicUrl, logBuffer: logs.buffer, logWatcher: logs });
  */
 export class LiveLogs {
   readonly options: ResolvedLiveLogOptions;

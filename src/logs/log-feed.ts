@@ -32,9 +32,9 @@ export class LogFeed {
     this.watchers = new LogWatchers(db, replicaId);
   }
 
-  /** Whether other replicas share the database (see Database.sharedByReplicas). */
+  /** Other replicas only exist with PostgreSQL; PGlite is one process. */
   get crossReplica(): boolean {
-    return this.db.sharedByReplicas;
+    return this.db.kind === 'postgres';
   }
 
   async start(): Promise<void> {

@@ -116,8 +116,14 @@ export async function earliestDue(db: Queryable): Promise<Date | undefined> {
   return row?.at ?? undefined;
 }
 
-/** The wire form: the definition as submitted, with its current paused state. */
-export function definitionToWire(row: DefinitionRow): ProcessDefinition {
+/**
+ * The wire form: the definition as submitted, with its current paused state
+ * and, while its schedule is active, `next_run_time` (an addition older
+ * clients ignore; in the past when the run is due but waits for the one in
+ * progress).
+ */
+export function definitionToWire(row: DefinitionRow): ProcessDefinition & { next_run_time?: string } {
   const { paused: _ignored, ...rest } = row.definition;
-  return row.paused || row.definition.paused !== undefined ? { ...rest, paused: row.paused } : rest;
+  const wire = row.paused || row.definition.paused !== undefined ? { ...rest, paused: row.paused } : rest;
+  return row.next_run_at && !row.paused ? { ...wire, next_run_time: row.next_run_at.toISOString() } : wire;
 }

@@ -52,10 +52,20 @@ describe('API shapes (wire-compatible with the original Sundial)', () => {
   });
   afterAll(async () => h?.close());
 
-  it('returns a definition exactly as it was submitted', async () => {
-    expect((await h.request('GET', '/api/process_definitions/shapes')).body).toEqual(definition);
-    const all = await h.request<ProcessDefinition[]>('GET', '/api/process_definitions');
-    expect(all.body.map((d) => d.process_definition_name)).toEqual(['shapes', 'shapes-failing']);
+  it('returns a definition as it was submitted, adding when its schedule next runs', async () => {
+    type Read = ProcessDefinition & { next_run_time?: string };
+    const read = (await h.request<Read>('GET', '/api/process_definitions/shapes')).body;
+    const { next_run_time, ...submitted } = read;
+    expect(submitted).toEqual(definition);
+    expect(next_run_time).toMatch(/T22:00:00\.000Z$/);
+    expect(Date.parse(next_run_time!) - Date.now()).toBeLessThanOrEqual(24 * 3600_000);
+    const all = await h.request<Read[]>('GET', '/api/process_definitions');
+    expect(all.body.map((d) => [d.process_definition_name, d.next_run_time])).toEqual([
+      ['shapes', next_run_time],
+      ['shapes-failing', undefined],
+    ]);
+    // A client that sends back what it read is not refused for the added field.
+    expect((await h.request('PUT', '/api/process_definitions/shapes', read)).status).toBe(200);
   });
 
   it('a process has the original fields and carries its attempts in `task`', async () => {

@@ -1,27 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sundial as cli } from '../../helpers/cli.js';
 import { Harness, shellTask } from '../../helpers/harness.js';
 import { backend } from '../../helpers/test-database.js';
 
-const run = promisify(execFile);
-const main = resolve(import.meta.dirname, '../../../src/cli/main.ts');
-
-/** Runs the CLI from source (tsx), as `sundial <args>` would. */
-async function sundial(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', main, ...args], {
-      env: { ...process.env, SUNDIAL_URL: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const sundial = (...args: string[]) => cli(args);
 
 // The CLI speaks only HTTP, so one backend suffices; each run costs a Node start-up.
 describe.skipIf(backend !== 'postgres')('the CLI', () => {
@@ -49,6 +34,41 @@ describe.skipIf(backend !== 'postgres')('the CLI', () => {
   it('validate: a valid file exits 0', async () => {
     const res = await sundial('validate', '-f', file('good.json', good));
     expect(res).toMatchObject({ code: 0, stdout: expect.stringContaining('valid (cli-hello, 1 tasks)') });
+  });
+
+  it('validate --next: the next firings of each cron schedule, as ISO-8601 UTC times', async () => {
+    const cron = (name: string, minutes: string, hours: string, time_zone: string) => ({
+      ...good,
+      process_definition_name: name,
+      schedule: {
+        cron_schedule: { minutes, hours, day_of_month: '*', month: '*', day_of_week: '?', time_zone },
+      },
+    });
+    const res = await cli(
+      [
+        'validate',
+        '-f',
+        file('a.json', cron('quarterly', '0/15', '9', 'UTC')),
+        '-f',
+        '-',
+        '-f',
+        file('g.json', good),
+      ].concat(['--next', '3', '--from', '2026-03-28T23:00:00Z']),
+      { input: JSON.stringify(cron('berlin-2am', '30', '2', 'Europe/Berlin')) },
+    );
+    expect(res).toMatchObject({ code: 0, stderr: expect.stringContaining('-: valid (berlin-2am, 1 tasks)') });
+    // 2026-03-29 has no 02:30 in Berlin: that day's run comes at 03:00 CEST, once.
+    expect(res.stdout.split('\n')).toEqual([
+      'quarterly',
+      '2026-03-29T09:00:00.000Z',
+      '2026-03-29T09:15:00.000Z',
+      '2026-03-29T09:30:00.000Z',
+      'berlin-2am',
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-30T00:30:00.000Z',
+      '2026-03-31T00:30:00.000Z',
+      '',
+    ]);
   });
 
   it('validate: an invalid file exits 2 and names the field', async () => {

@@ -116,6 +116,15 @@ describe('cron schedules (Quartz semantics, seconds fixed at 0)', () => {
       ['0 0 ? * 0', 'day_of_week', '1 = Sunday'],
       ['0 0 ? * 8', 'day_of_week', "'8'"],
       ['x 0 * * ?', 'minutes', "'x'"],
+      ['? 0 * * ?', 'minutes', "'?' is only for day_of_month or day_of_week"],
+      ['0/0 0 * * ?', 'minutes', "'0/0'"],
+      ['0 0/24 * * ?', 'hours', "'0/24'"],
+      ['0 0 L,5 * ?', 'day_of_month', 'L and W stand alone'],
+      ['0 0 L-31 * ?', 'day_of_month', 'at most 30 days'],
+      ['0 0 32W * ?', 'day_of_month', "'32W'"],
+      ['0 0 ? JAN-FOO *', 'month', 'JAN-DEC'],
+      ['0 0 ? * 6#6', 'day_of_week', 'k from 1 to 5'],
+      ['0 0 ? * 2L,3', 'day_of_week', 'L and # stand alone'],
     ])('%s → %s', (fields, field, text) => {
       const [problem] = problemFor(fields);
       expect(problem?.field).toBe(`schedule.cron_schedule.${field}`);
