@@ -1,12 +1,21 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { followLog } from '../logs/log-follower.js';
 import { SharedReads } from '../logs/shared-reads.js';
-import { type LogRecord, type LogTarget, logState, readLogPage } from '../storage/stores/log-reads-store.js';
+import {
+  type LogRecord,
+  type LogTarget,
+  logState,
+  readLogPage,
+  readLogPageBefore,
+} from '../storage/stores/log-reads-store.js';
 import type { ApiContext } from './api-context.js';
 import { notFound } from './errors.js';
 import { intParam, uuidParam } from './query-params.js';
 
-type LogRequest = FastifyRequest<{ Params: { id: string }; Querystring: { after?: string; limit?: string } }>;
+type LogRequest = FastifyRequest<{
+  Params: { id: string };
+  Querystring: { after?: string; before?: string; limit?: string };
+}>;
 
 /** A stored line on the wire (paged JSON and SSE `data`). */
 export function logRecordToWire(r: LogRecord) {
@@ -46,6 +55,8 @@ export const logsRoutes =
         const target = targetOf(kind, req);
         const after = intParam(req.query.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
         const limit = intParam(req.query.limit, 'limit', 1, 10_000) ?? 1000;
+        const before = intParam(req.query.before, 'before', 1, Number.MAX_SAFE_INTEGER);
+        if (before !== undefined) return logPageBefore(target, before, limit);
         // Completeness before the read, so `complete: true` means this page (and earlier ones) hold everything.
         const state = await logState(ctx.db, target, new Date(Date.now() - staleMs));
         if (!state.exists) throw notFound(`${kind} ${target.id}`);
@@ -56,6 +67,20 @@ export const logsRoutes =
           complete: state.complete && rows.length < limit,
         };
       });
+
+      // Paging back: the `limit` lines before a cursor; `has_more_before` says whether older lines exist.
+      async function logPageBefore(target: LogTarget, before: number, limit: number) {
+        const state = await logState(ctx.db, target, new Date(Date.now() - staleMs));
+        if (!state.exists) throw notFound(`${kind} ${target.id}`);
+        const rows = await readLogPageBefore(ctx.db, target, before, limit + 1);
+        const page = rows.slice(rows.length > limit ? 1 : 0);
+        return {
+          entries: page.map(logRecordToWire),
+          next_cursor: String(page.at(-1)?.seq ?? 0),
+          has_more_before: rows.length > limit,
+          complete: state.complete,
+        };
+      }
 
       app.get(`${base}/stream`, async (req: LogRequest, reply: FastifyReply) => {
         const target = targetOf(kind, req);

@@ -7,7 +7,7 @@ import { taskProgressRows } from '../storage/stores/tasks-store.js';
 import type { ApiContext } from './api-context.js';
 import { HttpError, notFound } from './errors.js';
 import { dateParam, intParam, listParam, uuidParam } from './query-params.js';
-import { processesToWire } from './wire.js';
+import { INLINE_LOG_ENTRIES, processesToWire } from './wire.js';
 
 const PROCESS_STATUSES: readonly ProcessStatus[] = ['running', 'succeeded', 'failed'];
 
@@ -40,10 +40,11 @@ export const processesRoutes =
       return processesToWire(ctx.db, rows);
     });
 
-    app.get<IdParams>(`${base}/:id`, async (req) => {
+    app.get<IdParams & { Querystring: { log_entries?: string } }>(`${base}/:id`, async (req) => {
       const process = await getProcess(ctx.db, uuidParam(req.params.id, 'process_id'));
       if (!process) throw notFound(`process ${req.params.id}`);
-      return (await processesToWire(ctx.db, [process]))[0];
+      const inline = intParam(req.query.log_entries, 'log_entries', 0, INLINE_LOG_ENTRIES);
+      return (await processesToWire(ctx.db, [process], inline))[0];
     });
 
     app.post<IdParams>(`${base}/:id/kill`, async (req, reply) => {

@@ -8,7 +8,9 @@ import { openApiDocument } from './openapi.js';
 import { processDefinitionsRoutes } from './process-definitions-routes.js';
 import { processesRoutes } from './processes-routes.js';
 import { installRequestGuards } from './request-guards.js';
+import { runViewsRoutes } from './run-views-routes.js';
 import { tasksRoutes } from './tasks-routes.js';
+import { webUi } from './web-ui.js';
 
 /**
  * Builds the HTTP API (not yet listening).
@@ -36,6 +38,8 @@ export async function buildApi(
   await app.register(processesRoutes(ctx));
   await app.register(tasksRoutes(ctx));
   await app.register(logsRoutes(ctx));
+  await app.register(runViewsRoutes(ctx));
+  await app.register(webUi());
   const document = openApiDocument();
   app.get('/api/openapi.json', async () => document);
   app.get('/_internal_/healthcheck', async () => ({ status: 'healthy' }));

@@ -17,11 +17,14 @@ export function logEntryToWire(l: LogEntryRow): WireLogEntry {
   return { log_entry_id: l.id, when: l.at.toISOString(), source: l.source, message: l.message };
 }
 
-/** Tasks in the original API's shape, with their log and metadata entries. */
-export async function tasksToWire(db: Queryable, tasks: readonly TaskRow[]) {
+/**
+ * Tasks in the original API's shape, with their log and metadata entries;
+ * `inlineLogs` lines of each log (the UI asks for none and pages the log).
+ */
+export async function tasksToWire(db: Queryable, tasks: readonly TaskRow[], inlineLogs = INLINE_LOG_ENTRIES) {
   const ids = tasks.map((t) => t.id);
   const [logs, metadata] = await Promise.all([
-    recentLogEntries(db, ids, INLINE_LOG_ENTRIES),
+    inlineLogs > 0 ? recentLogEntries(db, ids, inlineLogs) : [],
     metadataOf(db, ids),
   ]);
   const logsByTask = groupBy(logs, (l) => l.task_id);
@@ -54,13 +57,18 @@ export async function tasksToWire(db: Queryable, tasks: readonly TaskRow[]) {
 }
 
 /** Processes in the original API's shape (`task` carries every attempt). */
-export async function processesToWire(db: Queryable, processes: readonly ProcessRow[]) {
+export async function processesToWire(
+  db: Queryable,
+  processes: readonly ProcessRow[],
+  inlineLogs = INLINE_LOG_ENTRIES,
+) {
   const tasks = await tasksToWire(
     db,
     await tasksOfProcesses(
       db,
       processes.map((p) => p.id),
     ),
+    inlineLogs,
   );
   const byProcess = groupBy(tasks, (t) => t.process_id);
   return processes.map((p) => ({

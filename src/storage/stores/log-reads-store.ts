@@ -38,6 +38,29 @@ export async function readLogPage(
 }
 
 /**
+ * The last `limit` lines before a cursor, oldest first: how a reader shows
+ * the end of a long log and pages back through it without reading it whole.
+ *
+ * @example
+ * const tail = await readLogPageBefore(db, { kind: 'task', id }, Number.MAX_SAFE_INTEGER, 500);
+ */
+export async function readLogPageBefore(
+  db: Queryable,
+  target: LogTarget,
+  before: number,
+  limit: number,
+): Promise<LogRecord[]> {
+  const where = target.kind === 'task' ? 't.id = $1' : 't.process_id = $1';
+  const rows = await db.query<LogRecord>(
+    `select l.seq, l.id, l.task_id, t.task_definition_name, l.at, l.source, l.message
+     from tasks t join task_log_entries l on l.task_id = t.id
+     where ${where} and l.seq < $2 order by l.seq desc limit $3`,
+    [target.id, before, limit],
+  );
+  return rows.reverse();
+}
+
+/**
  * Whether the target exists and whether its log is complete: every task
  * ended and its log closed (tailers drained), or ended before `staleBefore`
  * (a scheduler that stopped before closing it). For a process, it must

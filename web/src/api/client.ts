@@ -1,0 +1,119 @@
+/**
+ * The one place the UI talks to the server. Every call goes through
+ * `request`, which tracks whether the server is reachable (for the banner)
+ * and hands a 401 to one handler (where a login page can take over).
+ */
+import type {
+  DefinitionOverview,
+  FieldProblem,
+  HistoryPage,
+  LogPage,
+  ProcessDefinition,
+  TaskDefinition,
+  WireProcess,
+} from './types.js';
+
+/** An answer other than 2xx, or no answer at all (`status` 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly problems: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+
+  get notFound(): boolean {
+    // A malformed id in the URL (400 naming the id) is as unknown as a well-formed one that does not exist.
+    return this.status === 404 || (this.status === 400 && /_id|before/.test(this.problems[0]?.field ?? ''));
+  }
+}
+
+type Listener = () => void;
+const listeners = new Set<Listener>();
+let reachable = true;
+let onUnauthorized: (() => void) | undefined;
+
+function setReachable(value: boolean): void {
+  if (reachable === value) return;
+  reachable = value;
+  for (const l of listeners) l();
+}
+
+/** For useSyncExternalStore: whether the last request reached the server. */
+export const connection = {
+  subscribe(listener: Listener): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+  reachable: (): boolean => reachable,
+};
+
+/** Who to tell when the server answers 401 (set once by the app). */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: {
+        accept: 'application/json',
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  } catch {
+    setReachable(false);
+    throw new ApiError(0, 'The Sundial server cannot be reached');
+  }
+  // A proxy in front of a stopped server answers for it.
+  setReachable(![502, 503, 504].includes(res.status));
+  if (res.status === 401) onUnauthorized?.();
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const err = (json ?? {}) as { message?: string; errors?: FieldProblem[] };
+    throw new ApiError(res.status, err.message ?? `${res.status} ${res.statusText}`, err.errors ?? []);
+  }
+  return json as T;
+}
+
+const enc = encodeURIComponent;
+const definitionPath = (name: string) => `/api/process_definitions/${enc(name)}`;
+
+export type LogKind = 'tasks' | 'processes';
+
+export const api = {
+  health: () => request<{ status: string }>('GET', '/_internal_/healthcheck'),
+  overview: () => request<DefinitionOverview[]>('GET', '/api/definition_overview'),
+  definition: (name: string) => request<ProcessDefinition>('GET', definitionPath(name)),
+  putDefinition: (def: ProcessDefinition) =>
+    request<ProcessDefinition>('PUT', definitionPath(def.process_definition_name), def),
+  history: (name: string, before?: string) =>
+    request<HistoryPage>(
+      'GET',
+      `${definitionPath(name)}/history?limit=20${before ? `&before=${enc(before)}` : ''}`,
+    ),
+  trigger: (name: string, tasks?: readonly string[]) => {
+    const query = (tasks ?? []).map((t) => `task_definition_name=${enc(t)}`).join('&');
+    return request<void>('POST', `${definitionPath(name)}/trigger${query ? `?${query}` : ''}`);
+  },
+  setPaused: (name: string, paused: boolean) =>
+    request<void>('POST', `${definitionPath(name)}/${paused ? 'pause' : 'resume'}`),
+  /** A run with every attempt but no inlined log lines (the log view pages them). */
+  process: (id: string) => request<WireProcess>('GET', `/api/processes/${enc(id)}?log_entries=0`),
+  taskDefinitions: (id: string) =>
+    request<TaskDefinition[]>('GET', `/api/processes/${enc(id)}/task_definitions`),
+  kill: (id: string) => request<void>('POST', `/api/processes/${enc(id)}/kill`),
+  retry: (id: string) => request<void>('POST', `/api/processes/${enc(id)}/retry`),
+  /** The `limit` lines before `before` (the end of the log when omitted). */
+  logBefore: (kind: LogKind, id: string, limit: number, before = Number.MAX_SAFE_INTEGER) =>
+    request<LogPage>('GET', `/api/${kind}/${enc(id)}/logs?before=${before}&limit=${limit}`),
+  /** Server-Sent Events of lines after `after`; the browser's EventSource resumes it with Last-Event-ID. */
+  logStreamUrl: (kind: LogKind, id: string, after: string) =>
+    `/api/${kind}/${enc(id)}/logs/stream?after=${enc(after)}`,
+};

@@ -1,0 +1,82 @@
+import type {
+  ProcessDefinition,
+  ProcessStatus,
+  TaskDefinition,
+  TaskStatus,
+} from '../../../src/domain/types.js';
+
+export type { ProcessDefinition, ProcessStatus, TaskDefinition, TaskStatus };
+
+export interface WireEntry {
+  key: string;
+  value: string;
+  when: string;
+}
+
+/** One attempt of a task, as GET /api/processes/{id} returns it. */
+export interface WireTask {
+  task_id: string;
+  process_id: string;
+  process_definition_name: string;
+  task_definition_name: string;
+  start_time: string;
+  end_time?: string;
+  previous_attempt_count: number;
+  status: TaskStatus;
+  failure_reason?: string;
+  metadata_entries: WireEntry[];
+  /** What the executor recorded to find its job again: AWS ids (cluster, step, Batch job, ECS task ARN). */
+  execution_state: WireEntry[];
+}
+
+export interface WireProcess {
+  process_id: string;
+  process_definition_name: string;
+  start_time: string;
+  end_time?: string;
+  status: ProcessStatus;
+  kill_reason?: string;
+  task: WireTask[];
+}
+
+export interface ProcessSummary {
+  process_id: string;
+  process_definition_name: string;
+  status: ProcessStatus;
+  start_time: string;
+  end_time?: string;
+}
+
+export interface DefinitionOverview {
+  definition: ProcessDefinition;
+  next_run_time?: string;
+  recent_processes: ProcessSummary[];
+}
+
+export interface HistoryPage {
+  processes: ProcessSummary[];
+  next_before?: string;
+}
+
+export interface LogLine {
+  task_id: string;
+  task_definition_name: string;
+  cursor: string;
+  log_entry_id: string;
+  when: string;
+  source: string;
+  message: string;
+}
+
+export interface LogPage {
+  entries: LogLine[];
+  next_cursor: string;
+  complete: boolean;
+  has_more_before?: boolean;
+}
+
+/** A 400's problems, each naming the field it is about. */
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}

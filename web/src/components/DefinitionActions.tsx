@@ -1,0 +1,86 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api/client.js';
+import type { ProcessDefinition } from '../api/types.js';
+import { Dialog } from './Dialog.js';
+
+/** Trigger (all tasks, or the ones picked), pause and resume. */
+export function DefinitionActions({ definition }: { definition: ProcessDefinition }) {
+  const name = definition.process_definition_name;
+  const queries = useQueryClient();
+  const [picking, setPicking] = useState(false);
+  const [picked, setPicked] = useState<string[]>([]);
+  const [message, setMessage] = useState<string>();
+  const [error, setError] = useState<string>();
+  const act = async (what: () => Promise<unknown>, done: string) => {
+    setError(undefined);
+    try {
+      await what();
+      setMessage(done);
+      await queries.invalidateQueries();
+      return true;
+    } catch (e) {
+      setError((e as Error).message);
+      return false;
+    }
+  };
+  const trigger = async () => {
+    if (await act(() => api.trigger(name, picked), `Triggered ${name}; its run appears in a moment.`)) {
+      setPicking(false);
+      setPicked([]);
+    }
+  };
+  const toggle = (task: string) =>
+    setPicked((old) => (old.includes(task) ? old.filter((t) => t !== task) : [...old, task]));
+  return (
+    <div className="actions">
+      <button type="button" className="primary" onClick={() => setPicking(true)}>
+        Trigger…
+      </button>
+      {definition.paused ? (
+        <button type="button" onClick={() => act(() => api.setPaused(name, false), `Resumed ${name}.`)}>
+          Resume
+        </button>
+      ) : (
+        <button type="button" onClick={() => act(() => api.setPaused(name, true), `Paused ${name}.`)}>
+          Pause
+        </button>
+      )}
+      {message && (
+        <span className="muted" role="status">
+          {message}
+        </span>
+      )}
+      {error && (
+        <span className="error" role="alert">
+          {error}
+        </span>
+      )}
+      <Dialog open={picking} title={`Trigger ${name}`} onClose={() => setPicking(false)}>
+        <fieldset className="task-picker">
+          <legend>Tasks to run (none picked: all of them)</legend>
+          {definition.task_definitions.map((t) => (
+            <label key={t.task_definition_name}>
+              <input
+                type="checkbox"
+                checked={picked.includes(t.task_definition_name)}
+                onChange={() => toggle(t.task_definition_name)}
+              />
+              {t.task_definition_name}
+            </label>
+          ))}
+        </fieldset>
+        <div className="dialog-actions">
+          <button type="button" onClick={() => setPicking(false)}>
+            Cancel
+          </button>
+          <button type="button" className="primary" onClick={trigger}>
+            {picked.length === 0
+              ? 'Trigger all tasks'
+              : `Trigger ${picked.length} task${picked.length > 1 ? 's' : ''}`}
+          </button>
+        </div>
+      </Dialog>
+    </div>
+  );
+}
