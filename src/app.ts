@@ -101,7 +101,14 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const address = await api.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   const port = Number(new URL(address).port);
   const url = `http://127.0.0.1:${port}`;
-  const engine = new Engine({ db, logger, replicaId, publicUrl: options.publicUrl ?? url, liveLogs });
+  const engine = new Engine({
+    db,
+    logger,
+    replicaId,
+    publicUrl: options.publicUrl ?? url,
+    liveLogs,
+    onProcessFinished: () => scheduler?.wake('tick'), // a waiting overlap may now start
+  });
   engine.register(
     new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }),
   );
@@ -126,7 +133,6 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     replicaId,
     ...(options.tickMs && { tickMs: options.tickMs }),
   });
-  engine.onProcessFinished = () => scheduler?.wake('tick'); // a waiting overlap may now start
   if (options.loadSample && db.kind === 'pglite' && (await listDefinitions(db)).length === 0) {
     await upsertDefinition(db, sampleProcess, new Date());
     await insertTriggerRequest(db, sampleProcess.process_definition_name, undefined, new Date());

@@ -16,7 +16,8 @@ import { webUi } from './web-ui.js';
  * Builds the HTTP API (not yet listening).
  *
  * @example
- * const app = await buildApi({ db, wake }, logger);
+ * const logs = new LiveLogs({ db, logger, replicaId });
+ * const app = await buildApi({ db, logs, wake: (payload) => scheduler.wake(payload) }, logger);
  * await app.listen({ port: 8080 });
  */
 export async function buildApi(

@@ -83,7 +83,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const stats = new RequestStats();
 
   const injectFault = (fault: FaultSpec) => {
-    if (fault.type === 'spot-interruption') emr.spotInterrupt(fault.clusterId);
+    if (fault.type === 'spot-interruption')
+      emr.spotInterrupt(fault.clusterId, fault.instanceRole ?? 'MASTER');
     else ctx.faults.arm(fault);
   };
   const state = (): JsonObject => ({

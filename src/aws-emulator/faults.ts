@@ -26,6 +26,7 @@ interface ArmedHang {
 export class FaultBook {
   private requestFaults: ArmedRequestFault[] = [];
   private bootstrapFailures = 0;
+  private capacityShortages = 0;
   private hangs: ArmedHang[] = [];
 
   /** Arms a fault; returns false for the kinds handled elsewhere (spot interruption). */
@@ -51,6 +52,9 @@ export class FaultBook {
         return true;
       case 'bootstrap-failure':
         this.bootstrapFailures += count;
+        return true;
+      case 'insufficient-capacity':
+        this.capacityShortages += count;
         return true;
       case 'hanging-step':
         this.hangs.push({ stepName: spec.stepName, remaining: count });
@@ -78,6 +82,13 @@ export class FaultBook {
     return true;
   }
 
+  /** True (once per armed count) when the spot-asking cluster being created must get no spot capacity. */
+  takeCapacityShortage(): boolean {
+    if (this.capacityShortages <= 0) return false;
+    this.capacityShortages -= 1;
+    return true;
+  }
+
   /** True when the step about to start must never end by itself. */
   takeHang(stepName: string): boolean {
     const armed = this.hangs.find((h) => h.remaining > 0 && (!h.stepName || h.stepName === stepName));
@@ -90,6 +101,7 @@ export class FaultBook {
   clear(): void {
     this.requestFaults = [];
     this.bootstrapFailures = 0;
+    this.capacityShortages = 0;
     this.hangs = [];
   }
 }

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** Upper-case alphanumerics, as in EMR ids (`j-1K48XXXXXXHCB`, `s-2M7XXXXXXB5FY`). */
-export function emrId(prefix: 'j' | 's'): string {
+export function emrId(prefix: 'j' | 's' | 'ig' | 'if'): string {
   const bytes = randomBytes(13);
   let out = '';
   for (const b of bytes) out += ALNUM[b % ALNUM.length];

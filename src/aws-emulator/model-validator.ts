@@ -18,6 +18,19 @@ const ENUMS: Partial<Record<ServiceName, Record<string, string[]>>> = {
   emr: {
     ActionOnFailure: ['TERMINATE_JOB_FLOW', 'TERMINATE_CLUSTER', 'CANCEL_AND_WAIT', 'CONTINUE'],
     StepCancellationOption: ['SEND_INTERRUPT', 'TERMINATE_PROCESS'],
+    InstanceRole: ['MASTER', 'CORE', 'TASK'],
+    InstanceFleetType: ['MASTER', 'CORE', 'TASK'],
+    Market: ['ON_DEMAND', 'SPOT'],
+    TimeoutAction: ['SWITCH_TO_ON_DEMAND', 'TERMINATE_CLUSTER'],
+    // Spot and on-demand specifications share the member name; the union of both value sets.
+    AllocationStrategy: [
+      'capacity-optimized',
+      'price-capacity-optimized',
+      'lowest-price',
+      'diversified',
+      'capacity-optimized-prioritized',
+      'prioritized',
+    ],
     StepStates: ['PENDING', 'CANCEL_PENDING', 'RUNNING', 'COMPLETED', 'CANCELLED', 'FAILED', 'INTERRUPTED'],
     ClusterStates: [
       'STARTING',

@@ -86,7 +86,14 @@ export type FaultSpec =
       /** `destroy` (default) drops the connection after the action took effect; `status-500` answers 500. */
       mode?: 'destroy' | 'status-500';
     }
-  | { type: 'spot-interruption'; clusterId: string }
+  | {
+      type: 'spot-interruption';
+      clusterId: string;
+      /** Whose spot instances EC2 takes back: MASTER (default) ends the cluster; CORE/TASK fail the running step. */
+      instanceRole?: 'MASTER' | 'CORE' | 'TASK';
+    }
+  /** The next `count` clusters asking for spot get none: instance groups fail, fleets switch to on-demand. */
+  | { type: 'insufficient-capacity'; count?: number }
   | { type: 'bootstrap-failure'; count?: number }
   | {
       type: 'hanging-step';

@@ -97,6 +97,36 @@ export interface EmrInstanceGroupDetails {
   ebs_volume_size?: number;
 }
 
+/** One instance type a fleet may launch, counting `weighted_capacity` units of the fleet's target. */
+export interface EmrFleetInstanceType {
+  emr_instance_type: string;
+  /** Units of target capacity one instance gives (default 1). */
+  weighted_capacity?: number;
+  /** Spot bid in USD per hour; without it (and without a percentage) the bid is the on-demand price. */
+  bid_price?: number;
+  bid_price_as_percentage_of_on_demand?: number;
+  ebs_volume_size?: number;
+}
+
+/**
+ * An instance fleet: several instance types for one role, on-demand units as a base and spot units
+ * on top (price-capacity-optimized), switching to on-demand when spot does not come in time.
+ */
+export interface EmrInstanceFleet {
+  instance_types: EmrFleetInstanceType[];
+  target_on_demand_capacity?: number;
+  target_spot_capacity?: number;
+  /** Minutes to wait for spot capacity before launching on-demand instead (default 10). */
+  spot_timeout_minutes?: number;
+}
+
+/** Instance fleets per role, instead of master_instance / core_instance / task_instance. */
+export interface EmrInstanceFleets {
+  master: EmrInstanceFleet;
+  core?: EmrInstanceFleet;
+  task?: EmrInstanceFleet;
+}
+
 export interface EmrConfiguration {
   classification?: string;
   configurations?: EmrConfiguration[];
@@ -108,9 +138,15 @@ export interface NewEmrCluster {
   release_label?: string;
   applications: string[];
   s3_log_uri: string;
-  master_instance: EmrInstanceGroupDetails;
+  /** Instance groups (the original's form), or `instance_fleets`: exactly one of the two. */
+  master_instance?: EmrInstanceGroupDetails;
   core_instance?: EmrInstanceGroupDetails;
   task_instance?: EmrInstanceGroupDetails;
+  instance_fleets?: EmrInstanceFleets;
+  /** After a spot loss, retry on spot again (`spot`, default) or on on-demand instances (`on_demand`). */
+  spot_fallback?: 'spot' | 'on_demand';
+  /** Fresh clusters a task may get after spot losses, apart from its max_attempts (default 2). */
+  spot_loss_retries?: number;
   ec2_subnet?: string;
   emr_service_role:
     | { default_emr_service_role: 'EMR_DefaultRole' }

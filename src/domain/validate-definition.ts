@@ -1,4 +1,5 @@
 import { checkDag } from './dag.js';
+import { checkEmrClusters } from './emr-cluster-rules.js';
 import { nameProblem, textProblems } from './safe-input.js';
 import { checkCron } from './schedule.js';
 import { checkModel } from './schema/schema-validator.js';
@@ -23,7 +24,11 @@ export function validateDefinition(
   if (shape.length > 0) throw new ValidationError(shape);
   // A definition read from the API carries its computed next_run_time; sending it back is harmless.
   const { next_run_time: _computed, ...def } = body as ProcessDefinition & { next_run_time?: string };
-  const problems = [...nameProblems(def), ...checkDag(def.task_definitions)];
+  const problems = [
+    ...nameProblems(def),
+    ...checkDag(def.task_definitions),
+    ...checkEmrClusters(def.task_definitions),
+  ];
   if (options.urlName !== undefined && options.urlName !== def.process_definition_name) {
     problems.push({
       field: 'process_definition_name',

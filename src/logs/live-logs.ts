@@ -25,7 +25,9 @@ export interface LiveLogsDeps {
  * @example
  * const logs = new LiveLogs({ db, logger, replicaId });
  * await logs.start();
- * const engine = new Engine({ db, logger, replicaId, publicUrl, logBuffer: logs.buffer, logWatcher: logs });
+ * const engine = new Engine({ db, logger, replicaId, publicUrl, liveLogs: logs });
+ * // … at shutdown, after the engine's stop (which flushes the buffer):
+ * await logs.close();
  */
 export class LiveLogs {
   readonly options: ResolvedLiveLogOptions;

@@ -32,9 +32,9 @@ export class LogFeed {
     this.watchers = new LogWatchers(db, replicaId);
   }
 
-  /** Other replicas only exist with PostgreSQL; PGlite is one process. */
+  /** Whether other replicas share the database (see Database.sharedByReplicas). */
   get crossReplica(): boolean {
-    return this.db.kind === 'postgres';
+    return this.db.sharedByReplicas;
   }
 
   async start(): Promise<void> {

@@ -36,7 +36,7 @@ export class LogWatchers {
 
   /** Other replicas only exist with PostgreSQL; PGlite is one process. */
   async start(): Promise<void> {
-    if (this.db.kind !== 'postgres') return;
+    if (!this.db.sharedByReplicas) return;
     this.unlisten = await this.db.listen(WATCH_CHANNEL, (payload) => {
       const [replica, key] = payload.split(' ');
       if (!key || replica === this.replicaId) return;
@@ -88,7 +88,7 @@ export class LogWatchers {
   }
 
   private announce(key: string): void {
-    if (this.db.kind !== 'postgres') return;
+    if (!this.db.sharedByReplicas) return;
     void this.db.notify(WATCH_CHANNEL, `${this.replicaId} ${key}`).catch(() => {});
   }
 

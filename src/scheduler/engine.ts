@@ -3,7 +3,7 @@ import { type ExecutorResult, finalOutcome, type ReportedStatus } from '../domai
 import { type ExecutorKind, executorKindOf, type TaskDefinition, type TaskStatus } from '../domain/types.js';
 import type { Executor, ExecutorHost, TaskRun } from '../executors/executor.js';
 import { jobEnvironment } from '../executors/job-environment.js';
-import { LiveLogs } from '../logs/live-logs.js';
+import type { LiveLogs } from '../logs/live-logs.js';
 import type { LogBuffer } from '../logs/log-buffer.js';
 import type { LogSource, LogStreamRef } from '../logs/log-stream-ref.js';
 import type { Database } from '../storage/database.js';
@@ -36,8 +36,10 @@ export interface EngineOptions {
   replicaId: string;
   /** Base URL jobs use to call back (`SUNDIAL_URL`). */
   publicUrl: string;
-  /** Task logs (buffer, tailers, feed); when absent the engine makes and closes its own. */
-  liveLogs?: LiveLogs;
+  /** Task logs (buffer, tailers, feed); whoever made them closes them, after the engine's `stop`. */
+  liveLogs: LiveLogs;
+  /** Called when a process ends (a waiting overlap may start now). */
+  onProcessFinished?: (processId: string) => void;
 }
 
 /**
@@ -46,13 +48,13 @@ export interface EngineOptions {
  * results at once, so a dependent starts as soon as its upstream ends.
  *
  * @example
- * const engine = new Engine({ db, logger, replicaId, publicUrl });
+ * const engine = new Engine({ db, logger, replicaId, publicUrl, liveLogs, onProcessFinished: () => scheduler.wake('tick') });
  * engine.register(new ShellExecutor(engine));
  * await engine.recover();
  * engine.markDirty(processId);
  */
 export class Engine implements ExecutorHost {
-  readonly logs: LogBuffer;
+  private readonly logs: LogBuffer;
   private readonly liveLogs: LiveLogs;
   private readonly executors = new Map<ExecutorKind, Executor>();
   private readonly active = new ActiveTasks((taskId, reason) => this.killTask(taskId, reason));
@@ -64,12 +66,9 @@ export class Engine implements ExecutorHost {
   );
   private readonly results: ResultRecorder;
   private readonly endings = new ProcessEndings((id, outcome) => this.recordEnd(id, outcome));
-  /** Called when a process ends (overlap waits and notifications hang off it). */
-  onProcessFinished: (processId: string) => void = () => {};
 
   constructor(private readonly opts: EngineOptions) {
-    this.liveLogs =
-      opts.liveLogs ?? new LiveLogs({ db: opts.db, logger: opts.logger, replicaId: opts.replicaId });
+    this.liveLogs = opts.liveLogs;
     this.logs = this.liveLogs.buffer;
     this.results = new ResultRecorder({
       db: opts.db,
@@ -152,7 +151,7 @@ export class Engine implements ExecutorHost {
       this.processes.delete(processId);
       if (!finished) return;
       this.opts.logger.info({ processId, status: outcome }, 'process finished');
-      this.onProcessFinished(processId);
+      this.opts.onProcessFinished?.(processId);
       this.liveLogs.processEnded(processId);
     } catch (err) {
       this.opts.logger.error({ err, processId }, 'ending process failed; retrying in 1 s');
@@ -256,13 +255,13 @@ export class Engine implements ExecutorHost {
    * The attempts a task's success lets start, planned before its result is
    * stored so that one write records both: a dependent starts one round
    * trip after its upstream, not two. The evaluation that follows every
-   * result stays the rule; this only gets there first. Only on PostgreSQL:
-   * PGlite plans every statement again, and there the joint statement costs
-   * more than two simple ones (1.47 against 1.11 ms a hop; 0.68 against 1.02
-   * on PostgreSQL, where statements are prepared).
+   * result stays the rule; this only gets there first. Only where statements
+   * are prepared (PostgreSQL): PGlite plans every statement again, and there
+   * the joint statement costs more than two simple ones (1.47 against 1.11 ms
+   * a hop; 0.68 against 1.02 on PostgreSQL).
    */
   private startsAfter(run: TaskRun): NewTask[] {
-    if (this.opts.db.kind !== 'postgres') return [];
+    if (!this.opts.db.preparesStatements) return [];
     const process = this.processes.get(run.processId);
     if (!process || process.stale || this.endings.has(run.processId)) return [];
     if (!process.dependedOn.has(run.taskDefinitionName)) return [];
@@ -359,7 +358,6 @@ export class Engine implements ExecutorHost {
     this.results.stop();
     await this.results.idle();
     await this.logs.close();
-    if (!this.opts.liveLogs) await this.liveLogs.close();
   }
 }
 

@@ -19,6 +19,16 @@ export interface Queryable {
  */
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * Parameterised statements are planned once per connection and then only run (PostgreSQL);
+   * PGlite plans every statement again, so there one complex statement costs more than two simple ones.
+   */
+  readonly preparesStatements: boolean;
+  /**
+   * Other processes (replicas) may use this database, and NOTIFY reaches them; PGlite is embedded in
+   * one process, so there is no one else to tell.
+   */
+  readonly sharedByReplicas: boolean;
   /** Runs `fn` in one transaction, committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. */

@@ -37,6 +37,8 @@ export function pgDatabase(connectionString: string, poolSize = 10): Database {
 
   return {
     kind: 'postgres',
+    preparesStatements: true,
+    sharedByReplicas: true,
     query: (sql, params) => run(pool, sql, params),
     async transaction(fn) {
       const client = await pool.connect();

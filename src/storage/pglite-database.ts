@@ -17,6 +17,8 @@ export function wrapPglite(db: PGlite): Database {
     (await q.query<R>(sql, params as unknown[])).rows;
   return {
     kind: 'pglite',
+    preparesStatements: false,
+    sharedByReplicas: false,
     query: (sql, params) => run(db, sql, params),
     transaction: (fn) =>
       db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) } as Queryable)),

@@ -1,5 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import { childEnv, type ProcessExit, runProcess } from '../process-runner.js';
+import type { JsonObject } from '../types.js';
+import { capacityShortage, isSpotUnit } from './emr-instances.js';
 import {
   type ClusterRecord,
   type ClusterState,
@@ -31,6 +33,7 @@ export class EmrLifecycle {
   start(cluster: ClusterRecord): void {
     this.ctx.timers.after(this.delay, () => {
       if (isEndingCluster(cluster)) return;
+      if (cluster.noSpotCapacity && !this.provisionWithoutSpot(cluster)) return;
       this.setState(cluster, 'BOOTSTRAPPING');
       this.ctx.timers.after(this.delay, () => {
         if (isEndingCluster(cluster)) return;
@@ -48,6 +51,66 @@ export class EmrLifecycle {
         this.pump(cluster);
       });
     });
+  }
+
+  /**
+   * No spot capacity came: fleets whose timeout action is SWITCH_TO_ON_DEMAND get on-demand
+   * instances instead; anything else (an instance group, a fleet set to terminate) ends the cluster.
+   * False when the cluster ends.
+   */
+  private provisionWithoutSpot(cluster: ClusterRecord): boolean {
+    const spot = cluster.instances.filter(isSpotUnit);
+    const stuck = spot.filter((u) => {
+      const action = (u.config.LaunchSpecifications as JsonObject | undefined)?.SpotSpecification as
+        | JsonObject
+        | undefined;
+      return u.kind === 'group' || action?.TimeoutAction !== 'SWITCH_TO_ON_DEMAND';
+    });
+    for (const u of spot) u.switched = !stuck.includes(u);
+    if (stuck.length === 0) return true;
+    for (const u of stuck) u.reason = capacityShortage(u);
+    const fleet = stuck[0]!.kind === 'fleet';
+    this.terminate(cluster, 'TERMINATED_WITH_ERRORS', {
+      Code: fleet ? 'INSTANCE_FLEET_TIMEOUT' : 'INSTANCE_FAILURE',
+      Message: fleet
+        ? `The instance fleet ${stuck[0]!.id} did not reach its Spot target capacity within its timeout.`
+        : `${stuck[0]!.reason?.Message}`,
+    });
+    return false;
+  }
+
+  /**
+   * EC2 takes back the spot instances of a role: losing the master ends the cluster at once; losing
+   * core or task nodes fails the running step (its executors are gone), whose ActionOnFailure decides.
+   */
+  spotInterrupt(cluster: ClusterRecord, role: 'MASTER' | 'CORE' | 'TASK'): void {
+    const unit = cluster.instances.find((u) => u.role === role);
+    if (unit) {
+      unit.lost = true;
+      unit.reason = {
+        Code: 'INSTANCE_FAILURE',
+        Message: `Spot instances of ${unit.id} were terminated by EC2 because of a Spot interruption (Spot instance capacity lost).`,
+      };
+    }
+    const failure = {
+      Reason: 'Instance failure',
+      Message: 'The step failed because its Spot instances were interrupted.',
+    };
+    if (role === 'MASTER') {
+      this.terminate(
+        cluster,
+        'TERMINATED_WITH_ERRORS',
+        {
+          Code: 'INSTANCE_FAILURE',
+          Message:
+            'The master node was terminated by EC2 because of a Spot interruption (Spot instance capacity lost).',
+        },
+        { state: 'FAILED', failure },
+      );
+      return;
+    }
+    for (const step of cluster.steps.filter((s) => s.state === 'RUNNING'))
+      this.stopStep(cluster, step, { state: 'FAILED', failure }, 'SIGKILL');
   }
 
   /** Starts the next pending step, or waits, or auto-terminates when nothing is left. */
@@ -108,10 +171,17 @@ export class EmrLifecycle {
   private finishStep(cluster: ClusterRecord, step: StepRecord, exit: ProcessExit): void {
     step.process = undefined;
     step.ended = Date.now();
-    if (step.stopOutcome) {
+    if (step.stopOutcome?.state === 'CANCELLED' || (step.stopOutcome && isEndingCluster(cluster))) {
       step.state = step.stopOutcome.state;
       step.failure = step.stopOutcome.failure;
       this.ctx.timers.after(this.delay, () => this.pump(cluster));
+      return;
+    }
+    if (step.stopOutcome) {
+      // Failed under it (lost instances): its ActionOnFailure applies as to any failure.
+      step.state = 'FAILED';
+      step.failure = step.stopOutcome.failure;
+      this.afterFailure(cluster, step);
       return;
     }
     if (exit.code === 0) {
@@ -133,6 +203,10 @@ export class EmrLifecycle {
     this.ctx.config.log(
       `emr step ${step.id} FAILED (exit ${exit.code}), ActionOnFailure ${step.actionOnFailure}`,
     );
+    this.afterFailure(cluster, step);
+  }
+
+  private afterFailure(cluster: ClusterRecord, step: StepRecord): void {
     if (step.actionOnFailure === 'TERMINATE_CLUSTER' || step.actionOnFailure === 'TERMINATE_JOB_FLOW') {
       this.terminate(cluster, 'TERMINATED_WITH_ERRORS', {
         Code: 'STEP_FAILURE',

@@ -1,6 +1,7 @@
 import { epochSeconds } from '../ids.js';
 import type { RunningProcess } from '../process-runner.js';
 import type { JsonObject } from '../types.js';
+import type { InstanceUnitRecord } from './emr-instances.js';
 
 /** In-memory EMR clusters and steps, and how they look on the wire. */
 
@@ -74,7 +75,11 @@ export interface ClusterRecord {
   requestedInstances?: JsonObject;
   /** RunJobFlow's AutoTerminationPolicy (GetAutoTerminationPolicy answers it; not enforced here). */
   autoTerminationPolicy?: JsonObject;
+  /** Instance groups or fleets as requested, with their own state-change reasons. */
+  instances: InstanceUnitRecord[];
   bootstrapFails: boolean;
+  /** Set by the insufficient-capacity fault: no spot capacity came. */
+  noSpotCapacity: boolean;
   steps: StepRecord[];
 }
 
@@ -115,7 +120,7 @@ export function clusterOutput(c: ClusterRecord): JsonObject {
     ServiceRole: c.serviceRole,
     NormalizedInstanceHours: 0,
     MasterPublicDnsName: `ip-127-0-0-1.ec2.internal`,
-    InstanceCollectionType: 'INSTANCE_GROUP',
+    InstanceCollectionType: c.instances.some((u) => u.kind === 'fleet') ? 'INSTANCE_FLEET' : 'INSTANCE_GROUP',
   });
 }
 
@@ -154,6 +159,14 @@ export function clusterState(c: ClusterRecord): JsonObject {
     ...clusterOutput(c),
     RequestedInstances: c.requestedInstances,
     AutoTerminationPolicy: c.autoTerminationPolicy,
+    InstanceUnits: c.instances.map((u) => ({
+      Id: u.id,
+      Role: u.role,
+      Kind: u.kind,
+      Lost: u.lost,
+      SwitchedToOnDemand: u.switched,
+      StateChangeReason: u.reason,
+    })),
     Steps: c.steps.map((s) => ({ ...stepOutput(s), Hanging: s.hanging || undefined })),
   });
 }

@@ -6,6 +6,8 @@ import type {
   DescribeStepInput,
   GetAutoTerminationPolicyInput,
   ListClustersInput,
+  ListInstanceFleetsInput,
+  ListInstanceGroupsInput,
   ListStepsInput,
   RunJobFlowInput,
   StepConfig,
@@ -16,6 +18,7 @@ import { type EmulatorContext, type JsonService, typed } from '../context.js';
 import { emrId } from '../ids.js';
 import { offsetToken, parseOffsetToken } from '../logs/log-tokens.js';
 import type { JsonObject } from '../types.js';
+import { instanceFleetOutput, instanceGroupOutput, instanceUnits, isSpotUnit } from './emr-instances.js';
 import { EmrLifecycle } from './emr-lifecycle.js';
 import {
   type ClusterRecord,
@@ -30,7 +33,7 @@ import {
 
 /** EMR as the service, plus the spot-interruption fault which acts on a live cluster. */
 export interface EmrService extends JsonService {
-  spotInterrupt(clusterId: string): void;
+  spotInterrupt(clusterId: string, role: 'MASTER' | 'CORE' | 'TASK'): void;
 }
 
 /** Amazon EMR (JSON 1.1, target prefix `ElasticMapReduce`). */
@@ -80,24 +83,8 @@ export function createEmrService(ctx: EmulatorContext): EmrService {
     service: 'emr',
     state: () => ({ clusters: [...clusters.values()].map(clusterState) }),
     shutdown: () => lifecycle.shutdown(clusters.values()),
-    spotInterrupt(clusterId) {
-      const c = cluster(clusterId);
-      lifecycle.terminate(
-        c,
-        'TERMINATED_WITH_ERRORS',
-        {
-          Code: 'INSTANCE_FAILURE',
-          Message:
-            'The master node was terminated by EC2 because of a Spot interruption (Spot instance capacity lost).',
-        },
-        {
-          state: 'FAILED',
-          failure: {
-            Reason: 'Instance failure',
-            Message: 'The step failed because its Spot instances were interrupted.',
-          },
-        },
-      );
+    spotInterrupt(clusterId, role) {
+      lifecycle.spotInterrupt(cluster(clusterId), role);
     },
     operations: {
       RunJobFlow: (raw) => {
@@ -105,6 +92,7 @@ export function createEmrService(ctx: EmulatorContext): EmrService {
         // Tag `emulator:cluster-id` picks the id, to stand in for a known cluster (`j-123ABC456DEF9`).
         const id = req.Tags?.find((t) => t.Key === 'emulator:cluster-id')?.Value ?? emrId('j');
         if (clusters.has(id)) throw new AwsError('ValidationException', `Cluster ${id} already exists.`);
+        const instances = instanceUnits(raw.Instances as JsonObject | undefined);
         const c: ClusterRecord = {
           id,
           arn: `arn:aws:elasticmapreduce:${region}:${accountId}:cluster/${id}`,
@@ -128,7 +116,9 @@ export function createEmrService(ctx: EmulatorContext): EmrService {
           masterInstanceType: req.Instances?.MasterInstanceType,
           requestedInstances: raw.Instances as JsonObject | undefined,
           autoTerminationPolicy: raw.AutoTerminationPolicy as JsonObject | undefined,
+          instances,
           bootstrapFails: ctx.faults.takeBootstrapFailure(),
+          noSpotCapacity: instances.some(isSpotUnit) && ctx.faults.takeCapacityShortage(),
           steps: (req.Steps ?? []).map(newStep),
         };
         clusters.set(id, c);
@@ -155,6 +145,24 @@ export function createEmrService(ctx: EmulatorContext): EmrService {
       GetAutoTerminationPolicy: (raw): JsonObject => {
         const policy = cluster(typed<GetAutoTerminationPolicyInput>(raw).ClusterId).autoTerminationPolicy;
         return policy ? { AutoTerminationPolicy: policy } : {};
+      },
+      ListInstanceGroups: (raw) => {
+        const req = typed<ListInstanceGroupsInput>(raw);
+        const c = cluster(req.ClusterId);
+        const { items, marker } = page(
+          c.instances.filter((u) => u.kind === 'group'),
+          req.Marker,
+        );
+        return withMarker({ InstanceGroups: items.map((u) => instanceGroupOutput(u, c)) }, marker);
+      },
+      ListInstanceFleets: (raw) => {
+        const req = typed<ListInstanceFleetsInput>(raw);
+        const c = cluster(req.ClusterId);
+        const { items, marker } = page(
+          c.instances.filter((u) => u.kind === 'fleet'),
+          req.Marker,
+        );
+        return withMarker({ InstanceFleets: items.map((u) => instanceFleetOutput(u, c)) }, marker);
       },
       DescribeStep: (raw) => {
         const req = typed<DescribeStepInput>(raw);

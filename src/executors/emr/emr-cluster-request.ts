@@ -1,13 +1,8 @@
-import type {
-  Configuration,
-  InstanceGroupConfig,
-  InstanceRoleType,
-  RunJobFlowCommandInput,
-  StepConfig,
-} from '@aws-sdk/client-emr';
-import type { EmrConfiguration, EmrInstanceGroupDetails, NewEmrCluster } from '../../domain/types.js';
+import type { Configuration, RunJobFlowCommandInput, StepConfig } from '@aws-sdk/client-emr';
+import type { EmrConfiguration, NewEmrCluster } from '../../domain/types.js';
 import { sundialTags } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
+import { clusterInstances } from './emr-instances.js';
 
 /** Default idle timeout of the AutoTerminationPolicy on every cluster Sundial creates: one hour. */
 export const DEFAULT_EMR_IDLE_TIMEOUT_SECONDS = 3600;
@@ -16,6 +11,8 @@ export const DEFAULT_EMR_IDLE_TIMEOUT_SECONDS = 3600;
 export interface ClusterRequestSettings {
   /** AutoTerminationPolicy.IdleTimeout in seconds (default {@link DEFAULT_EMR_IDLE_TIMEOUT_SECONDS}). */
   idleTimeoutSeconds?: number;
+  /** Every instance on-demand: the retry after a spot loss with `spot_fallback: on_demand`. */
+  onDemand?: boolean;
 }
 
 /**
@@ -33,9 +30,6 @@ export function runJobFlowInput(
   steps: StepConfig[],
   settings: ClusterRequestSettings = {},
 ): RunJobFlowCommandInput {
-  const groups: InstanceGroupConfig[] = [instanceGroup('MASTER', cluster.master_instance, 1)];
-  if (cluster.core_instance) groups.push(instanceGroup('CORE', cluster.core_instance));
-  if (cluster.task_instance) groups.push(instanceGroup('TASK', cluster.task_instance));
   const serviceRole = cluster.emr_service_role;
   const jobFlowRole = cluster.emr_job_flow_role;
   return {
@@ -44,7 +38,7 @@ export function runJobFlowInput(
     LogUri: cluster.s3_log_uri,
     Applications: cluster.applications.map((Name) => ({ Name })),
     Instances: {
-      InstanceGroups: groups,
+      ...clusterInstances(cluster, settings.onDemand ?? false),
       ...(cluster.ec2_subnet && { Ec2SubnetId: cluster.ec2_subnet }),
       KeepJobFlowAliveWhenNoSteps: false,
       TerminationProtected: false,
@@ -64,34 +58,6 @@ export function runJobFlowInput(
     AutoTerminationPolicy: { IdleTimeout: settings.idleTimeoutSeconds ?? DEFAULT_EMR_IDLE_TIMEOUT_SECONDS },
     Tags: Object.entries(sundialTags(run)).map(([Key, Value]) => ({ Key, Value })),
   };
-}
-
-/** One instance group; the master's count is always 1, whatever the definition says. */
-function instanceGroup(
-  role: InstanceRoleType,
-  details: EmrInstanceGroupDetails,
-  forcedCount?: number,
-): InstanceGroupConfig {
-  const market = details.aws_market;
-  const group: InstanceGroupConfig = {
-    Name: role.charAt(0) + role.slice(1).toLowerCase(),
-    InstanceRole: role,
-    InstanceType: details.emr_instance_type,
-    InstanceCount: forcedCount ?? details.instance_count,
-    Market: 'spot' in market ? 'SPOT' : 'ON_DEMAND',
-  };
-  if ('spot' in market) group.BidPrice = String(market.spot.bid_price);
-  if (details.ebs_volume_size) {
-    group.EbsConfiguration = {
-      EbsBlockDeviceConfigs: [
-        {
-          VolumeSpecification: { VolumeType: 'gp2', SizeInGB: details.ebs_volume_size },
-          VolumesPerInstance: 1,
-        },
-      ],
-    };
-  }
-  return group;
 }
 
 function configuration(c: EmrConfiguration): Configuration {

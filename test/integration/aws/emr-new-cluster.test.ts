@@ -23,7 +23,7 @@ describe('emr_command on a new cluster', () => {
 
   it("runs the post's new-cluster example on demand, then the cluster is torn down", async () => {
     const emr_cluster = postNewCluster();
-    expect(emr_cluster.new_emr_cluster.master_instance.aws_market).toEqual({ on_demand: 'on_demand' });
+    expect(emr_cluster.new_emr_cluster.master_instance!.aws_market).toEqual({ on_demand: 'on_demand' });
     await world.h.put({
       process_definition_name: 'emr-new',
       task_definitions: [awsTask('spark', newClusterJob())],
@@ -73,7 +73,7 @@ describe('emr_command on a new cluster', () => {
   it('runs on spot instances and fails with the spot loss as reason', async () => {
     const spot = { spot: { bid_price: 0.07 } };
     const master = {
-      ...postNewCluster().new_emr_cluster.master_instance,
+      ...postNewCluster().new_emr_cluster.master_instance!,
       aws_market: spot,
       instance_count: 3,
     };

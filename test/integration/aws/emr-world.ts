@@ -38,6 +38,7 @@ export interface EmrClusterState {
     KeepJobFlowAliveWhenNoSteps: boolean;
   };
   AutoTerminationPolicy?: { IdleTimeout?: number };
+  InstanceUnits: { Id: string; Role: string; Kind: string; Lost?: boolean; SwitchedToOnDemand?: boolean }[];
   Steps: { Id: string; Name: string; Status: { State: string }; Config: { Args: string[] } }[];
 }
 

@@ -92,7 +92,7 @@ describe('noop_command', () => {
     // On PostgreSQL only the first task is recorded on its own, every other one with its upstream's
     // result; PGlite records each in a statement of its own (cheaper there, see Engine.startsAfter).
     const inserts = statements.filter((s) => s.trimStart().startsWith('insert into tasks'));
-    expect(inserts).toHaveLength(h.sundial.db.kind === 'postgres' ? 1 : names.length);
+    expect(inserts).toHaveLength(h.sundial.db.preparesStatements ? 1 : names.length);
   });
 });
 

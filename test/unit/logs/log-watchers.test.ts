@@ -3,7 +3,7 @@ import { LogWatchers } from '../../../src/logs/log-watchers.js';
 import type { Database } from '../../../src/storage/database.js';
 
 // One process (PGlite): no announcements to other replicas.
-const db = { kind: 'pglite' } as Database;
+const db = { kind: 'pglite', sharedByReplicas: false } as Database;
 
 describe('LogWatchers', () => {
   it('counts readers per task or process id and says when a log becomes watched', async () => {
