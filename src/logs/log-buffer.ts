@@ -51,7 +51,7 @@ interface Chain {
 
 interface Batch {
   taskId: string;
-  st: TaskState;
+  task: TaskState;
   lines: LogLine[];
   held: number;
   tally: Tally;
@@ -76,9 +76,9 @@ function completionBatch(): CompletionBatch {
 function byChain(batches: readonly Batch[]): Batch[][] {
   const groups = new Map<Chain, Batch[]>();
   for (const b of batches) {
-    const list = groups.get(b.st.chain);
+    const list = groups.get(b.task.chain);
     if (list) list.push(b);
-    else groups.set(b.st.chain, [b]);
+    else groups.set(b.task.chain, [b]);
   }
   return [...groups.values()];
 }
@@ -114,13 +114,13 @@ export class LogBuffer {
   private readonly timer: NodeJS.Timeout;
   /** Waiting plus being written, all tasks: released only once stored. */
   private heldBytes = 0;
-  private readonly o: Required<Omit<LogBufferOptions, 'intervalMs'>>;
+  private readonly config: Required<Omit<LogBufferOptions, 'intervalMs'>>;
 
   constructor(
     private readonly sink: LogSink,
     options: LogBufferOptions = {},
   ) {
-    this.o = {
+    this.config = {
       maxLinesPerTask: options.maxLinesPerTask ?? Number.POSITIVE_INFINITY,
       maxBytesPerTask: options.maxBytesPerTask ?? Number.POSITIVE_INFINITY,
       maxLineBytes: options.maxLineBytes ?? Number.POSITIVE_INFINITY,
@@ -132,34 +132,34 @@ export class LogBuffer {
   }
 
   add(taskId: string, entry: LogLine): void {
-    const st = this.state(taskId);
-    const bytes = Math.min(Buffer.byteLength(entry.message), this.o.maxLineBytes);
+    const task = this.state(taskId);
+    const bytes = Math.min(Buffer.byteLength(entry.message), this.config.maxLineBytes);
     if (!entry.keep) {
       const used = {
-        lines: st.stored.lines + st.inflight.lines + st.pendingTally.lines,
-        bytes: st.stored.bytes + st.inflight.bytes + st.pendingTally.bytes,
+        lines: task.stored.lines + task.inflight.lines + task.pendingTally.lines,
+        bytes: task.stored.bytes + task.inflight.bytes + task.pendingTally.bytes,
       };
-      const overCap = st.full || !fitsCap(this.o, used, bytes);
-      if (overCap || this.heldBytes + bytes > this.o.maxPendingBytes) {
-        st.dropped.lines += 1;
-        st.dropped.bytes += bytes;
+      const overCap = task.full || !fitsCap(this.config, used, bytes);
+      if (overCap || this.heldBytes + bytes > this.config.maxPendingBytes) {
+        task.dropped.lines += 1;
+        task.dropped.bytes += bytes;
         return;
       }
-      st.pendingTally.lines += 1;
-      st.pendingTally.bytes += bytes;
+      task.pendingTally.lines += 1;
+      task.pendingTally.bytes += bytes;
     }
-    st.pending.push(entry);
-    st.heldBytes += bytes;
+    task.pending.push(entry);
+    task.heldBytes += bytes;
     this.heldBytes += bytes;
-    if (this.heldBytes > this.o.maxPendingBytes / 2) void this.flush();
+    if (this.heldBytes > this.config.maxPendingBytes / 2) void this.flush();
   }
 
   /** Writes what is buffered (for one task, or all); resolves once it is stored. */
   flush(taskId?: string): Promise<void> {
     const ids = taskId === undefined ? [...this.tasks.keys()] : [taskId];
     const batches = ids.flatMap((id) => {
-      const st = this.tasks.get(id);
-      const b = st && this.take(id, st);
+      const task = this.tasks.get(id);
+      const b = task && this.take(id, task);
       return b ? [b] : [];
     });
     // A process's batches land in the order taken (a retry's start line after the failed attempt's
@@ -180,16 +180,16 @@ export class LogBuffer {
    * stored in that order even when they are flushed together.
    */
   bind(taskId: string, processId: string): void {
-    const st = this.state(taskId);
-    if (st.chain.key === processId) return;
-    this.leave(st.chain);
+    const task = this.state(taskId);
+    if (task.chain.key === processId) return;
+    this.leave(task.chain);
     let chain = this.chains.get(processId);
     if (!chain) {
-      chain = { written: st.chain.written, tasks: 0, key: processId };
+      chain = { written: task.chain.written, tasks: 0, key: processId };
       this.chains.set(processId, chain);
     }
     chain.tasks += 1;
-    st.chain = chain;
+    task.chain = chain;
   }
 
   /**
@@ -212,8 +212,15 @@ export class LogBuffer {
       const { ids, resolve } = this.nextCompletion;
       this.nextCompletion = undefined;
       const batches = [...ids].map((id) => {
-        const st = this.state(id);
-        const b = this.take(id, st) ?? { taskId: id, st, lines: [], held: 0, tally: zero(), dropped: zero() };
+        const task = this.state(id);
+        const b = this.take(id, task) ?? {
+          taskId: id,
+          task,
+          lines: [],
+          held: 0,
+          tally: zero(),
+          dropped: zero(),
+        };
         if (keptOnly(b)) return b;
         // Output or a drop count to account: the capped path first, then a close with no lines.
         this.chainWrite(b);
@@ -228,14 +235,14 @@ export class LogBuffer {
 
   /** Queues one batch behind the earlier writes of its chain. */
   private chainWrite(b: Batch): void {
-    b.st.chain.written = b.st.chain.written.then(() =>
+    b.task.chain.written = b.task.chain.written.then(() =>
       keptOnly(b) ? this.storeKept([b], false) : this.write(b),
     );
   }
 
   /** Stores kept-only batches of several tasks in one write, after the earlier writes of their chains. */
   private writeKept(batches: readonly Batch[], close: boolean): Promise<void> {
-    const chains = new Set(batches.map((b) => b.st.chain));
+    const chains = new Set(batches.map((b) => b.task.chain));
     const before = Promise.all([...chains].map((c) => c.written));
     const done = before.then(() => this.storeKept(batches, close));
     for (const c of chains) c.written = done;
@@ -250,60 +257,60 @@ export class LogBuffer {
       for (const b of batches) {
         const u = usage.get(b.taskId);
         if (!u) continue;
-        b.st.stored = { lines: u.lines, bytes: u.bytes };
-        b.st.full = u.full;
+        b.task.stored = { lines: u.lines, bytes: u.bytes };
+        b.task.full = u.full;
       }
     } catch (e) {
-      this.o.onError(e);
+      this.config.onError(e);
     } finally {
-      for (const b of batches) this.settle(b);
+      for (const b of batches) this.batchDone(b);
     }
   }
 
-  private take(taskId: string, st: TaskState): Batch | undefined {
-    if (st.pending.length === 0 && st.dropped.lines === 0) return undefined;
+  private take(taskId: string, task: TaskState): Batch | undefined {
+    if (task.pending.length === 0 && task.dropped.lines === 0) return undefined;
     const b = {
       taskId,
-      st,
-      lines: st.pending,
-      held: st.heldBytes,
-      tally: st.pendingTally,
-      dropped: st.dropped,
+      task,
+      lines: task.pending,
+      held: task.heldBytes,
+      tally: task.pendingTally,
+      dropped: task.dropped,
     };
-    st.inflight.lines += st.pendingTally.lines;
-    st.inflight.bytes += st.pendingTally.bytes;
-    st.pending = [];
-    st.heldBytes = 0;
-    st.pendingTally = zero();
-    st.dropped = zero();
+    task.inflight.lines += task.pendingTally.lines;
+    task.inflight.bytes += task.pendingTally.bytes;
+    task.pending = [];
+    task.heldBytes = 0;
+    task.pendingTally = zero();
+    task.dropped = zero();
     return b;
   }
 
   private async write(b: Batch): Promise<void> {
     try {
       const usage = await this.sink.append(b.taskId, b.lines, { dropped: b.dropped });
-      b.st.stored = { lines: usage.lines, bytes: usage.bytes };
-      b.st.full = usage.full;
+      b.task.stored = { lines: usage.lines, bytes: usage.bytes };
+      b.task.full = usage.full;
     } catch (e) {
-      this.o.onError(e);
+      this.config.onError(e);
     } finally {
-      this.settle(b);
+      this.batchDone(b);
     }
   }
 
   /** A batch is stored (or given up): it no longer counts as held or in flight. */
-  private settle(b: Batch): void {
+  private batchDone(b: Batch): void {
     this.heldBytes -= b.held;
-    b.st.inflight.lines -= b.tally.lines;
-    b.st.inflight.bytes -= b.tally.bytes;
+    b.task.inflight.lines -= b.tally.lines;
+    b.task.inflight.bytes -= b.tally.bytes;
   }
 
   /** Forgets a task whose log is complete (call after its last flush). */
   release(taskId: string): void {
-    const st = this.tasks.get(taskId);
-    if (st && st.pending.length === 0 && st.dropped.lines === 0 && st.inflight.lines === 0) {
+    const task = this.tasks.get(taskId);
+    if (task && task.pending.length === 0 && task.dropped.lines === 0 && task.inflight.lines === 0) {
       this.tasks.delete(taskId);
-      this.leave(st.chain);
+      this.leave(task.chain);
     }
   }
 
@@ -319,9 +326,9 @@ export class LogBuffer {
   }
 
   private state(taskId: string): TaskState {
-    let st = this.tasks.get(taskId);
-    if (!st) {
-      st = {
+    let task = this.tasks.get(taskId);
+    if (!task) {
+      task = {
         pending: [],
         heldBytes: 0,
         pendingTally: zero(),
@@ -331,8 +338,8 @@ export class LogBuffer {
         dropped: zero(),
         chain: { written: Promise.resolve(), tasks: 1, key: taskId },
       };
-      this.tasks.set(taskId, st);
+      this.tasks.set(taskId, task);
     }
-    return st;
+    return task;
   }
 }

@@ -16,7 +16,7 @@ const REMOTE_TTL_MS = 45_000;
  * @example
  * const watchers = new LogWatchers(db, replicaId);
  * await watchers.start();
- * const off = watchers.onWatched((key) => tailers.hurry(key));
+ * const off = watchers.onWatched((key) => follow.get(key)?.pollSoon()); // a reader came: read its logs soon
  * const detach = watchers.attach(processId); // a reader follows the process's log
  * watchers.isWatched(taskId, processId); // true
  * detach();

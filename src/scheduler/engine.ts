@@ -353,7 +353,7 @@ export class Engine implements ExecutorHost {
   async stop(): Promise<void> {
     this.active.clearTimers();
     await this.evaluations.stop();
-    await this.endings.settle();
+    await this.endings.allRecorded();
     for (const e of this.executors.values()) await e.close();
     this.results.stop();
     await this.results.idle();

@@ -8,7 +8,7 @@
  * const endings = new ProcessEndings((id, outcome) => finishProcess(db, id, outcome, new Date()));
  * endings.logClosing(processId, liveLogs.taskEnded(taskId));
  * if (!endings.has(processId)) endings.end(processId, 'succeeded');
- * await endings.settle();
+ * await endings.allRecorded();
  */
 export class ProcessEndings {
   private readonly closingLogs = new Map<string, Promise<void>[]>();
@@ -41,7 +41,7 @@ export class ProcessEndings {
   }
 
   /** Resolves once every ending under way is recorded. */
-  async settle(): Promise<void> {
+  async allRecorded(): Promise<void> {
     await Promise.all(this.ending.values());
   }
 }

@@ -90,7 +90,7 @@ export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
     const target = this.poller.get(run.taskId);
     if (!target) return;
     await this.stop(target, reason);
-    this.poller.hurry(run.taskId);
+    this.poller.pollSoon(run.taskId);
   }
 
   async close(): Promise<void> {

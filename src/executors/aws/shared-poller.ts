@@ -49,7 +49,7 @@ export class SharedPoller<T extends PollTarget> {
   }
 
   /** Polls this target soon again (after a kill request, say). */
-  hurry(taskId: string): void {
+  pollSoon(taskId: string): void {
     const entry = this.entries.get(taskId);
     if (!entry) return;
     entry.intervalMs = this.options.settings.fastMs;

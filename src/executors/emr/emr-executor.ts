@@ -151,7 +151,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
     } catch (err) {
       if (isAmbiguous(err) || isThrottling(err)) throw err;
       for (const t of targets)
-        await this.conclude(t, { succeeded: false, reason: `EMR: ${errorText(err)}` }, []);
+        await this.cleanUpAndEnd(t, { succeeded: false, reason: `EMR: ${errorText(err)}` }, []);
       return;
     }
     let cluster: Promise<Cluster | undefined> | undefined;
@@ -162,7 +162,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       const mine = this.ownSteps(t, steps);
       if (!mine) {
         if (++t.missing >= 5)
-          await this.conclude(
+          await this.cleanUpAndEnd(
             t,
             { succeeded: false, reason: `EMR no longer lists the steps of ${this.describeTarget(t)}` },
             [],
@@ -174,10 +174,10 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       this.watchStepLogs(t);
       let outcome = emrOutcome(mine);
       if (needsClusterReason(mine)) outcome = emrOutcome(mine, summary ?? (await describeCluster()));
-      if ('result' in outcome) await this.conclude(t, outcome.result, mine);
+      if ('result' in outcome) await this.cleanUpAndEnd(t, outcome.result, mine);
       else if (summary && ENDED_CLUSTER_STATES.includes(summary.Status?.State ?? 'RUNNING')) {
         // Steps end with their cluster; if they keep saying otherwise, the cluster's end is the answer.
-        if (++t.endedChecks >= 3) await this.conclude(t, clusterEndedFirst(summary, mine), mine);
+        if (++t.endedChecks >= 3) await this.cleanUpAndEnd(t, clusterEndedFirst(summary, mine), mine);
       } else if (outcome.status !== t.status) {
         t.status = outcome.status;
         this.record(t.taskId, outcome.status);
@@ -217,7 +217,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
   }
 
   /** The task ended: nothing of ours may keep running (our cluster, our pending steps), then report. */
-  private async conclude(t: EmrTarget, result: ExecutorResult, steps: StepSummary[]): Promise<void> {
+  private async cleanUpAndEnd(t: EmrTarget, result: ExecutorResult, steps: StepSummary[]): Promise<void> {
     const log = (message: string) => this.host.log(t.taskId, 'scheduler', message);
     try {
       await cleanUpEmrWork(this.opts.clients.get(t.region), t, steps, log);

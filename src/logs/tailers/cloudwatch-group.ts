@@ -70,7 +70,7 @@ export class CloudWatchGroupTailer {
   add(taskId: string, refKey: string, ref: CloudWatchRef): Follow {
     const m = new StreamMember(taskId, refKey, ref, new ReadTrouble(this.deps.writer, taskId), {
       taskEnded: () => this.taskEnded(m),
-      hurry: () => this.hurry(m),
+      pollSoon: () => this.pollSoon(m),
     });
     this.members.add(m);
     this.open(m).catch((err) => {
@@ -86,7 +86,7 @@ export class CloudWatchGroupTailer {
     this.abort.abort();
     clearTimeout(this.timer);
     await this.ticking;
-    for (const m of this.members) m.settle();
+    for (const m of this.members) m.markDone();
     this.members.clear();
   }
 
@@ -115,7 +115,7 @@ export class CloudWatchGroupTailer {
     this.schedule();
   }
 
-  private hurry(m: StreamMember): void {
+  private pollSoon(m: StreamMember): void {
     if (!m.isOpen) return;
     m.intervalMs = this.deps.timing.minPollMs;
     m.dueAt = Math.min(m.dueAt, Date.now());
@@ -274,7 +274,7 @@ export class CloudWatchGroupTailer {
 
   private drop(m: StreamMember): void {
     this.members.delete(m);
-    m.settle();
+    m.markDone();
   }
 
   private watched(m: StreamMember): boolean {

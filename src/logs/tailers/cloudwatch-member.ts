@@ -26,7 +26,7 @@ export const floorCursor = (taskStartedAt: Date): CloudWatchCursor => ({
  * group's polling. The group drives it; the tailer manager sees it as a {@link Follow}.
  *
  * @example
- * const m = new StreamMember(taskId, refKey, ref, new ReadTrouble(writer, taskId), { taskEnded: () => group.taskEnded(m), hurry: () => group.hurry(m) });
+ * const m = new StreamMember(taskId, refKey, ref, new ReadTrouble(writer, taskId), { taskEnded: () => group.taskEnded(m), pollSoon: () => group.pollSoon(m) });
  */
 export class StreamMember implements Follow {
   processId: string | undefined;
@@ -53,7 +53,7 @@ export class StreamMember implements Follow {
     readonly ref: Extract<LogStreamRef, { kind: 'cloudwatch' }>,
     /** Read errors said in the task's log. */
     readonly trouble: ReadTrouble,
-    private readonly actions: { taskEnded: () => void; hurry: () => void },
+    private readonly actions: { taskEnded: () => void; pollSoon: () => void },
   ) {
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
@@ -64,8 +64,8 @@ export class StreamMember implements Follow {
     this.actions.taskEnded();
   }
 
-  hurry(): void {
-    this.actions.hurry();
+  pollSoon(): void {
+    this.actions.pollSoon();
   }
 
   /** The next read is at `at`; in the grace period no later than its end. */
@@ -85,7 +85,7 @@ export class StreamMember implements Follow {
   }
 
   /** Following ended (drained, dropped, or the group closed). */
-  settle(): void {
+  markDone(): void {
     this.resolveDone();
   }
 }

@@ -40,5 +40,5 @@ export interface Follow {
   /** The task ended: keep reading for the grace period, then read a last time. */
   taskEnded(): void;
   /** Someone started watching: read soon, and fast while they watch. */
-  hurry(): void;
+  pollSoon(): void;
 }

@@ -47,7 +47,7 @@ export class TailerManager {
 
   constructor(private readonly deps: TailerManagerDeps) {
     this.offWatched = deps.watchers.onWatched((key) => {
-      for (const f of this.follows.values()) if (f.taskId === key || f.processId === key) f.hurry();
+      for (const f of this.follows.values()) if (f.taskId === key || f.processId === key) f.pollSoon();
     });
   }
 

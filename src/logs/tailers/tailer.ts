@@ -63,7 +63,7 @@ export class Tailer implements Follow {
     this.wake?.();
   }
 
-  hurry(): void {
+  pollSoon(): void {
     this.interval = this.timing.minPollMs;
     this.wake?.();
   }
