@@ -33,6 +33,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The web UI in Chromium, once (the backends are covered above): it builds the UI if web/ changed.
+        test: {
+          name: 'e2e',
+          globalSetup: ['test/helpers/pglite-template.ts', 'test/e2e/build-ui.ts'],
+          include: ['test/e2e/**/*.test.ts'],
+          env: { SUNDIAL_TEST_BACKEND: 'pglite' },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,9 +41,12 @@ export const webUi =
         index: false,
       });
     }
-    app.get('/*', async (req, reply) => {
+    const servePage = async (req: FastifyRequest, reply: FastifyReply) => {
       const path = req.url.split('?')[0]!;
       if (API_PREFIXES.some((p) => path.startsWith(p))) throw new HttpError(404, `no route for GET ${path}`);
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
-    });
+    };
+    // '/' on its own: the request guards refuse an empty wildcard.
+    app.get('/', servePage);
+    app.get('/*', servePage);
   };

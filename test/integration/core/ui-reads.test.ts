@@ -113,10 +113,12 @@ describe('reads the web UI adds to the API', () => {
   });
 
   it('serves the UI page for browser paths and JSON 404s for unknown API paths', async () => {
-    const page = await fetch(`${h.url}/runs/anything`);
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toContain('text/html');
-    expect(page.headers.get('cache-control')).toBe('no-cache');
+    for (const path of ['/', '/runs/anything']) {
+      const page = await fetch(`${h.url}${path}`);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('content-type'), path).toContain('text/html');
+      expect(page.headers.get('cache-control'), path).toBe('no-cache');
+    }
     const api = await fetch(`${h.url}/api/no-such-thing`);
     expect(api.status).toBe(404);
     expect(await api.json()).toEqual({ message: 'no route for GET /api/no-such-thing' });

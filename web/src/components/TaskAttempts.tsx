@@ -75,7 +75,7 @@ export function TaskAttempts({ attempts, selected, onSelect }: Props) {
         </dd>
       </dl>
       <Entries title="Metadata" entries={shown.metadata_entries} />
-      <Entries title="Execution (AWS ids)" entries={shown.execution_state} />
+      <Entries title="Execution (job ids: AWS cluster, step, job or task)" entries={shown.execution_state} />
       <h3>Log</h3>
       <LogView kind="tasks" id={shown.task_id} key={shown.task_id} />
     </>
