@@ -12,25 +12,30 @@ describe('SharedPoller', () => {
 
   function poller(chunkSize = 100) {
     const calls: { group: string; size: number }[] = [];
+    /** How often each target was polled. */
+    const polled = new Map<string, number>();
     const p = new SharedPoller<Job>({
       settings: { fastMs: 1000, slowMs: 10_000 },
       chunkSize,
       poll: async (group, targets) => {
         calls.push({ group, size: targets.length });
+        for (const t of targets) polled.set(t.taskId, (polled.get(t.taskId) ?? 0) + 1);
       },
       onError: () => {},
     });
-    return { p, calls };
+    return { p, calls, polled };
   }
 
   it('covers 250 steady jobs with one call per 100 jobs per slow interval', async () => {
-    const { p, calls } = poller();
+    const { p, calls, polled } = poller();
     for (let i = 0; i < 250; i++) p.watch({ taskId: `t${i}`, group: 'us-east-1' });
-    await vi.advanceTimersByTimeAsync(30_000); // ramp-up: 1 s, 2 s, 4 s, 8 s, then every 10 s
+    await vi.advanceTimersByTimeAsync(30_000); // ramp-up: polls at 1, 3, 7, 15, 25 s, then every 10 s
     calls.length = 0;
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(calls.every((c) => c.size <= 100)).toBe(true);
-    expect(calls.length).toBeLessThanOrEqual(3 * 6 + 3);
+    polled.clear();
+    await vi.advanceTimersByTimeAsync(60_000); // polls at 35, 45, …, 85 s
+    expect(calls.map((c) => c.size)).toEqual(Array.from({ length: 6 }, () => [100, 100, 50]).flat());
+    expect(polled.size).toBe(250);
+    expect(new Set(polled.values())).toEqual(new Set([6])); // every job once per slow interval
     p.close();
   });
 
