@@ -1,13 +1,21 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, latestTasks, shellTask, type WireProcess, waitFor } from '../../helpers/harness.js';
 
 const ms = (iso: string | undefined) => Date.parse(iso!);
-const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
 /** Blocks until `file` exists. */
 const waitForFile = (file: string) => `while [ ! -e ${file} ]; do sleep 0.05; done`;
+/** Whether a process with this id exists (signal 0 only checks). */
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe('schedules and overlap', () => {
   let h: Harness;
@@ -27,6 +35,15 @@ describe('schedules and overlap', () => {
     return h.waitForRun(name, before + 1);
   };
   const post = (path: string) => h.request<{ message?: string }>('POST', path);
+  /**
+   * Resolves once the scheduler has started `runs` more runs of an unpaused continuous schedule
+   * (buffer 1 s): proof that it checked schedules and trigger requests, over at least
+   * `runs - 1` seconds, since the call. What should not have happened meanwhile can then be checked.
+   */
+  const witnessRuns = async (runs: number) => {
+    const before = (await h.processes('witness')).length;
+    await h.waitForRun('witness', before + runs);
+  };
 
   it('a paused continuous schedule does not start runs, a manual trigger does, and resuming repeats it', async () => {
     await h.put({
@@ -35,12 +52,17 @@ describe('schedules and overlap', () => {
       schedule: { continuous_schedule: { buffer_seconds: 1 } },
       task_definitions: [shellTask('tick', 'true')],
     });
-    await sleep(2000); // ten schedule checks, and the buffer twice over
+    await h.put({
+      process_definition_name: 'witness',
+      schedule: { continuous_schedule: { buffer_seconds: 1 } },
+      task_definitions: [shellTask('tick', 'true')],
+    });
+    await witnessRuns(2); // the paused schedule was due as long as the witness's, and checked as often
     expect(await h.processes('continuous')).toEqual([]);
 
     const manual = await h.triggerAndWait('continuous');
     expect(manual.status).toBe('succeeded');
-    await sleep(1500);
+    await witnessRuns(2); // a manual run does not start the paused schedule
     expect(await h.processes('continuous')).toHaveLength(1);
 
     expect((await post('/api/process_definitions/continuous/resume')).status).toBe(204);
@@ -55,6 +77,7 @@ describe('schedules and overlap', () => {
     }
     const def = await h.request<{ paused: boolean }>('GET', '/api/process_definitions/continuous');
     expect(def.body.paused).toBe(true);
+    expect((await post('/api/process_definitions/witness/pause')).status).toBe(204);
   });
 
   it('overlap wait: a second trigger waits until the running process ends', async () => {
@@ -64,9 +87,12 @@ describe('schedules and overlap', () => {
       overlap_action: 'wait',
       task_definitions: [shellTask('gate', waitForFile(release))],
     });
+    await h.put({ process_definition_name: 'bystander', task_definitions: [shellTask('tick', 'true')] });
     const first = await startRun('overlap-wait');
     await h.trigger('overlap-wait');
-    await sleep(1000); // five schedule checks
+    // The scheduler weighs open trigger requests oldest first, in one pass: once it started the
+    // later one, it has weighed this one too (and held it back).
+    await startRun('bystander');
     expect(await h.processes('overlap-wait')).toHaveLength(1);
 
     writeFileSync(release, '');
@@ -79,22 +105,27 @@ describe('schedules and overlap', () => {
 
   it('overlap terminate: a second trigger kills the running process with a reason, then runs', async () => {
     const release = join(dir, 'release-terminate');
+    const pidFile = join(dir, 'pid-terminate');
     await h.put({
       process_definition_name: 'overlap-terminate',
       overlap_action: 'terminate',
-      task_definitions: [shellTask('gate', `echo started; ${waitForFile(release)}`)],
+      task_definitions: [shellTask('gate', `echo $$ > ${pidFile}; echo started; ${waitForFile(release)}`)],
     });
     const first = await startRun('overlap-terminate');
+    // The job's own line, not the scheduler's "task started": the job is up and holds the gate.
     await waitFor(async () =>
-      (await h.process(first.process_id)).task[0]?.log_entries.length ? true : undefined,
+      (await h.process(first.process_id)).task[0]?.log_entries.some((e) => e.message === 'started')
+        ? true
+        : undefined,
     );
+    const pid = Number(readFileSync(pidFile, 'utf8'));
     await h.trigger('overlap-terminate');
     const killed = await h.waitForEnd(first.process_id);
     expect(killed.status).toBe('failed');
     const reason = "terminated: a new run of 'overlap-terminate' is due (overlap_action is terminate)";
     expect((killed as WireProcess & { kill_reason?: string }).kill_reason).toBe(reason);
     expect(killed.task[0]!.failure_reason).toBe(reason);
-    expect(existsSync(release)).toBe(false);
+    expect(alive(pid)).toBe(false); // the job was killed, not only recorded as failed
 
     writeFileSync(release, '');
     const second = await h.waitForRun('overlap-terminate', 2);
