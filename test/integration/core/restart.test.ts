@@ -30,8 +30,11 @@ describe('a scheduler restart', () => {
       });
       await first.trigger('interrupted');
       runId = (await first.waitForRun('interrupted')).process_id;
+      // The job's own line (the scheduler's "task started" comes first): the job is running now.
       await waitFor(async () =>
-        (await first.process(runId)).task[0]?.log_entries.length ? true : undefined,
+        (await first.process(runId)).task[0]?.log_entries.some((e) => e.message === 'started')
+          ? true
+          : undefined,
       );
     } finally {
       await first.close();
