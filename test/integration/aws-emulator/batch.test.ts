@@ -19,9 +19,11 @@ import { clientConfig, startTestEmulator, waitFor } from './helpers.js';
 let emulator: AwsEmulator;
 let batch: BatchClient;
 let logs: CloudWatchLogsClient;
+/** The emulator's lifecycle lines ("batch job ID: FROM → TO"), every transition it made. */
+const events: string[] = [];
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
+  emulator = await startTestEmulator({ log: (line) => events.push(line) });
   batch = new BatchClient(clientConfig(emulator));
   logs = new CloudWatchLogsClient(clientConfig(emulator));
   await batch.send(
@@ -75,8 +77,16 @@ describe('Batch', () => {
       { intervalMs: 5 },
     );
     expect(job.status).toBe('SUCCEEDED');
+    // Every status, in order, as the emulator moved the job (polling alone may miss a short one) …
+    const order = ['SUBMITTED', 'PENDING', 'RUNNABLE', 'STARTING', 'RUNNING', 'SUCCEEDED'];
+    const prefix = `batch job ${jobId}: `;
+    const moves = events.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+    expect(moves).toEqual(order.slice(1).map((to, i) => `${order[i]} → ${to}`));
+    // … and DescribeJobs showed what it saw in that order, RUNNING included (the job pauses 0.5 s).
+    const positions = seen.map((status) => order.indexOf(status));
+    expect(positions).not.toContain(-1);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(seen).toContain('RUNNING');
-    expect(seen.indexOf('RUNNABLE')).toBeLessThan(seen.indexOf('RUNNING'));
     expect(job.container?.exitCode).toBe(0);
     expect(job.statusReason).toBe('Essential container in task exited');
     expect(job.container?.logStreamName).toMatch(/^emit\/default\/[0-9a-f]{32}$/);
