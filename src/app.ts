@@ -76,6 +76,12 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
     ...(options.dataDir && { dataDir: options.dataDir }),
     ...(options.pgliteTemplate && { pgliteTemplate: options.pgliteTemplate }),
+    listener: {
+      onStateChange: (state, err) =>
+        state.connected
+          ? logger.info('database connection for LISTEN is back')
+          : logger.warn({ err }, `database connection for LISTEN is down: ${state.reason}`),
+    },
   });
   const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const liveLogs = new LiveLogs({

@@ -83,6 +83,9 @@ function byChain(batches: readonly Batch[]): Batch[][] {
   return [...groups.values()];
 }
 
+/** Times a refused write is tried again (pauses of 0.1 s doubling to 5 s: about a minute). */
+const WRITE_RETRIES = 16;
+
 /** How long a completed log waits for others to close with it. */
 const COMPLETE_DELAY_MS = 5;
 
@@ -115,6 +118,7 @@ export class LogBuffer {
   /** Waiting plus being written, all tasks: released only once stored. */
   private heldBytes = 0;
   private readonly config: Required<Omit<LogBufferOptions, 'intervalMs'>>;
+  private closing = false;
 
   constructor(
     private readonly sink: LogSink,
@@ -251,8 +255,8 @@ export class LogBuffer {
 
   private async storeKept(batches: readonly Batch[], close: boolean): Promise<void> {
     try {
-      const usage = await this.sink.appendKept(
-        batches.map((b) => ({ taskId: b.taskId, lines: b.lines, close })),
+      const usage = await this.persist(() =>
+        this.sink.appendKept(batches.map((b) => ({ taskId: b.taskId, lines: b.lines, close }))),
       );
       for (const b of batches) {
         const u = usage.get(b.taskId);
@@ -288,13 +292,30 @@ export class LogBuffer {
 
   private async write(b: Batch): Promise<void> {
     try {
-      const usage = await this.sink.append(b.taskId, b.lines, { dropped: b.dropped });
+      const usage = await this.persist(() => this.sink.append(b.taskId, b.lines, { dropped: b.dropped }));
       b.task.stored = { lines: usage.lines, bytes: usage.bytes };
       b.task.full = usage.full;
     } catch (e) {
       this.config.onError(e);
     } finally {
       this.batchDone(b);
+    }
+  }
+
+  /**
+   * Runs a write, and runs it again while the database refuses it (a lost connection, a
+   * restart), with growing pauses, for about a minute or until the buffer closes: lines the
+   * jobs printed meanwhile wait in memory within `maxPendingBytes`.
+   */
+  private async persist<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (e) {
+        if (this.closing || attempt >= WRITE_RETRIES) throw e;
+        this.config.onError(e);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** attempt)));
+      }
     }
   }
 
@@ -320,6 +341,7 @@ export class LogBuffer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.timer);
     await this.completion;
     await this.flush();

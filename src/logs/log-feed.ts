@@ -40,10 +40,14 @@ export class LogFeed {
   async start(): Promise<void> {
     await this.watchers.start();
     if (!this.crossReplica) return;
-    this.unlisten = await this.db.listen(LOGS_CHANNEL, (payload) => {
-      const [replica, processId, taskId] = payload.split(' ');
-      if (replica !== this.replicaId && processId) this.wake(processId, taskId);
-    });
+    this.unlisten = await this.db.listen(
+      LOGS_CHANNEL,
+      (payload) => {
+        const [replica, processId, taskId] = payload.split(' ');
+        if (replica !== this.replicaId && processId) this.wake(processId, taskId);
+      },
+      { onGap: () => this.wakeAll() },
+    );
   }
 
   /** The SQL that announces a change to other replicas; run it inside the writing transaction so it fires on commit. */
@@ -92,6 +96,11 @@ export class LogFeed {
     await this.watchers.close();
     await this.unlisten?.();
     this.unlisten = undefined;
+  }
+
+  /** Announcements may have been missed (the connection was lost): every reader reads again. */
+  private wakeAll(): void {
+    for (const set of this.subscribers.values()) for (const fn of set) fn();
   }
 
   private wake(processId: string, taskId: string | undefined): void {

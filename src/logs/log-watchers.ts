@@ -37,13 +37,17 @@ export class LogWatchers {
   /** Other replicas only exist with PostgreSQL; PGlite is one process. */
   async start(): Promise<void> {
     if (!this.db.sharedByReplicas) return;
-    this.unlisten = await this.db.listen(WATCH_CHANNEL, (payload) => {
-      const [replica, key] = payload.split(' ');
-      if (!key || replica === this.replicaId) return;
-      const was = this.isWatched(key);
-      this.remote.set(key, Date.now() + REMOTE_TTL_MS);
-      if (!was) this.emit(key);
-    });
+    this.unlisten = await this.db.listen(
+      WATCH_CHANNEL,
+      (payload) => {
+        const [replica, key] = payload.split(' ');
+        if (!key || replica === this.replicaId) return;
+        const was = this.isWatched(key);
+        this.remote.set(key, Date.now() + REMOTE_TTL_MS);
+        if (!was) this.emit(key);
+      },
+      { onGap: () => this.announceAll() },
+    ); // the others may have missed what is followed here
     this.timer = setInterval(() => this.announceAll(), ANNOUNCE_MS);
     this.timer.unref();
   }

@@ -108,6 +108,11 @@ export class Engine implements ExecutorHost {
       else for (const r of runs) this.finished(r.taskId, { succeeded: false, reason: noExecutor(kind) });
     }
     await this.liveLogs.recover(); // tailers of streams no executor re-watched (ended tasks in their grace period)
+    await this.rescan();
+  }
+
+  /** Evaluates every running process again from the database (wake-ups may have been lost). */
+  async rescan(): Promise<void> {
     for (const id of await runningProcessIds(this.opts.db)) this.markDirty(id);
   }
 

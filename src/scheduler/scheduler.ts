@@ -30,6 +30,8 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   private leader = false;
+  /** Whether the engine has reattached the active tasks since this replica became leader. */
+  private recovered = false;
   private tickTimer: NodeJS.Timeout | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private ticking = false;
@@ -44,7 +46,10 @@ export class Scheduler {
   }
 
   async start(): Promise<void> {
-    this.unlisten = await this.opts.db.listen(WAKE_CHANNEL, (payload) => this.wake(payload));
+    // Wake-ups sent while the LISTEN connection was down are lost: look at everything again.
+    this.unlisten = await this.opts.db.listen(WAKE_CHANNEL, (payload) => this.wake(payload), {
+      onGap: () => this.resync(),
+    });
     await this.campaign();
     const ttl = this.opts.leaseTtlMs ?? 15_000;
     this.leaseTimer = setInterval(() => void this.campaign(), ttl / 3);
@@ -57,6 +62,15 @@ export class Scheduler {
     else void this.tick();
   }
 
+  /** Checks schedules and re-reads every running process, in case a wake-up went missing. */
+  private resync(): void {
+    if (!this.leader) return;
+    void this.tick();
+    this.opts.engine
+      .rescan()
+      .catch((err) => this.opts.logger.error({ err }, 're-reading running processes failed'));
+  }
+
   private async campaign(): Promise<void> {
     if (this.stopped) return;
     const { db, logger, replicaId } = this.opts;
@@ -65,11 +79,16 @@ export class Scheduler {
       if (epoch !== undefined && !this.leader) {
         logger.info({ replicaId, epoch }, 'became scheduler leader');
         this.leader = true;
-        await this.opts.engine.recover();
-        await this.tick();
+        this.recovered = false;
       } else if (epoch === undefined && this.leader) {
         logger.warn({ replicaId }, 'lost scheduler leadership');
         this.leader = false;
+      }
+      // A recovery the database interrupted is tried again on the next renewal.
+      if (this.leader && !this.recovered) {
+        await this.opts.engine.recover();
+        this.recovered = true;
+        await this.tick();
       }
     } catch (err) {
       logger.error({ err }, 'leadership check failed');

@@ -31,8 +31,41 @@ export interface Database extends Queryable {
   readonly sharedByReplicas: boolean;
   /** Runs `fn` in one transaction, committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** Subscribes to NOTIFY on a channel; resolves to an unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to NOTIFY on a channel; resolves to an unsubscribe function.
+   * NOTIFYs sent while the connection was down are lost: `onGap` is called
+   * once it is back, so the subscriber can re-read what it cares about.
+   */
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    options?: ListenOptions,
+  ): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /** Whether the LISTEN connection is up now, and if not why (readiness). */
+  readonly connection: ConnectionState;
   close(): Promise<void>;
+}
+
+/**
+ * The database connection as readiness sees it.
+ *
+ * @example
+ * const state: ConnectionState = { connected: false, reason: 'LISTEN connection lost: …; reconnecting' };
+ */
+export interface ConnectionState {
+  connected: boolean;
+  /** Why not, when not connected. */
+  reason?: string;
+}
+
+/**
+ * How a NOTIFY subscriber learns that it may have missed notifications.
+ *
+ * @example
+ * await db.listen('sundial_wake', wake, { onGap: () => wake('tick') });
+ */
+export interface ListenOptions {
+  /** Called after the connection was lost and is back: NOTIFYs sent meanwhile never arrive. */
+  onGap?: () => void;
 }

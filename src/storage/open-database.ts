@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { pgDatabase } from './pg-database.js';
+import type { PgListenerOptions } from './pg-listener.js';
 import { pgliteDatabase } from './pglite-database.js';
 
 export interface DatabaseOptions {
@@ -15,6 +16,8 @@ export interface DatabaseOptions {
    * running initdb: seconds faster, which matters for test suites.
    */
   pgliteTemplate?: Blob;
+  /** PostgreSQL only: the LISTEN connection's heartbeat, reconnect backoff and state reports. */
+  listener?: PgListenerOptions;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface DatabaseOptions {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let db: Database;
   if (options.databaseUrl) {
-    db = pgDatabase(options.databaseUrl);
+    db = pgDatabase(options.databaseUrl, { ...(options.listener && { listener: options.listener }) });
   } else {
     const dir = options.dataDir ?? '.sundial/data';
     const inMemory = dir.startsWith('memory://');

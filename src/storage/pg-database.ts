@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Queryable } from './database.js';
+import { PgListener, type PgListenerOptions } from './pg-listener.js';
 
 /** Distinct statement texts kept prepared; the code's are a few dozen, so this only guards against a leak. */
 const MAX_PREPARED = 1000;
@@ -8,12 +9,28 @@ const MAX_PREPARED = 1000;
 // timestamptz and bigint come back as strings from pg; parse them the way PGlite does.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-/** {@link Database} over a `pg` pool; LISTEN uses one dedicated client. */
-export function pgDatabase(connectionString: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
-  pool.on('error', () => {}); // an idle client dropping is retried on next use
-  let listener: pg.PoolClient | undefined;
-  const handlers = new Map<string, Set<(payload: string) => void>>();
+export interface PgDatabaseOptions {
+  poolSize?: number;
+  /** The LISTEN connection's heartbeat, backoff and state reports (see PgListener). */
+  listener?: PgListenerOptions;
+}
+
+/**
+ * {@link Database} over a `pg` pool; LISTEN uses one dedicated connection that
+ * reconnects by itself. A connection that dies (a terminated backend, a
+ * database restart) fails the statement it carried, if any, and nothing else:
+ * the pool opens a new one for the next statement.
+ */
+export function pgDatabase(connectionString: string, options: PgDatabaseOptions = {}): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    keepAlive: true,
+    // An unreachable server fails a statement after this long instead of queueing it forever.
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', () => {}); // an idle client died: the pool drops it; the next statement opens another
+  const listener = new PgListener({ connectionString }, options.listener);
 
   // Parameterised statements are prepared once per connection and then only bound and run: the
   // engine's hot statements (unnest joins) cost about as much to plan as to execute.
@@ -42,6 +59,13 @@ export function pgDatabase(connectionString: string, poolSize = 10): Database {
     query: (sql, params) => run(pool, sql, params),
     async transaction(fn) {
       const client = await pool.connect();
+      // Checked-out clients have no error listener of the pool's: without this one, a backend
+      // terminated mid-transaction would be an unhandled 'error' event. The statement fails anyway.
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const tx: Queryable = { query: (sql, params) => run(client, sql, params) };
@@ -52,33 +76,19 @@ export function pgDatabase(connectionString: string, poolSize = 10): Database {
         await client.query('rollback').catch(() => {});
         throw e;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     },
-    async listen(channel, onPayload) {
-      if (!listener) {
-        listener = await pool.connect();
-        listener.on('notification', (n) => {
-          for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '');
-        });
-      }
-      let set = handlers.get(channel);
-      if (!set) {
-        set = new Set();
-        handlers.set(channel, set);
-        await listener.query(`listen ${pg.escapeIdentifier(channel)}`);
-      }
-      set.add(onPayload);
-      return async () => {
-        set.delete(onPayload);
-      };
+    listen: (channel, onPayload, opts) => listener.listen(channel, onPayload, opts),
+    get connection() {
+      return listener.state;
     },
     async notify(channel, payload) {
       await pool.query('select pg_notify($1, $2)', [channel, payload]);
     },
     async close() {
-      listener?.release();
-      listener = undefined;
+      await listener.close();
       await pool.end();
     },
   };

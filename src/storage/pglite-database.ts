@@ -29,6 +29,7 @@ export function wrapPglite(db: PGlite): Database {
     async notify(channel, payload) {
       await db.query('select pg_notify($1, $2)', [channel, payload]);
     },
+    connection: { connected: true }, // in-process: it cannot be lost
     close: () => db.close(),
   };
 }
