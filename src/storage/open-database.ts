@@ -5,6 +5,7 @@ import { migrate } from './migrate.js';
 import { pgDatabase } from './pg-database.js';
 import type { PgListenerOptions } from './pg-listener.js';
 import { pgliteDatabase } from './pglite-database.js';
+import { packagedTemplate, seedFromTemplate } from './pglite-template.js';
 
 export interface DatabaseOptions {
   /** PostgreSQL URL; wins over `dataDir`. */
@@ -12,8 +13,9 @@ export interface DatabaseOptions {
   /** PGlite directory; `memory://` keeps it in memory. */
   dataDir?: string;
   /**
-   * A PGlite data directory dump (`dumpDataDir()`) to start from instead of
-   * running initdb: seconds faster, which matters for test suites.
+   * A PGlite data directory dump (`dumpDataDir()`) a new store starts from;
+   * without it a new store starts from the package's migrated template, or
+   * from initdb when running from source.
    */
   pgliteTemplate?: Blob;
   /** PostgreSQL only: the LISTEN connection's heartbeat, reconnect backoff and state reports. */
@@ -34,9 +36,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   } else {
     const dir = options.dataDir ?? '.sundial/data';
     const inMemory = dir.startsWith('memory://');
-    if (!inMemory) mkdirSync(dir, { recursive: true });
-    // A template only seeds a new database; an existing one is opened as it is.
-    const template = inMemory || !existsSync(join(dir, 'PG_VERSION')) ? options.pgliteTemplate : undefined;
+    let template = options.pgliteTemplate;
+    if (inMemory) {
+      template ??= packagedTemplate();
+    } else {
+      mkdirSync(dir, { recursive: true });
+      // A template only seeds a new store; an existing one is opened as it is.
+      if (existsSync(join(dir, 'PG_VERSION'))) template = undefined;
+      else if (!template) await seedFromTemplate(dir);
+    }
     db = await pgliteDatabase(inMemory ? undefined : dir, template);
   }
   await migrate(db);

@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { migrate } from '../../src/storage/migrate.js';
 import { migrations } from '../../src/storage/migrations/index.js';
-import { wrapPglite } from '../../src/storage/pglite-database.js';
+import { pgliteStartParams } from '../../src/storage/pglite-database.js';
+import { buildPgliteTemplate } from '../../src/storage/pglite-template.js';
 
-/** Where the migrated PGlite template for the current schema lives; the name changes with the migrations. */
+/** Where the migrated PGlite template lives; the name changes with the migrations and start parameters. */
 export function templatePath(): string {
-  const hash = createHash('sha256').update(JSON.stringify(migrations)).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([migrations, pgliteStartParams]))
+    .digest('hex')
+    .slice(0, 16);
   return join(tmpdir(), `sundial-pglite-template-${hash}.tar`);
 }
 
@@ -20,10 +22,7 @@ export function templatePath(): string {
 export default async function setup(): Promise<void> {
   const path = templatePath();
   if (existsSync(path)) return;
-  const fresh = await PGlite.create();
-  await migrate(wrapPglite(fresh));
-  const dump = await fresh.dumpDataDir('none');
-  await fresh.close();
+  const dump = await buildPgliteTemplate('none');
   const tmp = `${path}.${process.pid}`;
   writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
   renameSync(tmp, path);
