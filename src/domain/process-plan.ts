@@ -32,8 +32,8 @@ export interface ProcessPlan {
 }
 
 /**
- * The scheduling rules of SEMANTICS.md ("When a task definition may start"
- * and "A process ends when…") as one pure function.
+ * The scheduling rules of docs/semantics.md ("When a task definition may
+ * start" and "When a process ends") as one pure function.
  *
  * @example
  * const plan = planProcess({ taskDefinitions, progress, killRequested: false }, Date.now());

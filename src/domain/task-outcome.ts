@@ -10,7 +10,7 @@ export type ReportedStatus = 'succeeded' | 'failed' | undefined;
 
 /**
  * Combines the executor's result with what the job reported and the
- * definition's `require_explicit_success` (SEMANTICS.md "Task outcome").
+ * definition's `require_explicit_success` (docs/semantics.md, "How a task ends").
  * A reported failure always wins; a missing explicit success fails.
  *
  * @example

@@ -86,7 +86,7 @@ export class RunningProcess {
     }
   }
 
-  /** What to do now, by the rules of SEMANTICS.md. */
+  /** What to do now, by the rules of docs/semantics.md. */
   plan(now: number): ProcessPlan {
     return planProcess(
       {
