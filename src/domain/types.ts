@@ -201,9 +201,42 @@ export type NotifyWhen =
   | 'on_state_change_and_failures'
   | 'never';
 
+export interface EmailNotification {
+  name: string;
+  email: string;
+  /** Default `on_state_change_and_failures`, as in the original API. */
+  notify_when?: NotifyWhen;
+}
+
+export interface PagerdutyNotification {
+  /** The Events API v2 integration (routing) key. */
+  service_key: string;
+  /** Failed runs in a row that trigger an incident; default 1. */
+  num_consecutive_failures?: number;
+  /** Default https://events.pagerduty.com. */
+  api_url?: string;
+}
+
+/** A JSON run summary POSTed to `url`, signed with HMAC-SHA256 when `secret` is set. */
+export interface WebhookNotification {
+  url: string;
+  notify_when?: NotifyWhen;
+  secret?: string;
+}
+
+/** A message to a Slack incoming webhook. */
+export interface SlackNotification {
+  webhook_url: string;
+  notify_when?: NotifyWhen;
+}
+
 export type Notification =
-  | { email: { name: string; email: string; notify_when?: NotifyWhen } }
-  | { pagerduty: { service_key: string; num_consecutive_failures?: number; api_url?: string } };
+  | { email: EmailNotification }
+  | { pagerduty: PagerdutyNotification }
+  | { webhook: WebhookNotification }
+  | { slack: SlackNotification };
+
+export type NotificationKind = 'email' | 'pagerduty' | 'webhook' | 'slack';
 
 export type ProcessStatus = 'running' | 'succeeded' | 'failed';
 

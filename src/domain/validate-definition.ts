@@ -1,5 +1,6 @@
 import { checkDag } from './dag.js';
 import { checkEmrClusters } from './emr-cluster-rules.js';
+import { checkNotificationUrls, withSubscriptions } from './notification-input.js';
 import { nameProblem, textProblems } from './safe-input.js';
 import { checkCron } from './schedule.js';
 import { checkModel } from './schema/schema-validator.js';
@@ -7,8 +8,9 @@ import type { ProcessDefinition } from './types.js';
 import { ValidationError } from './validation-error.js';
 
 /**
- * Validates a process definition completely (shape, DAG, schedule) and
- * returns it typed, or throws a {@link ValidationError} listing every problem.
+ * Validates a process definition completely (shape, DAG, schedule,
+ * notification URLs) and returns it typed, with the original docs'
+ * `subscriptions` folded into `notifications`, or throws a {@link ValidationError} listing every problem.
  *
  * @example
  * const def = validateDefinition(JSON.parse(text), { urlName: 'nightly' });
@@ -23,11 +25,13 @@ export function validateDefinition(
   const shape = checkModel('process_definition', body);
   if (shape.length > 0) throw new ValidationError(shape);
   // A definition read from the API carries its computed next_run_time; sending it back is harmless.
-  const { next_run_time: _computed, ...def } = body as ProcessDefinition & { next_run_time?: string };
+  const { next_run_time: _computed, ...given } = body as ProcessDefinition & { next_run_time?: string };
+  const def = withSubscriptions(given);
   const problems = [
     ...nameProblems(def),
     ...checkDag(def.task_definitions),
     ...checkEmrClusters(def.task_definitions),
+    ...checkNotificationUrls(def.notifications ?? []),
   ];
   if (options.urlName !== undefined && options.urlName !== def.process_definition_name) {
     problems.push({

@@ -6,7 +6,7 @@ import { definitionSchemas } from './models.js';
 const ajv = new Ajv({ allErrors: true, verbose: true });
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-addFormats(ajv, ['uuid', 'date-time']);
+addFormats(ajv, ['uuid', 'date-time', 'email']);
 ajv.addKeyword({ keyword: 'x-union', schemaType: 'array' });
 ajv.addKeyword({ keyword: 'components' }); // the OpenAPI container our refs point into
 ajv.addSchema({ $id: 'sundial', components: { schemas: definitionSchemas } });

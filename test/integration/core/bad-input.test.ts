@@ -101,6 +101,41 @@ describe('bad input is rejected with a message naming the field, and nothing is 
       }),
       /^schedule\.cron_schedule\.time_zone: unknown IANA time zone 'Europe\/Atlantis'$/,
     ],
+    [
+      'invalid e-mail address',
+      broken('x', (d) => {
+        d.notifications = [{ email: { name: 'Ops', email: 'ops-at-example.com' } }];
+      }),
+      /^notifications\[0\]\.email\.email: must be a valid email \(got "ops-at-example\.com"\)$/,
+    ],
+    [
+      "invalid e-mail address in the original docs' subscriptions",
+      broken('x', (d) => {
+        d.subscriptions = [{ name: 'Ops', email: 'ops@', notify_when: 'always' }];
+      }),
+      /^subscriptions\[0\]\.email: must be a valid email/,
+    ],
+    [
+      'unknown notify_when',
+      broken('x', (d) => {
+        d.notifications = [{ email: { name: 'Ops', email: 'ops@example.com', notify_when: 'sometimes' } }];
+      }),
+      /^notifications\[0\]\.email\.notify_when: must be one of always, on_failure, on_state_change, on_state_change_and_failures, never \(got "sometimes"\)$/,
+    ],
+    [
+      'plain-http webhook outside loopback',
+      broken('x', (d) => {
+        d.notifications = [{ webhook: { url: 'http://hooks.example.com/sundial' } }];
+      }),
+      /^notifications\[0\]\.webhook\.url: must be an https URL; http is accepted only for loopback addresses/,
+    ],
+    [
+      'plain-http Slack webhook outside loopback',
+      broken('x', (d) => {
+        d.notifications = [{ slack: { webhook_url: 'http://10.0.0.7/services/T0/B0/x' } }];
+      }),
+      /^notifications\[0\]\.slack\.webhook_url: must be an https URL/,
+    ],
   ];
 
   it.each(cases)('%s', async (_, body, message) => {
