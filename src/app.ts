@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { Registry } from 'prom-client';
 import { buildApi } from './api/server.js';
 import { createAwsExecutors } from './executors/aws/aws-executors.js';
 import {
@@ -14,6 +15,13 @@ import { ShellExecutor } from './executors/shell/shell-executor.js';
 import { LiveLogs } from './logs/live-logs.js';
 import type { LiveLogOptions } from './logs/log-options.js';
 import type { AwsClientConfig } from './logs/tailers/aws-log-clients.js';
+import { NotificationMetrics } from './notifications/notification-metrics.js';
+import { NotificationSender } from './notifications/notification-sender.js';
+import {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  type NotificationSettings,
+  notificationSettingsFromEnv,
+} from './notifications/notification-settings.js';
 import { sampleProcess } from './sample-process.js';
 import { Engine } from './scheduler/engine.js';
 import { ProcessStarter } from './scheduler/process-starter.js';
@@ -21,6 +29,7 @@ import { Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
 import { listDefinitions, upsertDefinition } from './storage/stores/definitions-store.js';
+import { pendingNotificationCounts } from './storage/stores/outbox-store.js';
 import { getTask } from './storage/stores/tasks-store.js';
 import { insertTriggerRequest } from './storage/stores/triggers-store.js';
 
@@ -50,6 +59,8 @@ export interface SundialOptions {
   tickMs?: number;
   /** Log cap, grace periods, mask patterns, AWS clients of the tailers (see LiveLogOptions). */
   liveLogs?: LiveLogOptions;
+  /** SMTP relay and delivery tuning; over the SUNDIAL_SMTP_* / SUNDIAL_NOTIFY_* environment. */
+  notifications?: Partial<NotificationSettings>;
 }
 
 /** A running Sundial: API, scheduler and engine over one database. */
@@ -93,6 +104,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   });
   await liveLogs.start();
   let scheduler: Scheduler | undefined;
+  const metrics = new Registry();
   const api = await buildApi(
     {
       db,
@@ -103,17 +115,33 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
       },
     },
     logger,
+    metrics,
   );
   const address = await api.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   const port = Number(new URL(address).port);
   const url = `http://127.0.0.1:${port}`;
+  const sender = new NotificationSender({
+    db,
+    logger,
+    senderId: replicaId,
+    publicUrl: options.publicUrl ?? url,
+    settings: {
+      ...DEFAULT_NOTIFICATION_SETTINGS,
+      ...notificationSettingsFromEnv(process.env),
+      ...options.notifications,
+    },
+    metrics: new NotificationMetrics(metrics, () => pendingNotificationCounts(db)),
+  });
   const engine = new Engine({
     db,
     logger,
     replicaId,
     publicUrl: options.publicUrl ?? url,
     liveLogs,
-    onProcessFinished: () => scheduler?.wake('tick'), // a waiting overlap may now start
+    onProcessFinished: () => {
+      scheduler?.wake('tick'); // a waiting overlap may now start
+      sender.wake(); // the run's notifications are in the outbox
+    },
   });
   engine.register(
     new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }),
@@ -145,6 +173,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     logger.info('loaded the sample process "hello-sundial" and triggered it');
   }
   await scheduler.start();
+  sender.start();
   return {
     url,
     db,
@@ -154,6 +183,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     async close() {
       await api.close();
       await scheduler?.stop();
+      await sender.stop();
       await liveLogs.close();
       await db.close();
     },

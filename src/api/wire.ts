@@ -1,4 +1,6 @@
+import { notificationRecipient } from '../domain/notification-recipient.js';
 import type { Queryable } from '../storage/database.js';
+import { type DeliveryHistoryRow, deliveryHistory } from '../storage/stores/delivery-history-store.js';
 import { type LogEntryRow, metadataOf, recentLogEntries } from '../storage/stores/entries-store.js';
 import type { ProcessRow } from '../storage/stores/processes-store.js';
 import { type TaskRow, tasksOfProcesses } from '../storage/stores/tasks-store.js';
@@ -56,21 +58,23 @@ export async function tasksToWire(db: Queryable, tasks: readonly TaskRow[], inli
   }));
 }
 
-/** Processes in the original API's shape (`task` carries every attempt). */
+/**
+ * Processes in the original API's shape (`task` carries every attempt), plus
+ * `notification_deliveries`: each message about the run's end and its delivery
+ * attempts (only when there are any; older clients ignore it).
+ */
 export async function processesToWire(
   db: Queryable,
   processes: readonly ProcessRow[],
   inlineLogs = INLINE_LOG_ENTRIES,
 ) {
-  const tasks = await tasksToWire(
-    db,
-    await tasksOfProcesses(
-      db,
-      processes.map((p) => p.id),
-    ),
-    inlineLogs,
-  );
+  const ids = processes.map((p) => p.id);
+  const [tasks, deliveries] = await Promise.all([
+    tasksOfProcesses(db, ids).then((rows) => tasksToWire(db, rows, inlineLogs)),
+    deliveryHistory(db, ids),
+  ]);
   const byProcess = groupBy(tasks, (t) => t.process_id);
+  const deliveriesByProcess = groupBy(deliveries, (d) => d.process_id);
   return processes.map((p) => ({
     process_id: p.id,
     process_definition_name: p.definition_name,
@@ -79,7 +83,29 @@ export async function processesToWire(
     status: p.status,
     ...(p.kill_reason && { kill_reason: p.kill_reason }),
     task: byProcess.get(p.id) ?? [],
+    ...(deliveriesByProcess.has(p.id) && {
+      notification_deliveries: deliveriesByProcess.get(p.id)!.map(deliveryToWire),
+    }),
   }));
+}
+
+function deliveryToWire(d: DeliveryHistoryRow) {
+  const iso = (at: string | null) => (at ? new Date(at).toISOString() : undefined);
+  return {
+    notification_id: d.id,
+    kind: d.kind,
+    to: notificationRecipient(d.kind, d.target),
+    event: d.event,
+    status: d.status,
+    ...(d.status === 'pending' && { next_attempt_time: d.next_attempt_at.toISOString() }),
+    attempts: d.attempt_log.map((a) => ({
+      attempt: a.attempt,
+      start_time: iso(a.started_at),
+      ...(a.ended_at && { end_time: iso(a.ended_at) }),
+      result: a.result,
+      ...(a.detail && { detail: a.detail }),
+    })),
+  };
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {

@@ -25,6 +25,11 @@ program
   .option('--batch-job-queue <queue>', 'AWS Batch queue of jobs that name none (SUNDIAL_BATCH_JOB_QUEUE)')
   .option('--ecs-cluster <cluster>', 'ECS cluster of docker_image_command tasks (SUNDIAL_ECS_CLUSTER)')
   .option('--aws-poll-ms <ms>', 'slowest AWS status poll interval (SUNDIAL_AWS_POLL_MS, default 10000)')
+  .option(
+    '--smtp-url <url>',
+    'SMTP relay of e-mail notifications, e.g. smtps://user:pass@host (SUNDIAL_SMTP_URL)',
+  )
+  .option('--smtp-from <address>', 'sender address of e-mail notifications (SUNDIAL_SMTP_FROM)')
   .action(async (o) => {
     // Loaded here, not at the top: the client commands need not load the server and the AWS SDKs.
     const { startSundial } = await import('../app.js');
@@ -36,6 +41,10 @@ program
       ...(o.publicUrl && { publicUrl: o.publicUrl }),
       shellConcurrency: Number(o.shellConcurrency),
       loadSample: true,
+      notifications: {
+        ...(o.smtpUrl && { smtpUrl: o.smtpUrl }),
+        ...(o.smtpFrom && { smtpFrom: o.smtpFrom }),
+      },
       // AWS executors: the SDK's own configuration and SUNDIAL_* variables, then these flags.
       aws: {
         ...(o.batchJobQueue && { batchJobQueue: o.batchJobQueue }),

@@ -8,6 +8,7 @@ import type { LogBuffer } from '../logs/log-buffer.js';
 import type { LogSource, LogStreamRef } from '../logs/log-stream-ref.js';
 import type { Database } from '../storage/database.js';
 import { appendMetadata } from '../storage/stores/entries-store.js';
+import { enqueueNotifications } from '../storage/stores/outbox-store.js';
 import {
   finishProcess,
   getProcess,
@@ -152,7 +153,13 @@ export class Engine implements ExecutorHost {
   /** Records a process's end (once the logs of its tasks are complete, see ProcessEndings). */
   private async recordEnd(processId: string, outcome: 'succeeded' | 'failed'): Promise<void> {
     try {
-      const finished = await finishProcess(this.opts.db, processId, outcome, new Date());
+      const now = new Date();
+      // The run's notifications are written with its end: both or neither, whatever crashes.
+      const finished = await this.opts.db.transaction(async (tx) => {
+        const ended = await finishProcess(tx, processId, outcome, now);
+        if (ended) await enqueueNotifications(tx, ended, outcome, now);
+        return ended !== undefined;
+      });
       this.processes.delete(processId);
       if (!finished) return;
       this.opts.logger.info({ processId, status: outcome }, 'process finished');

@@ -1,5 +1,6 @@
 import { m000001 } from './000001-initial.js';
 import { m000002 } from './000002-live-logs.js';
+import { m000003 } from './000003-notification-outbox.js';
 
 export interface Migration {
   id: number;
@@ -10,4 +11,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { id: 1, statements: m000001 },
   { id: 2, statements: m000002 },
+  { id: 3, statements: m000003 },
 ];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RetryGrant } from '../../domain/process-plan.js';
-import type { ProcessStatus, TaskDefinition, TaskStatus } from '../../domain/types.js';
+import type { Notification, ProcessStatus, TaskDefinition, TaskStatus } from '../../domain/types.js';
 import type { Queryable } from '../database.js';
 
 export interface ProcessRow {
@@ -62,17 +62,30 @@ export async function runningProcessIds(db: Queryable, definitionName?: string):
   return rows.map((r) => r.id);
 }
 
+/** A process just marked ended, with what its notifications are decided from. */
+export interface EndedProcess {
+  id: string;
+  definition_name: string;
+  started_at: Date;
+  /** The definition's notifications now; null when it has none (or was deleted). */
+  notifications: Notification[] | null;
+}
+
+/** Marks a running process ended; undefined when it was not running (someone else ended it). */
 export async function finishProcess(
   db: Queryable,
   id: string,
   status: ProcessStatus,
   now: Date,
-): Promise<boolean> {
-  const rows = await db.query(
-    "update processes set status = $2, ended_at = $3 where id = $1 and status = 'running' returning id",
+): Promise<EndedProcess | undefined> {
+  const [row] = await db.query<EndedProcess>(
+    `update processes p set status = $2, ended_at = $3 where id = $1 and status = 'running'
+     returning p.id, p.definition_name, p.started_at,
+       (select d.definition -> 'notifications' from process_definitions d where d.name = p.definition_name)
+         as notifications`,
     [id, status, now],
   );
-  return rows.length > 0;
+  return row;
 }
 
 export async function requestKill(db: Queryable, id: string, reason: string, now: Date): Promise<boolean> {
