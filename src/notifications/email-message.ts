@@ -21,6 +21,7 @@ export function emailMessage(run: RunSummary): EmailMessage {
     ['Started', run.startedAt.toISOString()],
     ['Duration', durationOf(run)],
     ['Run', run.url],
+    ['API', run.apiUrl],
   ];
   const text = [
     `${run.definitionName} ${run.outcome}`,
@@ -38,7 +39,7 @@ export function emailMessage(run: RunSummary): EmailMessage {
   const html = `<!doctype html>
 <html><body style="font-family: sans-serif">
 <h2 style="color: ${colour}">${esc(run.definitionName)} ${run.outcome}</h2>
-<table>${facts.map(([k, v]) => `<tr><th align="left">${k}</th><td>${k === 'Run' ? `<a href="${esc(v)}">${esc(v)}</a>` : esc(v)}</td></tr>`).join('')}</table>
+<table>${facts.map(([k, v]) => `<tr><th align="left">${k}</th><td>${k === 'Run' || k === 'API' ? `<a href="${esc(v)}">${esc(v)}</a>` : esc(v)}</td></tr>`).join('')}</table>
 <h3>Tasks</h3>
 <table border="1" cellpadding="4" style="border-collapse: collapse">
 <tr><th>Task</th><th>Attempt</th><th>Status</th><th>Failure reason</th></tr>

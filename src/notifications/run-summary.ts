@@ -20,8 +20,9 @@ export interface RunSummary {
   outcome: RunOutcome;
   startedAt: Date;
   endedAt: Date | undefined;
-  /** Where a reader sees the run. */
+  /** Where a reader sees the run (web UI), and its API resource. */
   url: string;
+  apiUrl: string;
   tasks: {
     name: string;
     /** 1 for the first attempt. */
@@ -33,8 +34,13 @@ export interface RunSummary {
   }[];
 }
 
-/** Where a run is shown: its API resource (the link a message carries). */
+/** Where a reader sees a run: its page in the web UI served at the server's root. */
 export function runUrl(publicUrl: string, processId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/runs/${processId}`;
+}
+
+/** The run as the API returns it. */
+export function runApiUrl(publicUrl: string, processId: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/api/processes/${processId}`;
 }
 
@@ -57,6 +63,7 @@ export async function loadRunSummary(
     startedAt: process.started_at,
     endedAt: process.ended_at ?? undefined,
     url: runUrl(publicUrl, processId),
+    apiUrl: runApiUrl(publicUrl, processId),
     tasks: tasks.map((t) => ({
       name: t.task_definition_name,
       attempt: t.attempt + 1,

@@ -25,6 +25,7 @@ export function webhookBody(run: RunSummary) {
       duration_seconds: (run.endedAt.getTime() - run.startedAt.getTime()) / 1000,
     }),
     url: run.url,
+    api_url: run.apiUrl,
     tasks: run.tasks.map((t) => ({
       task_definition_name: t.name,
       attempt: t.attempt,

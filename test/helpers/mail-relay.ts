@@ -46,6 +46,7 @@ export class MailRelay {
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      disableReverseLookup: true,
       logger: false,
       onMailFrom: (_address, _session, callback) => {
         this.mailFromCount++;

@@ -34,4 +34,4 @@ export function settledDeliveries(
 }
 
 /** Settings that keep tests fast: quick polls, short leases, retries after tens of milliseconds. */
-export const FAST_DELIVERY = { pollMs: 200, leaseMs: 3_000, retryBaseMs: 50, retryMaxMs: 400 };
+export const FAST_DELIVERY = { pollMs: 200, leaseMs: 30_000, retryBaseMs: 50, retryMaxMs: 400 };

@@ -65,7 +65,7 @@ describe('e-mail notifications through a real SMTP relay', () => {
       for (const mail of mails) {
         expect(mail.subject).toBe(`[Sundial] nightly-etl ${outcome}`);
         expect(mail.from).toBe('sundial@example.com');
-        expect(mail.text).toContain(`/api/processes/${run.process_id}`);
+        expect(mail.text).toContain(`/runs/${run.process_id}`);
       }
     }
   });
@@ -87,7 +87,9 @@ describe('e-mail notifications through a real SMTP relay', () => {
     expect(mail.text).toContain('loading <b>rows</b> & more');
     expect(mail.html).toContain('loading &lt;b&gt;rows&lt;/b&gt; &amp; more');
     expect(mail.html).not.toContain('<b>rows</b>');
-    expect(mail.html).toContain(`href="${h.url}/api/processes/${run.process_id}"`);
+    expect(mail.text).toContain(`Run:      ${h.url}/runs/${run.process_id}`);
+    expect(mail.text).toContain(`API:      ${h.url}/api/processes/${run.process_id}`);
+    expect(mail.html).toContain(`href="${h.url}/runs/${run.process_id}"`);
   });
 
   it("accepts the original docs' subscriptions and shows them as notifications", async () => {
