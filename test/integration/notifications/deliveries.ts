@@ -33,5 +33,5 @@ export function settledDeliveries(
   }, timeoutMs);
 }
 
-/** Settings that keep tests fast: quick polls, short leases, retries after tens of milliseconds. */
+/** Settings that keep tests fast: quick polls, retries after tens of milliseconds (the lease stays long: a loaded host must not time a send out). */
 export const FAST_DELIVERY = { pollMs: 200, leaseMs: 30_000, retryBaseMs: 50, retryMaxMs: 400 };
