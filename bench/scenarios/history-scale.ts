@@ -110,14 +110,6 @@ export async function historyScale(config: BenchConfig): Promise<ScenarioResult>
       }
     });
   }
-  rows.push({
-    scenario: SCENARIO,
-    metric: 'UI first paint',
-    backend: '-',
-    ours: undefined,
-    unit: 'ms',
-    note: 'n/a (no UI yet)',
-  });
   notes.push(
     `History API: ${config.apiRequests} sequential requests per endpoint after ${WARM_UP} warm-up ones.`,
   );

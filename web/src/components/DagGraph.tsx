@@ -1,6 +1,6 @@
-import { useMemo } from 'react';
 import type { TaskDefinition } from '../api/types.js';
-import { layoutDag, NODE_HEIGHT, NODE_WIDTH } from '../lib/dag-layout.js';
+import { NODE_HEIGHT, NODE_WIDTH } from '../lib/dag-layout.js';
+import { useDagLayout } from '../lib/use-dag-layout.js';
 
 interface Props {
   tasks: readonly TaskDefinition[];
@@ -16,7 +16,14 @@ interface Props {
  * take keyboard focus and their names stay plain text).
  */
 export function DagGraph({ tasks, statusOf, selected, onSelect, label }: Props) {
-  const dag = useMemo(() => layoutDag(tasks), [tasks]);
+  const dag = useDagLayout(tasks);
+  if (!dag) {
+    return (
+      <section className="dag-scroll" aria-label={label} aria-busy="true">
+        <p className="muted">Laying out {tasks.length} tasks…</p>
+      </section>
+    );
+  }
   return (
     <section className="dag-scroll" aria-label={label}>
       <div className="dag" style={{ width: dag.width, height: dag.height }}>
