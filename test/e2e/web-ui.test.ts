@@ -215,6 +215,25 @@ describe('web UI in Chromium', () => {
     expect(await page.locator('main img, main script, main b').count()).toBe(0);
   });
 
+  it('lays a big DAG out off the main thread, and again at once from the session’s cache', async () => {
+    const tasks = Array.from({ length: 80 }, (_, i) => ({
+      ...shellTask(`step-${i}`, 'true'),
+      dependencies: i < 8 ? [] : dependsOn(`step-${i - 8}`, `step-${i - 8 + ((i + 1) % 8) - (i % 8)}`),
+    }));
+    await h.put({ process_definition_name: 'wide', task_definitions: tasks });
+    await open('/definitions/wide');
+    await page.locator('.dag-node[data-task="step-79"]').waitFor();
+    expect(await page.locator('.dag-node').count()).toBe(80);
+    const cachedLayouts = () =>
+      page.evaluate(
+        () => Object.keys(sessionStorage).filter((k) => k.startsWith('sundial.dag-layout.')).length,
+      );
+    expect(await cachedLayouts()).toBe(1);
+    await page.reload();
+    await page.locator('.dag-node[data-task="step-79"]').waitFor();
+    expect(await cachedLayouts()).toBe(1);
+  });
+
   it('shows a not-found page for unknown ids and addresses', async () => {
     expected = [/status of 404/, /status of 400/];
     for (const [path, text] of [
