@@ -93,7 +93,7 @@ export function decideDeliveries(
         deliveries.push({ kind: 'webhook', target: n.webhook, event: outcome });
     } else if ('slack' in n) {
       if (wanted(n.slack.notify_when)) deliveries.push({ kind: 'slack', target: n.slack, event: outcome });
-    } else {
+    } else if ('pagerduty' in n) {
       const threshold = n.pagerduty.num_consecutive_failures ?? 1;
       if (outcome === 'failed' && streakBefore + 1 >= threshold)
         deliveries.push({ kind: 'pagerduty', target: n.pagerduty, event: 'trigger' });
