@@ -33,6 +33,8 @@ export function sundialTags(
 }
 
 export const TASK_ID_TAG = 'sundial:task-id';
+/** On an EMR cluster created after a spot loss: how many spot losses came before it. */
+export const SPOT_RETRY_TAG = 'sundial:spot-retry';
 
 /**
  * The environment an AWS job gets: Sundial's (`SUNDIAL_URL`, `SUNDIAL_TASK_ID`, …) plus the

@@ -1,6 +1,6 @@
 import type { Configuration, RunJobFlowCommandInput, StepConfig } from '@aws-sdk/client-emr';
 import type { EmrConfiguration, NewEmrCluster } from '../../domain/types.js';
-import { sundialTags } from '../aws/aws-names.js';
+import { SPOT_RETRY_TAG, sundialTags } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
 import { clusterInstances } from './emr-instances.js';
 
@@ -13,6 +13,8 @@ export interface ClusterRequestSettings {
   idleTimeoutSeconds?: number;
   /** Every instance on-demand: the retry after a spot loss with `spot_fallback: on_demand`. */
   onDemand?: boolean;
+  /** Spot losses before this cluster: tagged `sundial:spot-retry` (when above 0) to be found again. */
+  spotRetry?: number;
 }
 
 /**
@@ -56,7 +58,10 @@ export function runJobFlowInput(
     ...(cluster.security_configuration && { SecurityConfiguration: cluster.security_configuration }),
     Steps: steps,
     AutoTerminationPolicy: { IdleTimeout: settings.idleTimeoutSeconds ?? DEFAULT_EMR_IDLE_TIMEOUT_SECONDS },
-    Tags: Object.entries(sundialTags(run)).map(([Key, Value]) => ({ Key, Value })),
+    Tags: Object.entries({
+      ...sundialTags(run),
+      ...(settings.spotRetry && { [SPOT_RETRY_TAG]: String(settings.spotRetry) }),
+    }).map(([Key, Value]) => ({ Key, Value })),
   };
 }
 

@@ -12,15 +12,17 @@ import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
 import { AwsJobExecutor } from '../aws/aws-job-executor.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
+import { CreateAbandoned } from '../aws/create-once.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
 import { type ClusterWatch, STEPS_REFRESH_MS, stepsDue } from './emr-cluster-poll.js';
 import type { ClusterRequestSettings } from './emr-cluster-request.js';
 import { liveLogRef, stepLogRefs } from './emr-logs.js';
 import { clusterStates, ENDED_CLUSTER_STATES, recentSteps } from './emr-lookup.js';
+import { retryAfterSpotLoss } from './emr-spot-retry.js';
 import { clusterEndedFirst, emrOutcome, needsClusterReason } from './emr-status.js';
 import { stepMark } from './emr-steps.js';
-import { commandOf, type EmrState, regionOf, submitEmrTask } from './emr-submit.js';
+import { commandOf, type EmrState, type EmrSubmitDeps, regionOf, submitEmrTask } from './emr-submit.js';
 import { sweepOrphanClusters } from './emr-sweep.js';
 import { cleanUpEmrWork, stopEmrWork } from './emr-teardown.js';
 
@@ -49,6 +51,11 @@ interface EmrTarget extends PollTarget, ClusterWatch {
   logsWatched: boolean;
   status?: TaskStatus;
   missing: number;
+  /** The cluster state (with its reason) last told in the task log. */
+  toldState?: string;
+  killed: boolean;
+  spotLosses: number;
+  lostClusters: string[];
 }
 
 /** How soon a failed teardown of one of our clusters is retried by a sweep. */
@@ -98,14 +105,17 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
   protected async submit(run: TaskRun, replay: boolean): Promise<EmrTarget> {
     const live = liveLogRef(regionOf(commandOf(run)), commandOf(run));
     if (live) this.host.watchLogs(run.taskId, live);
-    const deps = {
+    return this.target(run, await submitEmrTask(this.submitDeps(), run, replay));
+  }
+
+  private submitDeps(): EmrSubmitDeps {
+    return {
       clients: this.opts.clients,
       host: this.host,
       stopped: () => this.closed,
       clusterRequest: this.opts.clusterRequest ?? {},
       afterCreate: (taskId: string, awsId: string) => this.afterCreate(taskId, awsId),
     };
-    return this.target(run, await submitEmrTask(deps, run, replay));
   }
 
   protected reattach(run: TaskRun): EmrTarget | undefined {
@@ -133,6 +143,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
     for (const t of targets) {
       const summary = states.get(t.clusterId);
       if (this.closed) return;
+      this.tellClusterState(t, summary);
       if (!stepsDue(t, summary, now, this.opts.stepsRefreshMs ?? STEPS_REFRESH_MS)) continue;
       await this.checkSteps(emr, [t], summary);
       t.clusterState = summary?.Status?.State;
@@ -185,7 +196,21 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
     }
   }
 
+  /** A created cluster's new state goes to the task log at once, with EMR's reason for it. */
+  private tellClusterState(t: EmrTarget, summary: ClusterSummary | undefined): void {
+    const status = summary?.Status;
+    if (!status?.State) return;
+    const why = [status.StateChangeReason?.Code, status.StateChangeReason?.Message]
+      .filter(Boolean)
+      .join(': ');
+    const told = `EMR cluster ${t.clusterId} is ${status.State}${why ? `: ${why}` : ''}`;
+    if (told === t.toldState) return;
+    t.toldState = told;
+    this.host.log(t.taskId, 'scheduler', told);
+  }
+
   protected async stop(t: EmrTarget, reason: string): Promise<void> {
+    t.killed = true;
     await stopEmrWork(this.opts.clients.get(t.region), t, reason, (m) =>
       this.host.log(t.taskId, 'scheduler', m),
     );
@@ -218,6 +243,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
 
   /** The task ended: nothing of ours may keep running (our cluster, our pending steps), then report. */
   private async cleanUpAndEnd(t: EmrTarget, result: ExecutorResult, steps: StepSummary[]): Promise<void> {
+    if (!result.succeeded && (await this.retriedAfterSpotLoss(t, result))) return;
     const log = (message: string) => this.host.log(t.taskId, 'scheduler', message);
     try {
       await cleanUpEmrWork(this.opts.clients.get(t.region), t, steps, log);
@@ -227,6 +253,27 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       if (t.newCluster) setTimeout(() => this.sweep([t.region]), CLEANUP_RETRY_MS).unref();
     }
     this.end(t, result);
+  }
+
+  /** True when the failure was a spot loss and the task now runs on a fresh cluster. */
+  private async retriedAfterSpotLoss(t: EmrTarget, result: ExecutorResult): Promise<boolean> {
+    let clusterId: string | undefined;
+    try {
+      clusterId = await retryAfterSpotLoss(this.submitDeps(), t);
+    } catch (err) {
+      if (isAmbiguous(err) || isThrottling(err) || err instanceof CreateAbandoned) throw err;
+      const reason = `${result.reason ?? 'failed'}; no fresh cluster after the spot loss: ${errorText(err)}`;
+      this.end(t, { succeeded: false, reason });
+      return true;
+    }
+    if (!clusterId) return false;
+    Object.assign(t, { clusterId, missing: 0, endedChecks: 0, logsWatched: false });
+    for (const key of ['stepIds', 'clusterState', 'stepsCheckedAt', 'status', 'logUri'] as const)
+      delete t[key];
+    this.record(t.taskId, 'starting');
+    // A kill that came while the fresh cluster was being created applies to it too.
+    if (t.killed) await this.stop(t, 'killed while moving to a fresh cluster');
+    return true;
   }
 
   private target(run: TaskRun, s: EmrState & { region: string; clusterId: string }): EmrTarget {
@@ -243,6 +290,9 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
       logsWatched: false,
       missing: 0,
       endedChecks: 0,
+      killed: false,
+      spotLosses: s.spotLosses ?? 0,
+      lostClusters: s.lostClusters ?? [],
     };
   }
 

@@ -7,7 +7,7 @@ import {
   ListStepsCommand,
   type StepSummary,
 } from '@aws-sdk/client-emr';
-import { TASK_ID_TAG } from '../aws/aws-names.js';
+import { SPOT_RETRY_TAG, TASK_ID_TAG } from '../aws/aws-names.js';
 import { stepMark } from './emr-steps.js';
 
 /** How far before a task's start its cluster or steps may seem to have been created (clock skew). */
@@ -50,15 +50,17 @@ export async function clusterStates(
 
 /**
  * The cluster a RunJobFlow of this task created, in any state, if there is one: clusters of that
- * name created since the task started, told apart by their `sundial:task-id` tag.
+ * name created since the task started, told apart by their `sundial:task-id` tag (and, for the
+ * fresh clusters after spot losses, their `sundial:spot-retry` number).
  *
  * @example
  * const clusterId = await findTaskCluster(emr, { taskId, name: 'My Cluster Name', since: run.startedAt });
  */
 export async function findTaskCluster(
   emr: EMRClient,
-  task: { taskId: string; name: string; since: Date },
+  task: { taskId: string; name: string; since: Date; spotRetry?: number },
 ): Promise<string | undefined> {
+  const retry = String(task.spotRetry ?? 0);
   let Marker: string | undefined;
   do {
     const page = await emr.send(
@@ -67,7 +69,10 @@ export async function findTaskCluster(
     for (const c of page.Clusters ?? []) {
       if (c.Name !== task.name || !c.Id) continue;
       const { Cluster } = await emr.send(new DescribeClusterCommand({ ClusterId: c.Id }));
-      if (Cluster?.Tags?.some((t) => t.Key === TASK_ID_TAG && t.Value === task.taskId)) return c.Id;
+      const tags = Cluster?.Tags ?? [];
+      const ofTask = tags.some((t) => t.Key === TASK_ID_TAG && t.Value === task.taskId);
+      const ofRetry = (tags.find((t) => t.Key === SPOT_RETRY_TAG)?.Value ?? '0') === retry;
+      if (ofTask && ofRetry) return c.Id;
     }
     Marker = page.Marker;
   } while (Marker);

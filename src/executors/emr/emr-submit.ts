@@ -15,6 +15,10 @@ export interface EmrState {
   newCluster?: boolean;
   stepIds?: string[];
   logUri?: string;
+  /** Fresh clusters this task got after spot losses (0: the first cluster runs it). */
+  spotLosses?: number;
+  /** Clusters that lost their spot capacity under this task, oldest first. */
+  lostClusters?: string[];
 }
 
 export interface EmrSubmitDeps {
@@ -50,24 +54,17 @@ export async function submitEmrTask(
   const onRetry = (message: string) => host.log(run.taskId, 'scheduler', `EMR: ${message}`);
   if ('new_emr_cluster' in cmd.emr_cluster) {
     const spec = cmd.emr_cluster.new_emr_cluster;
+    const { spotLosses = 0, lostClusters } = run.executionState as EmrState;
     await host.progress(run.taskId, 'submitted', { region, newCluster: true, logUri: spec.s3_log_uri });
-    const input = runJobFlowInput(
-      run,
-      spec,
-      emrSteps(run, cmd, env, 'TERMINATE_CLUSTER'),
-      deps.clusterRequest,
-    );
-    const clusterId = await createOnce({
-      lookFirst: replay,
-      stopped: deps.stopped,
-      onRetry,
-      find: () => findTaskCluster(emr, { taskId: run.taskId, name: spec.name, since: run.startedAt }),
-      create: async () => (await clients.once(region).send(new RunJobFlowCommand(input))).JobFlowId!,
-    });
-    await deps.afterCreate(run.taskId, clusterId);
-    await host.progress(run.taskId, 'starting', { clusterId });
-    host.log(run.taskId, 'scheduler', `EMR cluster ${clusterId} (${spec.name}) runs this task's steps`);
-    return { region, clusterId, newCluster: true, logUri: spec.s3_log_uri };
+    const clusterId = await createTaskCluster(deps, run, replay, spotLosses);
+    return {
+      region,
+      clusterId,
+      newCluster: true,
+      logUri: spec.s3_log_uri,
+      spotLosses,
+      ...(lostClusters && { lostClusters }),
+    };
   }
   const clusterId = cmd.emr_cluster.existing_emr_cluster.cluster_id;
   await host.progress(run.taskId, 'submitted', { region, clusterId, newCluster: false });
@@ -84,4 +81,55 @@ export async function submitEmrTask(
   await host.progress(run.taskId, 'starting', { stepIds });
   host.log(run.taskId, 'scheduler', `EMR steps ${stepIds.join(', ')} added to cluster ${clusterId}`);
   return { region, clusterId, newCluster: false, stepIds };
+}
+
+/**
+ * RunJobFlow for a task's new cluster, exactly once: found again by its `sundial:task-id` tag (and,
+ * after spot losses, its `sundial:spot-retry` number). After a spot loss with `spot_fallback:
+ * on_demand` the cluster asks for on-demand instances only. Records the cluster id.
+ *
+ * @example
+ * const clusterId = await createTaskCluster(deps, run, replay, 0);
+ */
+export async function createTaskCluster(
+  deps: EmrSubmitDeps,
+  run: TaskRun,
+  replay: boolean,
+  spotLosses: number,
+): Promise<string> {
+  const { clients, host } = deps;
+  const cmd = commandOf(run);
+  if (!('new_emr_cluster' in cmd.emr_cluster)) throw new Error('not a new cluster');
+  const spec = cmd.emr_cluster.new_emr_cluster;
+  const region = regionOf(cmd);
+  const emr = clients.get(region);
+  const onDemand = spotLosses > 0 && spec.spot_fallback === 'on_demand';
+  const input = runJobFlowInput(
+    run,
+    spec,
+    emrSteps(run, cmd, awsJobEnvironment(host, run), 'TERMINATE_CLUSTER'),
+    {
+      ...deps.clusterRequest,
+      spotRetry: spotLosses,
+      onDemand,
+    },
+  );
+  const clusterId = await createOnce({
+    lookFirst: replay,
+    stopped: deps.stopped,
+    onRetry: (message) => host.log(run.taskId, 'scheduler', `EMR: ${message}`),
+    find: () =>
+      findTaskCluster(emr, {
+        taskId: run.taskId,
+        name: spec.name,
+        since: run.startedAt,
+        spotRetry: spotLosses,
+      }),
+    create: async () => (await clients.once(region).send(new RunJobFlowCommand(input))).JobFlowId!,
+  });
+  await deps.afterCreate(run.taskId, clusterId);
+  await host.progress(run.taskId, 'starting', { clusterId });
+  const how = spotLosses === 0 ? '' : ` (after a spot loss, on ${onDemand ? 'on-demand' : 'spot'} instances)`;
+  host.log(run.taskId, 'scheduler', `EMR cluster ${clusterId} (${spec.name}) runs this task's steps${how}`);
+  return clusterId;
 }

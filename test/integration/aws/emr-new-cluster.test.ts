@@ -80,7 +80,10 @@ describe('emr_command on a new cluster', () => {
     await world.h.put({
       process_definition_name: 'emr-spot',
       task_definitions: [
-        awsTask('spark', newClusterJob({ args: ['--sleep', '30'] }, { master_instance: master })),
+        awsTask(
+          'spark',
+          newClusterJob({ args: ['--sleep', '30'] }, { master_instance: master, spot_loss_retries: 0 }),
+        ),
       ],
     });
     const run = await triggerUntil(world.h, 'emr-spot', 'running');
