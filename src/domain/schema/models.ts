@@ -154,6 +154,17 @@ export const definitionSchemas: Record<string, JsonSchema> = {
       master_instance: ref('emr_instance_group_details'),
       core_instance: ref('emr_instance_group_details'),
       task_instance: ref('emr_instance_group_details'),
+      instance_fleets: ref('emr_instance_fleets'),
+      spot_fallback: {
+        ...enumOf(['spot', 'on_demand']),
+        description:
+          'After the cluster lost (or never got) its spot capacity, the task is retried on a fresh cluster ' +
+          'outside max_attempts: on spot again (spot, the default) or on on-demand instances (on_demand).',
+      },
+      spot_loss_retries: {
+        ...int(0),
+        description: 'Fresh clusters a task may get after spot losses, apart from max_attempts (default 2).',
+      },
       ec2_subnet: nonEmptyStr(),
       emr_service_role: ref('emr_service_role'),
       emr_job_flow_role: ref('emr_job_flow_role'),
@@ -161,7 +172,45 @@ export const definitionSchemas: Record<string, JsonSchema> = {
       configurations: arr(ref('emr_configuration')),
       security_configuration: nonEmptyStr(),
     },
-    ['name', 'applications', 's3_log_uri', 'master_instance', 'emr_service_role', 'emr_job_flow_role'],
+    // master_instance is required unless instance_fleets is given (checked by checkEmrClusters).
+    ['name', 'applications', 's3_log_uri', 'emr_service_role', 'emr_job_flow_role'],
+  ),
+  emr_instance_fleets: {
+    ...model(
+      {
+        master: ref('emr_instance_fleet'),
+        core: ref('emr_instance_fleet'),
+        task: ref('emr_instance_fleet'),
+      },
+      ['master'],
+    ),
+    description:
+      'Instance fleets per role: an alternative to master_instance, core_instance and task_instance.',
+  },
+  emr_instance_fleet: model(
+    {
+      instance_types: { ...arr(ref('emr_fleet_instance_type')), minItems: 1, maxItems: 30 },
+      target_on_demand_capacity: { ...int(0), description: 'On-demand units: the base capacity.' },
+      target_spot_capacity: {
+        ...int(0),
+        description: 'Spot units on top, allocated price-capacity-optimized.',
+      },
+      spot_timeout_minutes: {
+        ...int(5),
+        description: 'Minutes to wait for spot capacity before switching to on-demand (default 10).',
+      },
+    },
+    ['instance_types'],
+  ),
+  emr_fleet_instance_type: model(
+    {
+      emr_instance_type: nonEmptyStr(),
+      weighted_capacity: int(1),
+      bid_price: num(0),
+      bid_price_as_percentage_of_on_demand: num(0),
+      ebs_volume_size: int(1),
+    },
+    ['emr_instance_type'],
   ),
   emr_instance_group_details: model(
     {
