@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import { pgDatabase } from './pg-database.js';
@@ -37,15 +38,24 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const dir = options.dataDir ?? '.sundial/data';
     const inMemory = dir.startsWith('memory://');
     let template = options.pgliteTemplate;
+    let release: (() => void) | undefined;
     if (inMemory) {
       template ??= packagedTemplate();
     } else {
       mkdirSync(dir, { recursive: true });
+      release = lockDataDir(dir); // before anything is written into the directory
       // A template only seeds a new store; an existing one is opened as it is.
       if (existsSync(join(dir, 'PG_VERSION'))) template = undefined;
       else if (!template) await seedFromTemplate(dir);
     }
-    db = await pgliteDatabase(inMemory ? undefined : dir, template);
+    let pglite: Database;
+    try {
+      pglite = await pgliteDatabase(inMemory ? undefined : dir, template);
+    } catch (e) {
+      release?.();
+      throw e;
+    }
+    db = release ? { ...pglite, close: () => pglite.close().finally(release) } : pglite;
   }
   await migrate(db);
   return db;

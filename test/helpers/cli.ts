@@ -63,3 +63,50 @@ function newestMtime(dir: string): number {
   }
   return newest;
 }
+
+/** A `sundial server` child process, started through the built bin. */
+export interface ServerProcess {
+  pid: number;
+  url: string;
+  output: () => string;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/**
+ * Starts `sundial server ARGS` and resolves once it prints its start line
+ * (or rejects with its output if it exits first).
+ *
+ * @example
+ * const server = await startServer(['--data-dir', dir, '--port', '0']);
+ */
+export function startServer(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  assertBuilt();
+  const child = spawn(process.execPath, [BIN, 'server', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url)
+        resolve({
+          pid: child.pid!,
+          url,
+          output: () => output,
+          exited,
+          kill: (signal) => child.kill(signal),
+        });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => reject(new Error(`server exited (${code}) before starting:\n${output}`)));
+  });
+}
