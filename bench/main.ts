@@ -10,6 +10,7 @@ import { historyScale } from './scenarios/history-scale.js';
 import { hopLatency } from './scenarios/hop-latency.js';
 import { idleCost } from './scenarios/idle-cost.js';
 import type { ScenarioResult } from './scenarios/scenario.js';
+import { startUp } from './scenarios/start-up.js';
 import { uiFirstPaint } from './scenarios/ui-first-paint.js';
 
 // `npm run bench`: every scenario in one run, printed as one table.
@@ -19,6 +20,7 @@ const scenarios: [key: string, title: string, run: typeof hopLatency][] = [
   ['idle', '3. Idle cost', idleCost],
   ['history', '5. History scale', historyScale],
   ['ui', '6. UI first paint', uiFirstPaint],
+  ['start', '7. Start-up', startUp],
   // Last: it needs the AWS executors, which landed last.
   ['aws', '4. AWS efficiency', awsEfficiency],
 ];

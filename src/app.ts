@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
 import { buildApi } from './api/server.js';
-import { createAwsExecutors } from './executors/aws/aws-executors.js';
 import {
   type AwsClientSettings,
   type AwsExecutorOptions,
@@ -153,6 +152,8 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
       const rows = await Promise.all(ids.map((id) => getTask(db, id)));
       return rows.flatMap((t) => (t?.ended_at ? [t.id] : []));
     };
+    // Loaded once the API answers: the Batch, ECS and EMR SDK clients are a third of the start-up's modules.
+    const { createAwsExecutors } = await import('./executors/aws/aws-executors.js');
     for (const executor of createAwsExecutors(engine, aws)) engine.register(executor);
   }
   for (const executor of options.executors?.(engine) ?? []) engine.register(executor);

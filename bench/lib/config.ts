@@ -16,6 +16,8 @@ export interface BenchConfig {
   awsEmrClusters: number;
   historyTasks: number;
   apiRequests: number;
+  /** Starts measured per store in the start-up scenario (the median is reported). */
+  startRuns: number;
   /** Scenarios to run (`BENCH_ONLY=hop,fanout`); all when unset. */
   only: Set<string> | undefined;
   backends: ('postgres' | 'pglite')[];
@@ -50,6 +52,7 @@ export function benchConfig(): BenchConfig {
     awsEmrClusters: size('BENCH_AWS_EMR_CLUSTERS', 20, 2),
     historyTasks: size('BENCH_HISTORY_TASKS', 1_000_000, 5000),
     apiRequests: size('BENCH_API_REQUESTS', 200, 20),
+    startRuns: size('BENCH_START_RUNS', 5, 3),
     only: only ? new Set(only.split(',').map((s) => s.trim())) : undefined,
     backends: (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[],
     postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
