@@ -40,7 +40,32 @@ const operations: Record<string, Record<string, Op>> = {
     },
   },
   '/api/processes/{process_id}': {
-    get: { summary: 'Get a process with its tasks', response: { type: 'object' } },
+    get: {
+      summary: 'Get a process with its tasks (log_entries: lines inlined per task, 0 to 500, default 500)',
+      response: { type: 'object' },
+      query: ['log_entries'],
+    },
+  },
+  '/api/processes/{process_id}/task_definitions': {
+    get: {
+      summary: 'The task definitions the process was started with',
+      response: list('task_definition'),
+    },
+  },
+  '/api/definition_overview': {
+    get: {
+      summary:
+        'Every definition with its `recent` (default 10) newest runs: { definition, recent_processes }',
+      response: { type: 'array', items: { type: 'object' } },
+      query: ['recent'],
+    },
+  },
+  '/api/process_definitions/{process_definition_name}/history': {
+    get: {
+      summary: "A definition's runs, newest first: { processes, next_before } (pass next_before as before)",
+      response: { type: 'object' },
+      query: ['before', 'limit'],
+    },
   },
   '/api/processes/{process_id}/retry': {
     post: { summary: 'Retry the failed tasks of a failed process', status: 204 },
@@ -63,9 +88,10 @@ const operations: Record<string, Record<string, Op>> = {
   '/api/tasks/{task_id}': { get: { summary: 'Get a task', response: { type: 'object' } } },
   '/api/tasks/{task_id}/logs': {
     get: {
-      summary: 'Log lines after a cursor: { entries, next_cursor, complete }',
+      summary:
+        'Log lines after a cursor, or the last ones before one: { entries, next_cursor, complete, has_more_before }',
       response: { type: 'object' },
-      query: ['after', 'limit'],
+      query: ['after', 'before', 'limit'],
     },
   },
   '/api/tasks/{task_id}/logs/stream': {
@@ -78,9 +104,9 @@ const operations: Record<string, Record<string, Op>> = {
   },
   '/api/processes/{process_id}/logs': {
     get: {
-      summary: "Log lines of all the process's tasks after a cursor, merged in cursor order",
+      summary: "Log lines of all the process's tasks after (or before) a cursor, merged in cursor order",
       response: { type: 'object' },
-      query: ['after', 'limit'],
+      query: ['after', 'before', 'limit'],
     },
   },
   '/api/processes/{process_id}/logs/stream': {

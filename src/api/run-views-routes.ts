@@ -23,7 +23,7 @@ export function processSummaryToWire(p: ProcessSummaryRow) {
 
 /**
  * Reads the web UI needs beyond the original API, added without changing it:
- * every definition with its next run and newest runs in one request, a
+ * every definition (with its next run time) and its newest runs in one request, a
  * definition's run history paged, and the task definitions a run was started
  * with (a filtered trigger runs a subset, and the definition may have changed since).
  */
@@ -41,7 +41,6 @@ export const runViewsRoutes =
         byDefinition.set(r.definition_name, [...(byDefinition.get(r.definition_name) ?? []), r]);
       return definitions.map((d) => ({
         definition: definitionToWire(d),
-        ...(d.next_run_at && { next_run_time: d.next_run_at.toISOString() }),
         recent_processes: (byDefinition.get(d.name) ?? []).map(processSummaryToWire),
       }));
     });

@@ -113,6 +113,18 @@ describe('web UI in Chromium', () => {
     await screenshots('definition');
   });
 
+  it('triggers only the tasks picked; the run’s graph has just those', async () => {
+    await open('/definitions/etl');
+    await page.getByRole('button', { name: 'Trigger…' }).click();
+    await page.locator('dialog[open]').getByLabel('load').check();
+    await page.getByRole('button', { name: 'Trigger 1 task' }).click();
+    const run = await h.waitForRun('etl', 2);
+    expect((await h.waitForEnd(run.process_id)).task.map((t) => t.task_definition_name)).toEqual(['load']);
+    await open(`/runs/${run.process_id}`);
+    await node('load', 'succeeded').waitFor();
+    expect(await page.locator('.dag-node').count()).toBe(1);
+  });
+
   it('follows a task’s log while it runs', async () => {
     const mark = join(scratch, 'go');
     await h.put({
@@ -248,16 +260,26 @@ describe('web UI in Chromium', () => {
     }
   });
 
+  it('says when the server asks for a sign-in', async () => {
+    expected = [/status of 401/];
+    await page.route('**/api/**', (route) =>
+      route.fulfill({ status: 401, contentType: 'application/json', body: '{"message":"sign in first"}' }),
+    );
+    await open('/');
+    await page.locator('.banner', { hasText: 'sign in' }).waitFor();
+    await page.unrouteAll();
+  });
+
   it('says when the API is unreachable and recovers by itself', async () => {
     expected = [/ERR_FAILED|ERR_INTERNET_DISCONNECTED|Failed to load resource/];
     await open('/');
-    await page.locator('li[data-definition="etl"]').waitFor();
+    await page.getByRole('heading', { name: 'Process definitions' }).waitFor();
     await page.route('**/api/**', (route) => route.abort('internetdisconnected'));
     await page.route('**/_internal_/**', (route) => route.abort('internetdisconnected'));
     await page.locator('.banner', { hasText: 'cannot be reached' }).waitFor();
     await screenshots('unreachable');
     await page.unrouteAll();
     await page.locator('.banner').waitFor({ state: 'detached' });
-    await page.locator('li[data-definition="etl"]').waitFor();
+    await page.getByRole('heading', { name: 'Process definitions' }).waitFor();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The one place the UI talks to the server. Every call goes through
- * `request`, which tracks whether the server is reachable (for the banner)
- * and hands a 401 to one handler (where a login page can take over).
+ * `request`, which tracks the connection for the banners: reachable or not,
+ * and whether the server asks for a sign-in (401), where a login page can
+ * take over.
  */
 import type {
   DefinitionOverview,
@@ -29,30 +30,27 @@ export class ApiError extends Error {
   }
 }
 
+/** What the last answer said about the connection. */
+export type ConnectionState = 'ok' | 'unreachable' | 'unauthorized';
+
 type Listener = () => void;
 const listeners = new Set<Listener>();
-let reachable = true;
-let onUnauthorized: (() => void) | undefined;
+let state: ConnectionState = 'ok';
 
-function setReachable(value: boolean): void {
-  if (reachable === value) return;
-  reachable = value;
+function setState(value: ConnectionState): void {
+  if (state === value) return;
+  state = value;
   for (const l of listeners) l();
 }
 
-/** For useSyncExternalStore: whether the last request reached the server. */
+/** For useSyncExternalStore: the connection as of the last request. */
 export const connection = {
   subscribe(listener: Listener): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  reachable: (): boolean => reachable,
+  state: (): ConnectionState => state,
 };
-
-/** Who to tell when the server answers 401 (set once by the app). */
-export function setUnauthorizedHandler(handler: () => void): void {
-  onUnauthorized = handler;
-}
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
@@ -67,12 +65,11 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
   } catch {
-    setReachable(false);
+    setState('unreachable');
     throw new ApiError(0, 'The Sundial server cannot be reached');
   }
   // A proxy in front of a stopped server answers for it.
-  setReachable(![502, 503, 504].includes(res.status));
-  if (res.status === 401) onUnauthorized?.();
+  setState([502, 503, 504].includes(res.status) ? 'unreachable' : res.status === 401 ? 'unauthorized' : 'ok');
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {

@@ -1,11 +1,14 @@
 import type {
-  ProcessDefinition,
+  ProcessDefinition as Definition,
   ProcessStatus,
   TaskDefinition,
   TaskStatus,
 } from '../../../src/domain/types.js';
 
-export type { ProcessDefinition, ProcessStatus, TaskDefinition, TaskStatus };
+export type { ProcessStatus, TaskDefinition, TaskStatus };
+
+/** A definition as the API returns it: with its next run time while its schedule is active. */
+export type ProcessDefinition = Definition & { next_run_time?: string };
 
 export interface WireEntry {
   key: string;
@@ -29,6 +32,17 @@ export interface WireTask {
   execution_state: WireEntry[];
 }
 
+/** A message about a run's end (e-mail, PagerDuty…) and how its delivery went. */
+export interface NotificationDelivery {
+  notification_id: string;
+  kind: string;
+  to: string;
+  event: string;
+  status: string;
+  next_attempt_time?: string;
+  attempts: { attempt: number; start_time?: string; end_time?: string; result: string; detail?: string }[];
+}
+
 export interface WireProcess {
   process_id: string;
   process_definition_name: string;
@@ -37,6 +51,7 @@ export interface WireProcess {
   status: ProcessStatus;
   kill_reason?: string;
   task: WireTask[];
+  notification_deliveries?: NotificationDelivery[];
 }
 
 export interface ProcessSummary {
@@ -49,7 +64,6 @@ export interface ProcessSummary {
 
 export interface DefinitionOverview {
   definition: ProcessDefinition;
-  next_run_time?: string;
   recent_processes: ProcessSummary[];
 }
 

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client.js';
 import type { ProcessDefinition } from '../api/types.js';
+import { formatTime, fromNow } from '../lib/time.js';
 import { Dialog } from './Dialog.js';
 
 /** Trigger (all tasks, or the ones picked), pause and resume. */
@@ -82,5 +83,17 @@ export function DefinitionActions({ definition }: { definition: ProcessDefinitio
         </div>
       </Dialog>
     </div>
+  );
+}
+
+/** When the schedule fires next, in words ("in 3 hours") with the time itself on hover. */
+export function NextRun({ definition }: { definition: ProcessDefinition }) {
+  if (definition.paused) return <>paused</>;
+  const next = definition.next_run_time;
+  if (!next) return <>–</>;
+  return (
+    <time dateTime={next} title={formatTime(next)}>
+      {fromNow(next)}
+    </time>
   );
 }

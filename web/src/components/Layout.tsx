@@ -1,11 +1,15 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { Link, Outlet } from 'react-router';
 import { api, connection } from '../api/client.js';
 
-/** Header, the "server unreachable" banner (which checks every 2 s until the server is back), and the page. */
+/**
+ * Header, the banners (server unreachable, checked every 2 s until it is
+ * back; sign-in required), and the page.
+ */
 export function Layout() {
-  const reachable = useSyncExternalStore(connection.subscribe, connection.reachable);
+  const state = useSyncExternalStore(connection.subscribe, connection.state);
+  const reachable = state !== 'unreachable';
   const queries = useQueryClient();
   useQuery({
     queryKey: ['health'],
@@ -14,9 +18,13 @@ export function Layout() {
     refetchInterval: 2000,
     retry: false,
   });
+  const wasReachable = useRef(reachable);
   useEffect(() => {
     // Back again: everything on screen may be stale.
-    if (reachable) void queries.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
+    if (reachable && !wasReachable.current) {
+      void queries.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'health' });
+    }
+    wasReachable.current = reachable;
   }, [reachable, queries]);
   return (
     <>
@@ -35,6 +43,11 @@ export function Layout() {
       {!reachable && (
         <div className="banner" role="alert">
           The Sundial server cannot be reached. Retrying; this page updates by itself when it is back.
+        </div>
+      )}
+      {state === 'unauthorized' && (
+        <div className="banner" role="alert">
+          The server asks you to sign in (it answered 401 Unauthorized).
         </div>
       )}
       <main id="main">

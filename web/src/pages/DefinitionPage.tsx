@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../api/client.js';
 import { DagGraph } from '../components/DagGraph.js';
-import { DefinitionActions } from '../components/DefinitionActions.js';
+import { DefinitionActions, NextRun } from '../components/DefinitionActions.js';
 import { QueryError, StatusBadge } from '../components/Status.js';
 import { TaskDetails } from '../components/TaskDetails.js';
 import { scheduleExpression, scheduleWords } from '../lib/schedule-words.js';
@@ -42,6 +42,10 @@ export function DefinitionPage() {
       <dl className="facts">
         <dt>Schedule</dt>
         <dd title={scheduleExpression(d.schedule)}>{scheduleWords(d.schedule)}</dd>
+        <dt>Next run</dt>
+        <dd>
+          <NextRun definition={d} />
+        </dd>
         <dt>Overlap</dt>
         <dd>{d.overlap_action ?? 'wait'}</dd>
       </dl>

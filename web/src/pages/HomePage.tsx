@@ -1,11 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../api/client.js';
-import { DefinitionActions } from '../components/DefinitionActions.js';
+import { DefinitionActions, NextRun } from '../components/DefinitionActions.js';
 import { RunMarks } from '../components/RunMarks.js';
 import { QueryError } from '../components/Status.js';
 import { scheduleExpression, scheduleWords } from '../lib/schedule-words.js';
-import { formatTime, fromNow } from '../lib/time.js';
 
 /** Every definition: schedule in words, next run, paused, newest runs, actions. */
 export function HomePage() {
@@ -24,7 +23,7 @@ export function HomePage() {
         <p className="muted">No process definitions yet.</p>
       ) : (
         <ul className="definitions">
-          {overview.data.map(({ definition: d, next_run_time, recent_processes }) => (
+          {overview.data.map(({ definition: d, recent_processes }) => (
             <li
               key={d.process_definition_name}
               className="definition-card"
@@ -43,15 +42,7 @@ export function HomePage() {
                   <dd title={scheduleExpression(d.schedule)}>{scheduleWords(d.schedule)}</dd>
                   <dt>Next run</dt>
                   <dd>
-                    {d.paused ? (
-                      'paused'
-                    ) : next_run_time ? (
-                      <time dateTime={next_run_time} title={formatTime(next_run_time)}>
-                        {fromNow(next_run_time)}
-                      </time>
-                    ) : (
-                      '–'
-                    )}
+                    <NextRun definition={d} />
                   </dd>
                   <dt>Runs</dt>
                   <dd>

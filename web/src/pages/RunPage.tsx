@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api/client.js';
 import type { WireTask } from '../api/types.js';
 import { DagGraph } from '../components/DagGraph.js';
+import { Deliveries } from '../components/Deliveries.js';
 import { ConfirmButton } from '../components/Dialog.js';
 import { Gantt } from '../components/Gantt.js';
 import { LogView } from '../components/LogView.js';
@@ -134,6 +135,12 @@ export function RunPage() {
             />
           )}
         </section>
+      )}
+      {p.notification_deliveries && (
+        <>
+          <h2>Notifications</h2>
+          <Deliveries deliveries={p.notification_deliveries} />
+        </>
       )}
       <h2>Process log</h2>
       {processLog ? (
