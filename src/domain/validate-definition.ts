@@ -1,4 +1,5 @@
 import { checkDag } from './dag.js';
+import { checkEcsLogPaths } from './ecs-log-paths.js';
 import { checkEmrClusters } from './emr-cluster-rules.js';
 import { checkNotificationUrls, withSubscriptions } from './notification-input.js';
 import { nameProblem, textProblems } from './safe-input.js';
@@ -31,6 +32,7 @@ export function validateDefinition(
     ...nameProblems(def),
     ...checkDag(def.task_definitions),
     ...checkEmrClusters(def.task_definitions),
+    ...checkEcsLogPaths(def.task_definitions),
     ...checkNotificationUrls(def.notifications ?? []),
   ];
   if (options.urlName !== undefined && options.urlName !== def.process_definition_name) {

@@ -108,7 +108,12 @@ export const definitionSchemas: Record<string, JsonSchema> = {
       command: arr(str()),
       cpu: int(0),
       memory: int(4),
-      log_paths: arr(str()),
+      log_paths: {
+        ...arr(str()),
+        description:
+          'Not supported: a non-empty list is refused (files inside the container are not followed); ' +
+          'write to stdout or stderr instead, which reach the task log through awslogs.',
+      },
       environment_variables: arr(ref('environment_variable')),
       task_role_arn: str(),
     },

@@ -112,4 +112,23 @@ describe('docker_image_command on Amazon ECS', () => {
       tasks().filter((t) => t.startedBy === `sundial-${run.task[0]!.task_id}`.slice(0, 36)),
     ).toHaveLength(1);
   });
+
+  it('refuses log_paths with a 400 naming the field, storing nothing; an empty list is fine', async () => {
+    const def = (log_paths: string[]) => ({
+      process_definition_name: 'ecs-log-paths',
+      task_definitions: [awsTask('report', docker(['sundial-job'], { log_paths }))],
+    });
+    const refused = await world.h.request<{ message: string; errors: { field: string }[] }>(
+      'PUT',
+      '/api/process_definitions/ecs-log-paths',
+      def(['/var/log/app/out.log']),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e) => e.field)).toEqual([
+      'task_definitions[0].executable.docker_image_command.log_paths',
+    ]);
+    expect(refused.body.message).toContain('is not supported');
+    expect((await world.h.request('GET', '/api/process_definitions/ecs-log-paths')).status).toBe(404);
+    expect((await world.h.put(def([]))).status).toBe(200);
+  });
 });
