@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { Registry } from 'prom-client';
+import { assertSafeBind } from './api/auth/bind-check.js';
+import { taskToken } from './api/auth/task-token.js';
 import { buildApi } from './api/server.js';
 import {
   type AwsClientSettings,
@@ -29,7 +31,9 @@ import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
 import { listDefinitions, upsertDefinition } from './storage/stores/definitions-store.js';
 import { pendingNotificationCounts } from './storage/stores/outbox-store.js';
+import { serverSecret } from './storage/stores/server-secrets-store.js';
 import { getTask } from './storage/stores/tasks-store.js';
+import { activeTokenCount } from './storage/stores/tokens-store.js';
 import { insertTriggerRequest } from './storage/stores/triggers-store.js';
 
 export interface SundialOptions {
@@ -60,7 +64,14 @@ export interface SundialOptions {
   liveLogs?: LiveLogOptions;
   /** SMTP relay and delivery tuning; over the SUNDIAL_SMTP_* / SUNDIAL_NOTIFY_* environment. */
   notifications?: Partial<NotificationSettings>;
+  /**
+   * API authentication: `on`, `off` (only on a loopback address), or `auto`
+   * (the default: on as soon as an API token exists when the server starts).
+   */
+  auth?: AuthMode;
 }
+
+export type AuthMode = 'on' | 'off' | 'auto';
 
 /** A running Sundial: API, scheduler and engine over one database. */
 export interface Sundial {
@@ -93,6 +104,18 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
           : logger.warn({ err }, `database connection for LISTEN is down: ${state.reason}`),
     },
   });
+  const mode = options.auth ?? 'auto';
+  const auth = {
+    enabled: mode === 'on' || (mode === 'auto' && (await activeTokenCount(db)) > 0),
+    taskTokenKey: await serverSecret(db, 'task-token-key'),
+  };
+  const host = options.host ?? '127.0.0.1';
+  try {
+    assertSafeBind(host, auth.enabled);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const liveLogs = new LiveLogs({
     db,
@@ -107,6 +130,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const api = await buildApi(
     {
       db,
+      auth,
       logs: liveLogs,
       wake: (payload) => {
         scheduler?.wake(payload);
@@ -116,7 +140,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     logger,
     metrics,
   );
-  const address = await api.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
+  const address = await api.listen({ port: options.port ?? 8080, host });
   const port = Number(new URL(address).port);
   const url = `http://127.0.0.1:${port}`;
   const sender = new NotificationSender({
@@ -141,7 +165,9 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
       scheduler?.wake('tick'); // a waiting overlap may now start
       sender.wake(); // the run's notifications are in the outbox
     },
+    taskToken: (taskId) => taskToken(auth.taskTokenKey, taskId),
   });
+  if (auth.enabled) logger.info('API authentication is on');
   engine.register(
     new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }),
   );

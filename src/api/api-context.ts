@@ -8,6 +8,18 @@ import type { Database } from '../storage/database.js';
  */
 export interface ApiContext {
   db: Database;
+  auth: AuthSettings;
   logs: LiveLogs;
   wake(payload: 'tick' | `process:${string}`): void;
+}
+
+/**
+ * Whether requests must authenticate, and the key task tokens are signed with.
+ *
+ * @example
+ * const auth: AuthSettings = { enabled: true, taskTokenKey: await serverSecret(db, 'task-token-key') };
+ */
+export interface AuthSettings {
+  enabled: boolean;
+  taskTokenKey: string;
 }

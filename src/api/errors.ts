@@ -21,7 +21,10 @@ export const notFound = (what: string) => new HttpError(404, `${what} not found`
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ValidationError) return badRequest(reply, error.problems);
-    if (error instanceof HttpError) return reply.status(error.statusCode).send({ message: error.message });
+    if (error instanceof HttpError) {
+      if (error.statusCode === 401) reply.header('www-authenticate', 'Bearer');
+      return reply.status(error.statusCode).send({ message: error.message });
+    }
     if (error.validation) {
       return badRequest(reply, problemsFromAjv(error.validation as never, error.validationContext ?? ''));
     }

@@ -82,7 +82,8 @@ export const logsRoutes =
         };
       }
 
-      app.get(`${base}/stream`, async (req: LogRequest, reply: FastifyReply) => {
+      // No HEAD twin: a stream's headers come only with the stream, which never ends for HEAD.
+      app.get(`${base}/stream`, { exposeHeadRoute: false }, async (req: LogRequest, reply: FastifyReply) => {
         const target = targetOf(kind, req);
         const header = req.headers['last-event-id'];
         const resumeFrom = typeof header === 'string' && header !== '' ? header : req.query.after;

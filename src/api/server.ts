@@ -2,6 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ApiContext } from './api-context.js';
+import { installAuditLog } from './auth/audit-hook.js';
+import { installAuth } from './auth/authenticate.js';
 import { installErrorHandler } from './errors.js';
 import { logsRoutes } from './logs-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -10,6 +12,7 @@ import { processesRoutes } from './processes-routes.js';
 import { installRequestGuards } from './request-guards.js';
 import { runViewsRoutes } from './run-views-routes.js';
 import { tasksRoutes } from './tasks-routes.js';
+import { tokensRoutes } from './tokens-routes.js';
 import { webUi } from './web-ui.js';
 
 /**
@@ -34,6 +37,9 @@ export async function buildApi(
   });
   installErrorHandler(app);
   installRequestGuards(app);
+  // Filled as routes register: what each one requires (the authorization tests walk it).
+  app.decorate('routeAccess', installAuth(app, ctx));
+  installAuditLog(app, ctx);
   collectDefaultMetrics({ register: metrics });
   await app.register(processDefinitionsRoutes(ctx));
   await app.register(processesRoutes(ctx));
@@ -41,6 +47,7 @@ export async function buildApi(
   await app.register(logsRoutes(ctx));
   await app.register(runViewsRoutes(ctx));
   await app.register(webUi());
+  await app.register(tokensRoutes(ctx));
   const document = openApiDocument();
   app.get('/api/openapi.json', async () => document);
   app.get('/_internal_/healthcheck', async () => ({ status: 'healthy' }));

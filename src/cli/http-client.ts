@@ -8,6 +8,18 @@ export class ApiError extends Error {
   }
 }
 
+let apiToken = process.env.SUNDIAL_TOKEN || undefined;
+
+/** The API token the client commands send (`--token`, else SUNDIAL_TOKEN). */
+export function useApiToken(token: string | undefined): void {
+  if (token) apiToken = token;
+}
+
+/** `Authorization: Bearer …` when a token is set. */
+export function authHeaders(): Record<string, string> {
+  return apiToken ? { authorization: `Bearer ${apiToken}` } : {};
+}
+
 /**
  * Calls the Sundial API and returns the parsed JSON (undefined for 204).
  *
@@ -22,10 +34,8 @@ export async function callApi(
 ): Promise<unknown> {
   const res = await fetch(new URL(path, baseUrl), {
     method,
-    ...(body !== undefined && {
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    }),
+    headers: { ...authHeaders(), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;

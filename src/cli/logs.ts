@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { ApiError } from './http-client.js';
+import { ApiError, authHeaders } from './http-client.js';
 
 /** A line as the log endpoints send it. */
 interface WireLine {
@@ -55,7 +55,9 @@ export function registerLogsCommand(program: Command): void {
 /** Whether `id` names a task or a process (tasks are asked first: their ids are what jobs see). */
 async function kindOf(url: string, id: string): Promise<Kind> {
   for (const kind of ['tasks', 'processes'] as const) {
-    const res = await fetch(new URL(`/api/${kind}/${encodeURIComponent(id)}`, url));
+    const res = await fetch(new URL(`/api/${kind}/${encodeURIComponent(id)}`, url), {
+      headers: authHeaders(),
+    });
     await res.body?.cancel();
     if (res.ok) return kind;
     if (res.status !== 404 && res.status !== 400)
@@ -67,7 +69,9 @@ async function kindOf(url: string, id: string): Promise<Kind> {
 async function printPages(url: string, kind: Kind, id: string, print: (l: WireLine) => void): Promise<void> {
   let after = '0';
   for (;;) {
-    const res = await fetch(new URL(`/api/${kind}/${id}/logs?after=${after}&limit=5000`, url));
+    const res = await fetch(new URL(`/api/${kind}/${id}/logs?after=${after}&limit=5000`, url), {
+      headers: authHeaders(),
+    });
     if (!res.ok) throw new ApiError(res.status, await res.text());
     const page = (await res.json()) as { entries: WireLine[]; next_cursor: string };
     for (const line of page.entries) print(line);
@@ -89,7 +93,7 @@ async function follow(
     let ended: EventSourceMessage | undefined;
     try {
       const res = await fetch(new URL(`/api/${kind}/${id}/logs/stream`, url), {
-        headers: { accept: 'text/event-stream', 'last-event-id': lastId },
+        headers: { ...authHeaders(), accept: 'text/event-stream', 'last-event-id': lastId },
       });
       if (!res.ok || !res.body) throw new ApiError(res.status, await res.text());
       const parser = createParser({

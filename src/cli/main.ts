@@ -1,17 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import type { AuthMode } from '../app.js';
 import { ValidationError } from '../domain/validation-error.js';
 import { registerAwsEmulatorCommand } from './aws-emulator-command.js';
-import { callApi } from './http-client.js';
+import { callApi, useApiToken } from './http-client.js';
 import { registerLogsCommand } from './logs.js';
 import { registerPlanCommand } from './plan.js';
 import { printStatus } from './status.js';
+import { registerTokenCommand } from './token.js';
 import { registerValidateCommand } from './validate.js';
 
 const program = new Command('sundial').description(
   'Batch-job scheduler: shell, AWS Batch, ECS and EMR jobs as DAGs',
 );
 const defaultUrl = process.env.SUNDIAL_URL ?? 'http://127.0.0.1:8080';
+program
+  .option('--token <token>', 'API token the client commands send (default: SUNDIAL_TOKEN)')
+  .hook('preAction', () => useApiToken(program.opts<{ token?: string }>().token));
 
 program
   .command('server')
@@ -30,6 +35,11 @@ program
     'SMTP relay of e-mail notifications, e.g. smtps://user:pass@host (SUNDIAL_SMTP_URL)',
   )
   .option('--smtp-from <address>', 'sender address of e-mail notifications (SUNDIAL_SMTP_FROM)')
+  .option(
+    '--auth [mode]',
+    'API authentication: on, off (loopback only) or auto (on once a token exists) (SUNDIAL_AUTH)',
+    process.env.SUNDIAL_AUTH || 'auto',
+  )
   .action(async (o) => {
     // Loaded here, not at the top: the client commands need not load the server and the AWS SDKs.
     const { startSundial } = await import('../app.js');
@@ -45,6 +55,7 @@ program
         ...(o.smtpUrl && { smtpUrl: o.smtpUrl }),
         ...(o.smtpFrom && { smtpFrom: o.smtpFrom }),
       },
+      auth: authMode(o.auth),
       // AWS executors: the SDK's own configuration and SUNDIAL_* variables, then these flags.
       aws: {
         ...(o.batchJobQueue && { batchJobQueue: o.batchJobQueue }),
@@ -88,6 +99,14 @@ program
   .option('-n, --limit <n>', 'how many runs', '10')
   .action(async (name: string | undefined, o) => printStatus(o.url, name, Number(o.limit)));
 
+function authMode(value: string | true): AuthMode {
+  const mode = value === true ? 'on' : value;
+  if (mode !== 'on' && mode !== 'off' && mode !== 'auto') {
+    throw new ValidationError([{ field: '--auth', problem: `must be on, off or auto (got '${mode}')` }]);
+  }
+  return mode;
+}
+
 function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -99,6 +118,7 @@ function readJson(file: string): unknown {
 registerValidateCommand(program);
 registerLogsCommand(program);
 registerPlanCommand(program);
+registerTokenCommand(program);
 registerAwsEmulatorCommand(program);
 
 program.parseAsync().catch((e: Error) => {

@@ -7,6 +7,9 @@ export const MASK = '****';
 const SECRET_NAME =
   /PASS(WORD|WD|PHRASE)?|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH|SIGNATURE|COOKIE|SESSION/i;
 
+/** Sundial's own credentials (API tokens `sda_…`, task tokens `sdt_…`), masked whatever variable holds them. */
+const SUNDIAL_TOKEN = /sd[at]_[A-Za-z0-9_-]{16,}(?:\.[A-Za-z0-9_-]+)?/;
+
 /** Shorter values are not masked: masking "1" or "yes" everywhere would garble logs and hide nothing. */
 const MIN_SECRET_LENGTH = 4;
 
@@ -35,8 +38,7 @@ export function secretMasker(
   for (const v of variables) consider(v.variable_name, v.value);
   // Longest first, so a secret containing another one is masked whole.
   const literal = [...values].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  const sources = [...literal, ...patterns.map((p) => `(?:${p.source})`)];
-  if (sources.length === 0) return (line) => line;
+  const sources = [...literal, ...[SUNDIAL_TOKEN, ...patterns].map((p) => `(?:${p.source})`)];
   const all = new RegExp(sources.join('|'), 'g');
   return (line) => line.replace(all, MASK);
 }

@@ -41,6 +41,8 @@ export interface EngineOptions {
   liveLogs: LiveLogs;
   /** Called when a process ends (a waiting overlap may start now). */
   onProcessFinished?: (processId: string) => void;
+  /** The SUNDIAL_TASK_TOKEN of a task (see api/auth/task-token.ts); none when absent. */
+  taskToken?: (taskId: string) => string;
 }
 
 /**
@@ -358,7 +360,7 @@ export class Engine implements ExecutorHost {
   }
 
   jobEnvironment(run: TaskRun): Record<string, string> {
-    return jobEnvironment(run, this.opts.publicUrl);
+    return jobEnvironment(run, this.opts.publicUrl, this.opts.taskToken?.(run.taskId));
   }
 
   /** Stops deciding; running jobs are left to the executors' `close`. */

@@ -38,6 +38,9 @@ export interface Response<T = unknown> {
  * const run = await h.triggerAndWait('nightly');
  */
 export class Harness {
+  /** Sent as `Authorization: Bearer …` by every request when set (servers with auth on). */
+  token: string | undefined;
+
   private constructor(
     readonly sundial: Sundial,
     private readonly dropDb: () => Promise<void>,
@@ -64,10 +67,11 @@ export class Harness {
     body?: unknown,
     rawBody?: string,
   ): Promise<Response<T>> {
-    const init: RequestInit = { method };
+    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
+    const init: RequestInit = { method, headers };
     if (rawBody !== undefined || body !== undefined) {
       init.body = rawBody ?? JSON.stringify(body);
-      init.headers = { 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
     }
     const res = await fetch(`${this.url}${path}`, init);
     const text = await res.text();

@@ -1,6 +1,7 @@
 import { m000001 } from './000001-initial.js';
 import { m000002 } from './000002-live-logs.js';
 import { m000003 } from './000003-notification-outbox.js';
+import { m000004 } from './000004-auth.js';
 
 export interface Migration {
   id: number;
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   { id: 1, statements: m000001 },
   { id: 2, statements: m000002 },
   { id: 3, statements: m000003 },
+  { id: 4, statements: m000004 },
 ];

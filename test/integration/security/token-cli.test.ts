@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/storage/open-database.js';
+import { loadTemplate } from '../../helpers/pglite-template.js';
+import { backend } from '../../helpers/test-database.js';
+
+const run = promisify(execFile);
+const main = join(import.meta.dirname, '../../../src/cli/main.ts');
+
+// The CLI writes to the embedded store directly; once per suite is enough.
+describe.skipIf(backend !== 'pglite')('sundial token create | list | revoke', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sundial-tokens-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', main, 'token', ...args, '--data-dir', dir], {
+      timeout: 30_000,
+    });
+
+  it('creates a token shown once, stores only its hash, lists it without the token, revokes it', async () => {
+    // Seeded from the suite's template: initdb on disk would take most of the test.
+    const template = loadTemplate();
+    await (await openDatabase({ dataDir: dir, ...(template && { pgliteTemplate: template }) })).close();
+    const created = await cli('create', '--role', 'operator', '--name', 'ci');
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^sda_[A-Za-z0-9_-]{43}$/);
+    expect(created.stderr).toMatch(/created operator token 'ci'/);
+
+    const listed = (await cli('list')).stdout;
+    expect(listed).toMatch(/operator\s+ci\s+\(active/);
+    expect(listed).not.toContain(token);
+
+    const bad = await cli('create', '--role', 'root', '--name', '<x>').catch((e: { stderr: string }) => e);
+    expect(bad.stderr).toMatch(/name: may only contain.*role: must be one of viewer, operator, admin/s);
+
+    await cli('revoke', 'ci');
+    const db = await openDatabase({ dataDir: dir });
+    try {
+      const rows = await db.query<{ token_hash: string; revoked_at: Date | null }>(
+        'select token_hash, revoked_at from api_tokens',
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.token_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[0]!.revoked_at).not.toBeNull();
+      const audit = await db.query<{ action: string }>('select action from audit_log order by id');
+      expect(audit.map((a) => a.action)).toEqual(['token create', 'token revoke']);
+    } finally {
+      await db.close();
+    }
+  });
+});
