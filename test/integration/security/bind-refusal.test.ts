@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startSundial } from '../../../src/app.js';
-import { freshDatabase } from '../../helpers/test-database.js';
+import { backend, freshDatabase } from '../../helpers/test-database.js';
 import { bearer, makeToken } from './auth-helpers.js';
 
 const run = promisify(execFile);
@@ -12,20 +12,35 @@ const main = join(import.meta.dirname, '../../../src/cli/main.ts');
 const quiet = pino({ level: 'silent' });
 
 describe('safe defaults: no unauthenticated API beyond this machine', () => {
-  it('`sundial server --host 0.0.0.0` without auth refuses to start, saying how to enable it', async () => {
-    const failed = await run(
-      process.execPath,
-      ['--import', 'tsx', main, 'server', '--host', '0.0.0.0', '--port', '0', '--data-dir', 'memory://'],
-      {
+  // Once per suite, on PostgreSQL: a spawned server cannot use the suite's embedded-store template.
+  it.skipIf(backend !== 'postgres')(
+    '`sundial server --host 0.0.0.0` without auth refuses to start, saying how to enable it',
+    async () => {
+      const db = await freshDatabase();
+      const args = [
+        '--import',
+        'tsx',
+        main,
+        'server',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--database-url',
+        db.options.databaseUrl!,
+      ];
+      const failed = await run(process.execPath, args, {
         env: { ...process.env, SUNDIAL_AUTH: '' },
-        timeout: 30_000,
-      },
-    ).catch((e: { code: number; stderr: string }) => e);
-    expect('code' in failed && failed.code).toBe(1);
-    expect((failed as { stderr: string }).stderr).toMatch(
-      /refusing to listen on 0\.0\.0\.0 without authentication.*sundial token create --role admin.*--auth \(or SUNDIAL_AUTH=on\)/s,
-    );
-  });
+        timeout: 60_000,
+      }).catch((e: { code: number; stderr: string }) => e);
+      await db.drop();
+      expect('code' in failed && failed.code).toBe(1);
+      expect((failed as { stderr: string }).stderr).toMatch(
+        /refusing to listen on 0\.0\.0\.0 without authentication.*sundial token create --role admin.*--auth \(or SUNDIAL_AUTH=on\)/s,
+      );
+    },
+    120_000,
+  );
 
   it.each(['0.0.0.0', '::', '10.1.2.3'])('auth off on %s is refused even when asked for', async (host) => {
     await expect(
