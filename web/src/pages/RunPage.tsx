@@ -25,7 +25,12 @@ export function RunPage() {
   const run = useQuery({
     queryKey: ['process', id],
     queryFn: () => api.process(id),
-    refetchInterval: (q) => (q.state.data?.status === 'running' ? POLL_MS : false),
+    // An ended run is read again while its notifications are still on their way.
+    refetchInterval: (q) =>
+      q.state.data?.status === 'running' ||
+      q.state.data?.notification_deliveries?.some((d) => d.status === 'pending')
+        ? POLL_MS
+        : false,
   });
   // The tasks the run was started with never change; a run in progress may not have attempts of all yet.
   const taskDefinitions = useQuery({
