@@ -25,6 +25,7 @@ import {
 } from './notifications/notification-settings.js';
 import { sampleProcess } from './sample-process.js';
 import { Engine } from './scheduler/engine.js';
+import { HistoryRetention } from './scheduler/history-retention.js';
 import { ProcessStarter } from './scheduler/process-starter.js';
 import { Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
 import type { Database } from './storage/database.js';
@@ -60,6 +61,8 @@ export interface SundialOptions {
    */
   aws?: AwsExecutorOptions | false;
   tickMs?: number;
+  /** Delete finished runs (their tasks and logs) that ended more than this many days ago; unset keeps all. */
+  retainDays?: number;
   /** Log cap, grace periods, mask patterns, AWS clients of the tailers (see LiveLogOptions). */
   liveLogs?: LiveLogOptions;
   /** SMTP relay and delivery tuning; over the SUNDIAL_SMTP_* / SUNDIAL_NOTIFY_* environment. */
@@ -201,6 +204,11 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   }
   await scheduler.start();
   sender.start();
+  const leader = scheduler;
+  const retention = options.retainDays
+    ? new HistoryRetention({ db, logger, retainDays: options.retainDays, isLeader: () => leader.isLeader })
+    : undefined;
+  retention?.start();
   return {
     url,
     db,
@@ -209,6 +217,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     scheduler,
     async close() {
       await api.close();
+      await retention?.stop();
       await scheduler?.stop();
       await sender.stop();
       await liveLogs.close();

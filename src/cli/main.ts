@@ -31,6 +31,11 @@ program
   .option('--ecs-cluster <cluster>', 'ECS cluster of docker_image_command tasks (SUNDIAL_ECS_CLUSTER)')
   .option('--aws-poll-ms <ms>', 'slowest AWS status poll interval (SUNDIAL_AWS_POLL_MS, default 10000)')
   .option(
+    '--retain-days <days>',
+    'delete finished runs, their tasks and logs, this many days after they ended (default: keep all)',
+    process.env.SUNDIAL_RETAIN_DAYS,
+  )
+  .option(
     '--smtp-url <url>',
     'SMTP relay of e-mail notifications, e.g. smtps://user:pass@host (SUNDIAL_SMTP_URL)',
   )
@@ -41,6 +46,12 @@ program
     process.env.SUNDIAL_AUTH || 'auto',
   )
   .action(async (o) => {
+    const retainDays = o.retainDays === undefined ? undefined : Number(o.retainDays);
+    if (retainDays !== undefined && !(retainDays > 0)) {
+      throw new ValidationError([
+        { field: 'retain-days', problem: `must be a positive number of days, got "${o.retainDays}"` },
+      ]);
+    }
     // Loaded here, not at the top: the client commands need not load the server and the AWS SDKs.
     const { startSundial } = await import('../app.js');
     const sundial = await startSundial({
@@ -51,6 +62,7 @@ program
       ...(o.publicUrl && { publicUrl: o.publicUrl }),
       shellConcurrency: Number(o.shellConcurrency),
       loadSample: true,
+      ...(retainDays && { retainDays }),
       notifications: {
         ...(o.smtpUrl && { smtpUrl: o.smtpUrl }),
         ...(o.smtpFrom && { smtpFrom: o.smtpFrom }),
