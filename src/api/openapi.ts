@@ -6,6 +6,49 @@ type Op = { summary: string; body?: string; response?: JsonSchema; status?: numb
 const r = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 const list = (name: string): JsonSchema => ({ type: 'array', items: r(name) });
 
+/** A process: the original API's fields (not spelled out here), plus what Sundial adds. */
+const processResponse: JsonSchema = {
+  type: 'object',
+  properties: {
+    notification_deliveries: {
+      ...list('notification_delivery'),
+      description:
+        "Messages about the run's end and every attempt to deliver them; absent when there are none",
+    },
+  },
+};
+
+/** One message about a run's end (see processResponse); documentation only, never a request body. */
+const notificationDelivery: JsonSchema = {
+  type: 'object',
+  required: ['notification_id', 'kind', 'to', 'event', 'status', 'attempts'],
+  properties: {
+    notification_id: { type: 'string', format: 'uuid' },
+    kind: { type: 'string', enum: ['email', 'pagerduty', 'webhook', 'slack'] },
+    to: { type: 'string', description: 'the recipient, without secrets (routing keys, webhook tokens)' },
+    event: { type: 'string', enum: ['succeeded', 'failed', 'trigger', 'resolve'] },
+    status: { type: 'string', enum: ['pending', 'sent', 'failed', 'not_sent'] },
+    next_attempt_time: { type: 'string', format: 'date-time', description: 'while pending' },
+    attempts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['attempt', 'start_time', 'result'],
+        properties: {
+          attempt: { type: 'integer', minimum: 1 },
+          start_time: { type: 'string', format: 'date-time' },
+          end_time: { type: 'string', format: 'date-time' },
+          result: {
+            type: 'string',
+            enum: ['sending', 'sent', 'retrying', 'failed', 'not_sent', 'interrupted'],
+          },
+          detail: { type: 'string', description: "the receiver's answer or why it failed" },
+        },
+      },
+    },
+  },
+};
+
 const operations: Record<string, Record<string, Op>> = {
   '/api/process_definitions': {
     get: { summary: 'List process definitions', response: list('process_definition') },
@@ -35,14 +78,14 @@ const operations: Record<string, Record<string, Op>> = {
   '/api/processes': {
     get: {
       summary: 'List processes, newest first',
-      response: { type: 'array', items: { type: 'object' } },
+      response: { type: 'array', items: processResponse },
       query: ['process_definition_name', 'start_time', 'end_time', 'max_records', 'allowed_statuses'],
     },
   },
   '/api/processes/{process_id}': {
     get: {
       summary: 'Get a process with its tasks (log_entries: lines inlined per task, 0 to 500, default 500)',
-      response: { type: 'object' },
+      response: processResponse,
       query: ['log_entries'],
     },
   },
@@ -185,6 +228,6 @@ export function openApiDocument(): JsonSchema {
       description: 'Wire-compatible with the original Sundial API v2.',
     },
     paths,
-    components: { schemas: { ...definitionSchemas, error } },
+    components: { schemas: { ...definitionSchemas, error, notification_delivery: notificationDelivery } },
   };
 }

@@ -115,4 +115,21 @@ describe('PagerDuty, webhook and Slack notifications against a real HTTP receive
     expect(text).toContain(`<${h.url}/runs/${run.process_id}|view run>`);
     expect(text).toContain('• work (attempt 1): the shell job exited with code 2');
   });
+
+  it('documents the webhook and slack kinds and the deliveries on a run in the OpenAPI document', async () => {
+    const doc = await h.request<{ components: { schemas: Record<string, { properties?: object }> } }>(
+      'GET',
+      '/api/openapi.json',
+    );
+    const schemas = doc.body.components.schemas;
+    expect(Object.keys(schemas.notification?.properties ?? {})).toEqual([
+      'email',
+      'pagerduty',
+      'webhook',
+      'slack',
+    ]);
+    expect(Object.keys(schemas.webhook?.properties ?? {})).toEqual(['url', 'notify_when', 'secret']);
+    expect(Object.keys(schemas.slack?.properties ?? {})).toEqual(['webhook_url', 'notify_when']);
+    expect(schemas.notification_delivery?.properties).toHaveProperty('attempts');
+  });
 });
