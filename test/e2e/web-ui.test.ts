@@ -145,6 +145,24 @@ describe('web UI in Chromium', () => {
     await runStatus('succeeded').waitFor();
   });
 
+  it('shows the end of a long log first and pages back through it', async () => {
+    await h.put({
+      process_definition_name: 'chatty',
+      task_definitions: [shellTask('talk', 'for i in $(seq 1 1200); do echo "line $i"; done')],
+    });
+    const run = await h.triggerAndWait('chatty');
+    await open(`/runs/${run.process_id}?task=talk`);
+    await page.locator('.log-message', { hasText: /^line 1200$/ }).waitFor();
+    const shown = () => page.locator('.log-count').textContent();
+    expect(await shown()).toBe('500 lines shown');
+    await page.getByRole('button', { name: 'Load older lines' }).click();
+    await page.getByRole('button', { name: 'Load older lines' }).waitFor({ state: 'detached' });
+    // Every stored line: the job's 1200 and the scheduler's start and end.
+    expect(await shown()).toBe('1,202 lines shown');
+    await page.getByRole('button', { name: 'Show the log of every task' }).click();
+    await page.locator('.log-task', { hasText: 'talk' }).first().waitFor();
+  });
+
   it('kills a running process after asking', async () => {
     await h.put({ process_definition_name: 'forever', task_definitions: [shellTask('sleep', 'sleep 600')] });
     await h.trigger('forever');
