@@ -2,16 +2,23 @@ import type { ExecutorResult } from '../domain/task-outcome.js';
 import type { ExecutorKind, TaskExecutable, TaskStatus } from '../domain/types.js';
 import type { LogSource, LogStreamRef } from '../logs/log-stream-ref.js';
 
-/** One attempt as an executor sees it. `executionState` is the executor's own durable bookkeeping. */
-export interface TaskRun {
+/**
+ * One attempt as an executor sees it: `executable` is the command of its kind, `executionState`
+ * the executor's own durable bookkeeping (what it recorded through `host.progress`). The engine
+ * hands each executor only runs of its kind.
+ *
+ * @example
+ * type BatchRun = TaskRun<{ batch_image_command: BatchImageCommand }, { jobId?: string }>;
+ */
+export interface TaskRun<C extends TaskExecutable = TaskExecutable, S extends object = object> {
   taskId: string;
   processId: string;
   definitionName: string;
   taskDefinitionName: string;
   /** Number of earlier attempts of this task definition in this process. */
   attempt: number;
-  executable: TaskExecutable;
-  executionState: Record<string, unknown>;
+  executable: C;
+  executionState: S;
   startedAt: Date;
 }
 
@@ -51,12 +58,12 @@ export interface ExecutorHost {
  *   async close() {}
  * }
  */
-export interface Executor {
+export interface Executor<R extends TaskRun = TaskRun> {
   readonly kind: ExecutorKind;
-  start(run: TaskRun): Promise<void>;
+  start(run: R): Promise<void>;
   /** Stops the job; the executor then reports `finished` with a failure. */
-  kill(run: TaskRun, reason: string): Promise<void>;
+  kill(run: R, reason: string): Promise<void>;
   /** After a (re)start of the scheduler: reattach to these still-active tasks, or end them with a reason. */
-  resume(runs: readonly TaskRun[]): Promise<void>;
+  resume(runs: readonly R[]): Promise<void>;
   close(): Promise<void>;
 }

@@ -63,7 +63,7 @@ export function compileMaskPatterns(patterns: readonly string[]): RegExp[] {
 
 /** The environment variables an executable declares, whatever its kind. */
 export function declaredVariables(executable: TaskExecutable): EnvironmentVariable[] {
-  const command = Object.values(executable as Record<string, unknown>)[0];
+  const command: unknown = Object.values(executable)[0];
   if (typeof command !== 'object' || command === null) return [];
   const vars = (command as { environment_variables?: unknown }).environment_variables;
   return Array.isArray(vars) ? (vars as EnvironmentVariable[]) : [];

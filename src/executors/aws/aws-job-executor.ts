@@ -26,7 +26,9 @@ export interface AwsJobExecutorOptions {
  *   // submit, reattach, describe, stop
  * }
  */
-export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
+export abstract class AwsJobExecutor<T extends PollTarget, R extends TaskRun = TaskRun>
+  implements Executor<R>
+{
   abstract readonly kind: ExecutorKind;
   protected readonly poller: SharedPoller<T>;
   protected closed = false;
@@ -49,21 +51,21 @@ export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
   }
 
   /** Creates the AWS job (looking for an earlier one first when `replay`), recording ids as it goes. */
-  protected abstract submit(run: TaskRun, replay: boolean): Promise<T>;
+  protected abstract submit(run: R, replay: boolean): Promise<T>;
   /** The target recorded in `executionState`, when the AWS ids are known. */
-  protected abstract reattach(run: TaskRun): T | undefined;
+  protected abstract reattach(run: R): T | undefined;
   /** One describe call for these targets; reports progress and ends finished ones through `end`. */
   protected abstract describe(group: string, targets: T[]): Promise<void>;
   /** Asks AWS to stop the job; the poller then sees it end. */
   protected abstract stop(target: T, reason: string): Promise<void>;
 
-  async start(run: TaskRun): Promise<void> {
+  async start(run: R): Promise<void> {
     const existing = this.reattach(run);
     if (existing) this.poller.watch(existing);
     else await this.launch(run, Object.keys(run.executionState).length > 0);
   }
 
-  async resume(runs: readonly TaskRun[]): Promise<void> {
+  async resume(runs: readonly R[]): Promise<void> {
     for (const run of runs) {
       if (this.isFollowing(run.taskId)) continue;
       const target = this.reattach(run);
@@ -81,7 +83,7 @@ export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
     }
   }
 
-  async kill(run: TaskRun, reason: string): Promise<void> {
+  async kill(run: R, reason: string): Promise<void> {
     const pending = this.submitting.get(run.taskId);
     if (pending) {
       pending.killReason = reason; // applied as soon as the submission returns
@@ -153,7 +155,7 @@ export abstract class AwsJobExecutor<T extends PollTarget> implements Executor {
     await this.base.hooks?.afterCreate?.({ kind: this.kind, taskId, awsId });
   }
 
-  private async launch(run: TaskRun, replay: boolean): Promise<void> {
+  private async launch(run: R, replay: boolean): Promise<void> {
     const pending: { killReason?: string } = {};
     this.submitting.set(run.taskId, pending);
     try {

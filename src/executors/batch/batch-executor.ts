@@ -40,6 +40,8 @@ interface BatchState {
   jobId?: string;
 }
 
+type BatchRun = TaskRun<{ batch_image_command: BatchImageCommand }, BatchState>;
+
 interface BatchTarget extends PollTarget {
   region: string;
   jobId: string;
@@ -56,7 +58,7 @@ interface BatchTarget extends PollTarget {
  * @example
  * engine.register(new BatchExecutor(engine, { clients, region: 'us-east-1', defaultQueue: 'jobs', poll }));
  */
-export class BatchExecutor extends AwsJobExecutor<BatchTarget> {
+export class BatchExecutor extends AwsJobExecutor<BatchTarget, BatchRun> {
   readonly kind = 'batch';
   private readonly definitions: BatchJobDefinitions;
 
@@ -68,9 +70,9 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget> {
     this.definitions = new BatchJobDefinitions(opts.clients);
   }
 
-  protected async submit(run: TaskRun, replay: boolean): Promise<BatchTarget> {
-    const cmd = (run.executable as { batch_image_command: BatchImageCommand }).batch_image_command;
-    const state = run.executionState as BatchState;
+  protected async submit(run: BatchRun, replay: boolean): Promise<BatchTarget> {
+    const cmd = run.executable.batch_image_command;
+    const state = run.executionState;
     const region = state.region ?? this.opts.region;
     const jobQueue = state.jobQueue ?? cmd.job_queue ?? this.opts.defaultQueue;
     if (!jobQueue) {
@@ -102,8 +104,8 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget> {
     this.opts.clients.destroy();
   }
 
-  protected reattach(run: TaskRun): BatchTarget | undefined {
-    const { region, jobId } = run.executionState as BatchState;
+  protected reattach(run: BatchRun): BatchTarget | undefined {
+    const { region, jobId } = run.executionState;
     return region && jobId ? this.target(run.taskId, region, jobId) : undefined;
   }
 

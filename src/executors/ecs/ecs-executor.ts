@@ -43,6 +43,8 @@ interface EcsState {
   taskArn?: string;
 }
 
+type EcsRun = TaskRun<{ docker_image_command: DockerImageCommand }, EcsState>;
+
 interface EcsTarget extends PollTarget {
   region: string;
   cluster: string;
@@ -60,7 +62,7 @@ interface EcsTarget extends PollTarget {
  * @example
  * engine.register(new EcsExecutor(engine, { clients, region, cluster: 'jobs', logGroup: '/sundial/ecs', poll }));
  */
-export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
+export class EcsExecutor extends AwsJobExecutor<EcsTarget, EcsRun> {
   readonly kind = 'ecs';
   private readonly definitions: EcsTaskDefinitions;
 
@@ -77,9 +79,9 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
     this.opts.clients.destroy();
   }
 
-  protected async submit(run: TaskRun, replay: boolean): Promise<EcsTarget> {
-    const cmd = (run.executable as { docker_image_command: DockerImageCommand }).docker_image_command;
-    const state = run.executionState as EcsState;
+  protected async submit(run: EcsRun, replay: boolean): Promise<EcsTarget> {
+    const cmd = run.executable.docker_image_command;
+    const state = run.executionState;
     const placement: EcsPlacement = {
       region: state.region ?? this.opts.region,
       cluster: state.cluster ?? this.opts.cluster,
@@ -111,8 +113,8 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget> {
     return this.target(run.taskId, region, cluster, taskArn);
   }
 
-  protected reattach(run: TaskRun): EcsTarget | undefined {
-    const { region, cluster, taskArn } = run.executionState as EcsState;
+  protected reattach(run: EcsRun): EcsTarget | undefined {
+    const { region, cluster, taskArn } = run.executionState;
     if (!region || !cluster || !taskArn) return undefined;
     this.watchOutput(run.taskId, region, taskArn);
     return this.target(run.taskId, region, cluster, taskArn);

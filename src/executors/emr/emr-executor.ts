@@ -14,7 +14,7 @@ import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import { CreateAbandoned } from '../aws/create-once.js';
 import type { PollTarget } from '../aws/shared-poller.js';
-import type { ExecutorHost, TaskRun } from '../executor.js';
+import type { ExecutorHost } from '../executor.js';
 import { type ClusterWatch, STEPS_REFRESH_MS, stepsDue } from './emr-cluster-poll.js';
 import type { ClusterRequestSettings } from './emr-cluster-request.js';
 import { liveLogRef, stepLogRefs } from './emr-logs.js';
@@ -22,7 +22,14 @@ import { clusterStates, ENDED_CLUSTER_STATES, recentSteps } from './emr-lookup.j
 import { retryAfterSpotLoss } from './emr-spot-retry.js';
 import { clusterEndedFirst, emrOutcome, needsClusterReason } from './emr-status.js';
 import { stepMark } from './emr-steps.js';
-import { commandOf, type EmrState, type EmrSubmitDeps, regionOf, submitEmrTask } from './emr-submit.js';
+import {
+  commandOf,
+  type EmrRun,
+  type EmrState,
+  type EmrSubmitDeps,
+  regionOf,
+  submitEmrTask,
+} from './emr-submit.js';
 import { sweepOrphanClusters } from './emr-sweep.js';
 import { cleanUpEmrWork, stopEmrWork } from './emr-teardown.js';
 
@@ -41,7 +48,7 @@ export interface EmrExecutorOptions {
 }
 
 interface EmrTarget extends PollTarget, ClusterWatch {
-  run: TaskRun;
+  run: EmrRun;
   region: string;
   clusterId: string;
   newCluster: boolean;
@@ -69,7 +76,7 @@ const CLEANUP_RETRY_MS = 30_000;
  * @example
  * engine.register(new EmrExecutor(engine, { clients, sweepRegions: ['us-east-1'], endedTasks, poll }));
  */
-export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
+export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
   readonly kind = 'emr';
   private sweeping: Promise<void> | undefined;
   private swept = false;
@@ -86,12 +93,12 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
     });
   }
 
-  override async start(run: TaskRun): Promise<void> {
+  override async start(run: EmrRun): Promise<void> {
     if (!this.swept) this.sweep([]);
     await super.start(run);
   }
 
-  override async resume(runs: readonly TaskRun[]): Promise<void> {
+  override async resume(runs: readonly EmrRun[]): Promise<void> {
     await super.resume(runs);
     this.sweep(runs.map((r) => regionOf(commandOf(r))));
   }
@@ -102,7 +109,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
     this.opts.clients.destroy();
   }
 
-  protected async submit(run: TaskRun, replay: boolean): Promise<EmrTarget> {
+  protected async submit(run: EmrRun, replay: boolean): Promise<EmrTarget> {
     const live = liveLogRef(regionOf(commandOf(run)), commandOf(run));
     if (live) this.host.watchLogs(run.taskId, live);
     return this.target(run, await submitEmrTask(this.submitDeps(), run, replay));
@@ -118,13 +125,14 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
     };
   }
 
-  protected reattach(run: TaskRun): EmrTarget | undefined {
-    const state = run.executionState as EmrState;
-    if (!state.region || !state.clusterId) return undefined;
+  protected reattach(run: EmrRun): EmrTarget | undefined {
+    const state = run.executionState;
+    const { region, clusterId } = state;
+    if (!region || !clusterId) return undefined;
     if (!state.newCluster && !state.stepIds) return undefined;
-    const live = liveLogRef(state.region, commandOf(run));
+    const live = liveLogRef(region, commandOf(run));
     if (live) this.host.watchLogs(run.taskId, live);
-    return this.target(run, state as EmrState & { region: string; clusterId: string });
+    return this.target(run, { ...state, region, clusterId });
   }
 
   protected describeTarget(t: EmrTarget): string {
@@ -276,7 +284,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget> {
     return true;
   }
 
-  private target(run: TaskRun, s: EmrState & { region: string; clusterId: string }): EmrTarget {
+  private target(run: EmrRun, s: EmrState & { region: string; clusterId: string }): EmrTarget {
     return {
       taskId: run.taskId,
       // Created clusters of a region are watched together; steps on an existing cluster per cluster.

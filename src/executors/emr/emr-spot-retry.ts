@@ -1,8 +1,7 @@
 import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
-import type { TaskRun } from '../executor.js';
 import { usesSpot } from './emr-instances.js';
 import { capacityLossOf } from './emr-spot-loss.js';
-import { commandOf, createTaskCluster, type EmrSubmitDeps, regionOf } from './emr-submit.js';
+import { commandOf, createTaskCluster, type EmrRun, type EmrSubmitDeps, regionOf } from './emr-submit.js';
 import { cleanUpEmrWork } from './emr-teardown.js';
 
 /** Fresh clusters a task gets after spot losses unless its cluster says `spot_loss_retries`. */
@@ -10,7 +9,7 @@ export const DEFAULT_SPOT_LOSS_RETRIES = 2;
 
 /** What a spot-loss retry needs to know of the task it may rescue. */
 export interface SpotLossTarget {
-  run: TaskRun;
+  run: EmrRun;
   clusterId: string;
   newCluster: boolean;
   /** A kill arrived: nothing is retried. */

@@ -21,6 +21,9 @@ export interface EmrState {
   lostClusters?: string[];
 }
 
+/** A run of an `emr_command`. */
+export type EmrRun = TaskRun<{ emr_command: EmrCommand }, EmrState>;
+
 export interface EmrSubmitDeps {
   clients: ClientPool<EMRClient>;
   host: ExecutorHost;
@@ -31,7 +34,7 @@ export interface EmrSubmitDeps {
 }
 
 export const regionOf = (cmd: EmrCommand) => cmd.region ?? 'us-east-1';
-export const commandOf = (run: TaskRun) => (run.executable as { emr_command: EmrCommand }).emr_command;
+export const commandOf = (run: EmrRun) => run.executable.emr_command;
 
 /**
  * Puts a task's steps on EMR exactly once: RunJobFlow for a new cluster (found again by its
@@ -43,7 +46,7 @@ export const commandOf = (run: TaskRun) => (run.executable as { emr_command: Emr
  */
 export async function submitEmrTask(
   deps: EmrSubmitDeps,
-  run: TaskRun,
+  run: EmrRun,
   replay: boolean,
 ): Promise<EmrState & { region: string; clusterId: string }> {
   const { clients, host } = deps;
@@ -54,7 +57,7 @@ export async function submitEmrTask(
   const onRetry = (message: string) => host.log(run.taskId, 'scheduler', `EMR: ${message}`);
   if ('new_emr_cluster' in cmd.emr_cluster) {
     const spec = cmd.emr_cluster.new_emr_cluster;
-    const { spotLosses = 0, lostClusters } = run.executionState as EmrState;
+    const { spotLosses = 0, lostClusters } = run.executionState;
     await host.progress(run.taskId, 'submitted', { region, newCluster: true, logUri: spec.s3_log_uri });
     const clusterId = await createTaskCluster(deps, run, replay, spotLosses);
     return {
@@ -93,7 +96,7 @@ export async function submitEmrTask(
  */
 export async function createTaskCluster(
   deps: EmrSubmitDeps,
-  run: TaskRun,
+  run: EmrRun,
   replay: boolean,
   spotLosses: number,
 ): Promise<string> {

@@ -14,6 +14,14 @@ export interface ShellExecutorOptions {
   killGraceMs?: number;
 }
 
+/** What `executionState` holds for a shell task: where its job runs (see `resume`). */
+interface ShellState {
+  host?: string;
+  pid?: number;
+}
+
+type ShellRun = TaskRun<{ shell_script_command: ShellScriptCommand }, ShellState>;
+
 interface Running {
   child: ChildProcess;
   killReason?: string;
@@ -27,10 +35,10 @@ interface Running {
  * const shell = new ShellExecutor(host, { concurrency: 16 });
  * await shell.start(run);
  */
-export class ShellExecutor implements Executor {
+export class ShellExecutor implements Executor<ShellRun> {
   readonly kind = 'shell';
   private readonly running = new Map<string, Running>();
-  private readonly queue: TaskRun[] = [];
+  private readonly queue: ShellRun[] = [];
   private launching = 0;
   private readonly concurrency: number;
   private readonly killGraceMs: number;
@@ -43,12 +51,12 @@ export class ShellExecutor implements Executor {
     this.killGraceMs = options.killGraceMs ?? 5000;
   }
 
-  async start(run: TaskRun): Promise<void> {
+  async start(run: ShellRun): Promise<void> {
     this.queue.push(run);
     this.drain();
   }
 
-  async kill(run: TaskRun, reason: string): Promise<void> {
+  async kill(run: ShellRun, reason: string): Promise<void> {
     const queued = this.queue.findIndex((r) => r.taskId === run.taskId);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
@@ -63,10 +71,10 @@ export class ShellExecutor implements Executor {
   }
 
   /** Shell jobs cannot be reattached: a job this process does not hold was lost with its scheduler. */
-  async resume(runs: readonly TaskRun[]): Promise<void> {
+  async resume(runs: readonly ShellRun[]): Promise<void> {
     for (const run of runs) {
       if (this.running.has(run.taskId) || this.queue.some((q) => q.taskId === run.taskId)) continue;
-      const { pid, host } = run.executionState as { pid?: number; host?: string };
+      const { pid, host } = run.executionState;
       if (host === undefined) {
         // Recorded but never spawned (the scheduler died in between): nothing ran yet, so run it now.
         await this.start(run);
@@ -121,8 +129,8 @@ export class ShellExecutor implements Executor {
     }
   }
 
-  private spawn(run: TaskRun): void {
-    const command = (run.executable as { shell_script_command: ShellScriptCommand }).shell_script_command;
+  private spawn(run: ShellRun): void {
+    const command = run.executable.shell_script_command;
     const env: Record<string, string | undefined> = { ...process.env, ...this.host.jobEnvironment(run) };
     for (const v of command.environment_variables ?? []) env[v.variable_name] = v.value;
     const child = spawn('bash', ['-c', command.script], {
