@@ -1,4 +1,5 @@
-import type { Database } from '../storage/database.js';
+import type { Database, Queryable } from '../storage/database.js';
+import { notifyOnCommit } from '../storage/notify.js';
 import type { NotifyTarget } from '../storage/stores/kept-lines-store.js';
 import { LogWatchers } from './log-watchers.js';
 
@@ -50,10 +51,9 @@ export class LogFeed {
     );
   }
 
-  /** The SQL that announces a change to other replicas; run it inside the writing transaction so it fires on commit. */
-  notifyStatement(processId: string, taskId: string): [string, unknown[]] | undefined {
-    if (!this.crossReplica) return undefined;
-    return ['select pg_notify($1, $2)', [LOGS_CHANNEL, `${this.replicaId} ${processId} ${taskId}`]];
+  /** Announces a change to other replicas from inside the writing transaction, so it fires on commit. */
+  async notifyOnCommit(tx: Queryable, processId: string, taskId: string): Promise<void> {
+    if (this.crossReplica) await notifyOnCommit(tx, LOGS_CHANNEL, `${this.replicaId} ${processId} ${taskId}`);
   }
 
   /** Where writes that fold the announcement into their own statement send it (none with PGlite). */

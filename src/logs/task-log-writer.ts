@@ -144,7 +144,7 @@ export class TaskLogWriter {
       }
       usage.closed_at = new Date();
       await saveUsage(tx, taskId, usage);
-      await this.notifyInTx(tx, processId, taskId);
+      await this.feed.notifyOnCommit(tx, processId, taskId);
     });
   }
 
@@ -194,7 +194,7 @@ export class TaskLogWriter {
       const c = opts.cursor;
       await advanceCursor(tx, taskId, c.refKey, c.version, c.value, c.done ?? false);
     }
-    await this.notifyInTx(tx, processId, taskId);
+    await this.feed.notifyOnCommit(tx, processId, taskId);
     await saveUsage(tx, taskId, usage);
     return {
       lines: usage.lines,
@@ -225,11 +225,6 @@ export class TaskLogWriter {
       }
     usage.lines += lineCount;
     usage.bytes += bytes;
-  }
-
-  private async notifyInTx(tx: Queryable, processId: string, taskId: string): Promise<void> {
-    const statement = this.feed.notifyStatement(processId, taskId);
-    if (statement) await tx.query(...statement);
   }
 
   private cut(message: string): string {
