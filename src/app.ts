@@ -72,6 +72,8 @@ export interface SundialOptions {
    * (the default: on as soon as an API token exists when the server starts).
    */
   auth?: AuthMode;
+  /** Requests a minute one API or task token may make while auth is on; default 1200, 0 = unlimited. */
+  rateLimitPerMinute?: number;
 }
 
 export type AuthMode = 'on' | 'off' | 'auto';
@@ -111,6 +113,8 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const auth = {
     enabled: mode === 'on' || (mode === 'auto' && (await activeTokenCount(db)) > 0),
     taskTokenKey: await serverSecret(db, 'task-token-key'),
+    rateLimitPerMinute:
+      options.rateLimitPerMinute ?? Number(process.env.SUNDIAL_RATE_LIMIT_PER_MINUTE ?? 1200),
   };
   const host = options.host ?? '127.0.0.1';
   try {

@@ -17,9 +17,11 @@ export interface ApiContext {
  * Whether requests must authenticate, and the key task tokens are signed with.
  *
  * @example
- * const auth: AuthSettings = { enabled: true, taskTokenKey: await serverSecret(db, 'task-token-key') };
+ * const auth: AuthSettings = { enabled: true, taskTokenKey: await serverSecret(db, 'task-token-key'), rateLimitPerMinute: 1200 };
  */
 export interface AuthSettings {
   enabled: boolean;
   taskTokenKey: string;
+  /** Requests a minute one caller may make while auth is on (0: unlimited). */
+  rateLimitPerMinute: number;
 }

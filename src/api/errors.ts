@@ -31,6 +31,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError) {
       return badRequest(reply, [{ field: 'body', problem: `malformed JSON: ${error.message}` }]);
     }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit;
+      return reply.status(413).send({
+        message: `body: larger than this route's limit of ${limit} bytes`,
+        errors: [{ field: 'body', problem: `is larger than ${limit} bytes` }],
+      });
+    }
     if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
       return badRequest(reply, [{ field: 'body', problem: 'is empty; a JSON document is required' }]);
     }

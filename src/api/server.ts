@@ -5,6 +5,7 @@ import type { ApiContext } from './api-context.js';
 import { installAuditLog } from './auth/audit-hook.js';
 import { installAuth } from './auth/authenticate.js';
 import { installErrorHandler } from './errors.js';
+import { BODY_LIMITS, installLimits } from './limits.js';
 import { logsRoutes } from './logs-routes.js';
 import { openApiDocument } from './openapi.js';
 import { processDefinitionsRoutes } from './process-definitions-routes.js';
@@ -30,7 +31,7 @@ export async function buildApi(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: BODY_LIMITS.entries,
     // The original spec writes list paths as resource + '/': both spellings answer.
     // Names of up to 200 characters arrive percent-encoded (a space is 3 characters on the wire).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
@@ -40,6 +41,7 @@ export async function buildApi(
   // Filled as routes register: what each one requires (the authorization tests walk it).
   app.decorate('routeAccess', installAuth(app, ctx));
   installAuditLog(app, ctx);
+  await installLimits(app, ctx);
   collectDefaultMetrics({ register: metrics });
   await app.register(processDefinitionsRoutes(ctx));
   await app.register(processesRoutes(ctx));

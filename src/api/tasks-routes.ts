@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { textProblems } from '../domain/safe-input.js';
+import { MAX_ENTRIES, textProblems } from '../domain/safe-input.js';
 import { checkModel } from '../domain/schema/schema-validator.js';
 import type { TaskStatus } from '../domain/types.js';
 import { ValidationError } from '../domain/validation-error.js';
@@ -110,6 +110,10 @@ async function existingTask(ctx: ApiContext, rawId: string): Promise<string> {
 function checkedArray<T>(model: string, body: unknown): T[] {
   if (!Array.isArray(body))
     throw new ValidationError([{ field: 'body', problem: `must be an array of ${model}` }]);
+  if (body.length > MAX_ENTRIES)
+    throw new ValidationError([
+      { field: 'body', problem: `holds ${body.length} entries; at most ${MAX_ENTRIES} a request` },
+    ]);
   const text = textProblems(body);
   if (text.length > 0) throw new ValidationError(text);
   const problems = body.flatMap((item, i) =>

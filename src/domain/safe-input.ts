@@ -4,6 +4,12 @@ import { joinPath } from './validation-error.js';
 /** Deeper than any real definition (EMR configurations nest a few levels); deeper JSON is hostile. */
 export const MAX_JSON_DEPTH = 32;
 
+/** Most tasks one process definition may hold. */
+export const MAX_TASKS = 1000;
+
+/** Most log or metadata entries one request may post. */
+export const MAX_ENTRIES = 10_000;
+
 /** Longest process or task definition name (they end up in URLs, AWS names, e-mails, the UI). */
 export const MAX_NAME_LENGTH = 200;
 

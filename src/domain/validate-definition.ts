@@ -2,7 +2,7 @@ import { checkDag } from './dag.js';
 import { checkEcsLogPaths } from './ecs-log-paths.js';
 import { checkEmrClusters } from './emr-cluster-rules.js';
 import { checkNotificationUrls, withSubscriptions } from './notification-input.js';
-import { nameProblem, textProblems } from './safe-input.js';
+import { MAX_TASKS, nameProblem, textProblems } from './safe-input.js';
 import { checkCron } from './schedule.js';
 import { checkModel } from './schema/schema-validator.js';
 import type { ProcessDefinition } from './types.js';
@@ -28,6 +28,10 @@ export function validateDefinition(
   // A definition read from the API carries its computed next_run_time; sending it back is harmless.
   const { next_run_time: _computed, ...given } = body as ProcessDefinition & { next_run_time?: string };
   const def = withSubscriptions(given);
+  if (def.task_definitions.length > MAX_TASKS) {
+    const problem = `holds ${def.task_definitions.length} tasks; at most ${MAX_TASKS} are allowed`;
+    throw new ValidationError([{ field: 'task_definitions', problem }]);
+  }
   const problems = [
     ...nameProblems(def),
     ...checkDag(def.task_definitions),
