@@ -9,6 +9,7 @@ import type { BenchConfig } from '../lib/config.js';
 import { freshPostgres } from '../lib/databases.js';
 import { percentile } from '../lib/stats.js';
 import type { Row } from '../lib/table.js';
+import { retentionRows } from './history-retention.js';
 import { HISTORY_DEFINITIONS, seedHistory, TASKS_PER_PROCESS } from './history-seed.js';
 import type { ScenarioResult } from './scenario.js';
 
@@ -52,7 +53,8 @@ async function withStore<T>(
 
 /**
  * Scenario 5: `historyTasks` finished tasks in the store, then the list and
- * detail endpoints' latency, measured from this process against a server child.
+ * detail endpoints' latency, measured from this process against a server child,
+ * then the store's size and a retention pass over it.
  *
  * @example
  * const { rows } = await historyScale(benchConfig());
@@ -108,6 +110,9 @@ export async function historyScale(config: BenchConfig): Promise<ScenarioResult>
       } finally {
         await server.stop();
       }
+      const retention = await retentionRows(store, backend, config.historyTasks, processes);
+      rows.push(...retention.rows);
+      notes.push(...retention.notes);
     });
   }
   notes.push(

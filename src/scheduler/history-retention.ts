@@ -11,7 +11,7 @@ export interface HistoryRetentionOptions {
   isLeader: () => boolean;
   /** Between passes. Default one hour. */
   everyMs?: number;
-  /** Rows per statement. Default 500 tasks (with their log lines) or runs. */
+  /** Rows per statement. Default 100 tasks (with their log lines) or runs. */
   batchSize?: number;
   /** Between statements, so that the scheduler's own statements go first. Default 50 ms. */
   pauseMs?: number;
@@ -58,7 +58,7 @@ export class HistoryRetention {
   /** One pass: everything older than the cutoff, in batches. Returns the tasks and runs deleted. */
   async runPass(now = new Date()): Promise<{ tasks: number; runs: number }> {
     const { db, logger, retainDays, isLeader } = this.opts;
-    const batch = this.opts.batchSize ?? 500;
+    const batch = this.opts.batchSize ?? 100;
     const cutoff = new Date(now.getTime() - retainDays * 86_400_000);
     const deleted = { tasks: 0, runs: 0 };
     while (!this.stopped && isLeader()) {
