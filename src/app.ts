@@ -113,6 +113,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const auth = {
     enabled: mode === 'on' || (mode === 'auto' && (await activeTokenCount(db)) > 0),
     taskTokenKey: await serverSecret(db, 'task-token-key'),
+    sessionKey: await serverSecret(db, 'session-key'),
     rateLimitPerMinute:
       options.rateLimitPerMinute ?? Number(process.env.SUNDIAL_RATE_LIMIT_PER_MINUTE ?? 1200),
   };

@@ -17,11 +17,13 @@ export interface ApiContext {
  * Whether requests must authenticate, and the key task tokens are signed with.
  *
  * @example
- * const auth: AuthSettings = { enabled: true, taskTokenKey: await serverSecret(db, 'task-token-key'), rateLimitPerMinute: 1200 };
+ * const auth: AuthSettings = { enabled: true, taskTokenKey: '…', sessionKey: '…', rateLimitPerMinute: 1200 };
  */
 export interface AuthSettings {
   enabled: boolean;
   taskTokenKey: string;
+  /** Key the web UI's session cookies are signed with. */
+  sessionKey: string;
   /** Requests a minute one caller may make while auth is on (0: unlimited). */
   rateLimitPerMinute: number;
 }

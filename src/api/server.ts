@@ -12,6 +12,7 @@ import { processDefinitionsRoutes } from './process-definitions-routes.js';
 import { processesRoutes } from './processes-routes.js';
 import { installRequestGuards } from './request-guards.js';
 import { runViewsRoutes } from './run-views-routes.js';
+import { sessionRoutes } from './session-routes.js';
 import { tasksRoutes } from './tasks-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
 import { webUi } from './web-ui.js';
@@ -50,6 +51,7 @@ export async function buildApi(
   await app.register(runViewsRoutes(ctx));
   await app.register(webUi());
   await app.register(tokensRoutes(ctx));
+  await app.register(sessionRoutes(ctx));
   const document = openApiDocument();
   app.get('/api/openapi.json', async () => document);
   app.get('/_internal_/healthcheck', async () => ({ status: 'healthy' }));

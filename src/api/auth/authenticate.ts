@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Access, roleAllows } from '../../domain/roles.js';
 import { getTask } from '../../storage/stores/tasks-store.js';
-import { tokenByHash } from '../../storage/stores/tokens-store.js';
+import { tokenByHash, tokenById } from '../../storage/stores/tokens-store.js';
 import type { ApiContext } from '../api-context.js';
 import { HttpError } from '../errors.js';
 import { hashToken } from './api-tokens.js';
 import type { Principal, RouteAccess } from './principal.js';
 import { accessOf } from './route-access.js';
+import { cookieValue, SESSION_COOKIE, sessionTokenId } from './session-cookie.js';
 import { isTaskToken, taskIdOfToken } from './task-token.js';
 
 /**
@@ -39,7 +40,9 @@ export function installAuth(app: FastifyInstance, ctx: ApiContext): RouteAccess[
         req.principal = (await principalOf(ctx, credential).catch(() => undefined)) ?? req.principal;
       return;
     }
+    if (!credential) req.principal = (await sessionPrincipal(ctx, req)) ?? req.principal;
     if (access === 'public') return;
+    if (req.principal.kind === 'token') return authorize(ctx, req, access);
     if (!credential) {
       throw new HttpError(
         401,
@@ -58,6 +61,25 @@ function bearerOf(req: FastifyRequest): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new HttpError(401, 'Authorization header must be "Bearer <token>"');
   return match[1];
+}
+
+/**
+ * The web UI's session cookie, when valid. A write through a cookie must also
+ * carry the X-Sundial-CSRF header: another site can make a browser send the
+ * cookie (were SameSite ever bypassed) but cannot add a custom header without
+ * a CORS preflight, which this server never grants.
+ */
+async function sessionPrincipal(ctx: ApiContext, req: FastifyRequest): Promise<Principal | undefined> {
+  const value = cookieValue(req.headers.cookie, SESSION_COOKIE);
+  const tokenId = value && sessionTokenId(ctx.auth.sessionKey, value, new Date());
+  if (!tokenId) return undefined;
+  const row = await tokenById(ctx.db, tokenId);
+  if (!row) return undefined;
+  const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+  if (unsafe && req.headers['x-sundial-csrf'] === undefined && req.routeOptions.config?.access !== 'public') {
+    throw new HttpError(403, 'a write through a browser session needs the X-Sundial-CSRF header');
+  }
+  return { kind: 'token', id: row.id, name: row.name, role: row.role };
 }
 
 async function principalOf(ctx: ApiContext, credential: string): Promise<Principal> {

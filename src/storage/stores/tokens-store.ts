@@ -41,6 +41,16 @@ export async function tokenByHash(db: Queryable, hash: string): Promise<TokenRow
   return row;
 }
 
+/** The active token with this id (a browser session names its token by id). */
+export async function tokenById(db: Queryable, id: string): Promise<TokenRow | undefined> {
+  const [row] = await db.query<TokenRow>(
+    `select id, name, role, prefix, created_at, created_by, revoked_at
+     from api_tokens where id = $1 and revoked_at is null`,
+    [id],
+  );
+  return row;
+}
+
 export async function listTokens(db: Queryable): Promise<TokenRow[]> {
   return db.query<TokenRow>(
     `select id, name, role, prefix, created_at, created_by, revoked_at from api_tokens

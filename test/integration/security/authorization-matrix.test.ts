@@ -62,6 +62,9 @@ const EXPECTED_ACCESS: Record<string, RouteAccess['access']> = {
   'GET /api/tokens': 'admin',
   'DELETE /api/tokens/:id': 'admin',
   'GET /api/audit': 'admin',
+  'GET /api/session': 'public',
+  'POST /api/session': 'public',
+  'DELETE /api/session': 'public',
 };
 
 describe('authorization matrix: every registered route × every kind of caller', () => {

@@ -60,6 +60,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       credentials: 'same-origin',
       headers: {
         accept: 'application/json',
+        // Writes through the session cookie need it: another site cannot add it (see the server's auth).
+        'x-sundial-csrf': '1',
         ...(body !== undefined && { 'content-type': 'application/json' }),
       },
       ...(body !== undefined && { body: JSON.stringify(body) }),
@@ -84,7 +86,20 @@ const definitionPath = (name: string) => `/api/process_definitions/${enc(name)}`
 
 export type LogKind = 'tasks' | 'processes';
 
+export type Role = 'viewer' | 'operator' | 'admin';
+
+/** Whether the server asks for sign-in, and who is signed in. */
+export interface Session {
+  auth: boolean;
+  name?: string;
+  role?: Role;
+}
+
 export const api = {
+  session: () => request<Session>('GET', '/api/session'),
+  /** Trades an API token for an HttpOnly session cookie; the token is not kept in the page. */
+  signIn: (token: string) => request<Session>('POST', '/api/session', { token }),
+  signOut: () => request<void>('DELETE', '/api/session'),
   health: () => request<{ status: string }>('GET', '/_internal_/healthcheck'),
   overview: () => request<DefinitionOverview[]>('GET', '/api/definition_overview'),
   definition: (name: string) => request<ProcessDefinition>('GET', definitionPath(name)),

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api/client.js';
+import { useCan } from '../api/session.js';
 import type { ProcessDefinition } from '../api/types.js';
 import { formatTime, fromNow } from '../lib/time.js';
 import { Dialog } from './Dialog.js';
@@ -8,6 +9,7 @@ import { Dialog } from './Dialog.js';
 /** Trigger (all tasks, or the ones picked), pause and resume. */
 export function DefinitionActions({ definition }: { definition: ProcessDefinition }) {
   const name = definition.process_definition_name;
+  const canOperate = useCan('operator');
   const queries = useQueryClient();
   const [picking, setPicking] = useState(false);
   const [picked, setPicked] = useState<string[]>([]);
@@ -33,6 +35,8 @@ export function DefinitionActions({ definition }: { definition: ProcessDefinitio
   };
   const toggle = (task: string) =>
     setPicked((old) => (old.includes(task) ? old.filter((t) => t !== task) : [...old, task]));
+  // Trigger, pause and resume need an operator; a viewer sees none of them.
+  if (!canOperate) return null;
   return (
     <div className="actions">
       <button type="button" className="primary" onClick={() => setPicking(true)}>

@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { type FormEvent, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, Outlet } from 'react-router';
 import { api, connection } from '../api/client.js';
+import { useCan, useSession } from '../api/session.js';
 
 /**
  * Header, the banners (server unreachable, checked every 2 s until it is
@@ -18,6 +19,13 @@ export function Layout() {
     refetchInterval: 2000,
     retry: false,
   });
+  const session = useSession();
+  const canWrite = useCan('admin');
+  const signedOut = state === 'unauthorized' || (session.data?.auth === true && !session.data.role);
+  const signOut = async () => {
+    await api.signOut();
+    await queries.invalidateQueries();
+  };
   const wasReachable = useRef(reachable);
   useEffect(() => {
     // Back again: everything on screen may be stale.
@@ -37,22 +45,56 @@ export function Layout() {
         </Link>
         <nav aria-label="Main">
           <Link to="/">Definitions</Link>
-          <Link to="/definitions/new">New definition</Link>
+          {canWrite && <Link to="/definitions/new">New definition</Link>}
         </nav>
+        {session.data?.auth && session.data.role && (
+          <span className="muted">
+            {session.data.name} ({session.data.role}){' '}
+            <button type="button" onClick={signOut}>
+              Sign out
+            </button>
+          </span>
+        )}
       </header>
       {!reachable && (
         <div className="banner" role="alert">
           The Sundial server cannot be reached. Retrying; this page updates by itself when it is back.
         </div>
       )}
-      {state === 'unauthorized' && (
-        <div className="banner" role="alert">
-          The server asks you to sign in (it answered 401 Unauthorized).
-        </div>
-      )}
+      {signedOut && <SignIn />}
       <main id="main">
         <Outlet />
       </main>
     </>
+  );
+}
+
+/** Sign-in with an API token (`sundial token create`); the server keeps the session in an HttpOnly cookie. */
+function SignIn() {
+  const queries = useQueryClient();
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      await api.signIn(token.trim());
+      setToken('');
+      await queries.invalidateQueries();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <form className="banner" role="alert" onSubmit={submit}>
+      <label>
+        The server asks you to sign in. API token{' '}
+        <input type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+      </label>{' '}
+      <button type="submit" className="primary" disabled={token.trim() === ''}>
+        Sign in
+      </button>
+      {error && <span className="error"> {error}</span>}
+    </form>
   );
 }

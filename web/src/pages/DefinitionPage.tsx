@@ -2,6 +2,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError, api } from '../api/client.js';
+import { useCan } from '../api/session.js';
 import { DagGraph } from '../components/DagGraph.js';
 import { DefinitionActions, NextRun } from '../components/DefinitionActions.js';
 import { QueryError, StatusBadge } from '../components/Status.js';
@@ -13,6 +14,7 @@ import { NotFoundPage } from './NotFoundPage.js';
 /** One definition: schedule, DAG, the picked task's details, its JSON, and its runs, newest first. */
 export function DefinitionPage() {
   const name = useParams().name!;
+  const canEdit = useCan('admin');
   const definition = useQuery({
     queryKey: ['definition', name],
     queryFn: () => api.definition(name),
@@ -34,9 +36,11 @@ export function DefinitionPage() {
         <h1>
           {name} {d.paused && <span className="badge paused">paused</span>}
         </h1>
-        <Link to={`/definitions/${encodeURIComponent(name)}/edit`} className="button">
-          Edit JSON
-        </Link>
+        {canEdit && (
+          <Link to={`/definitions/${encodeURIComponent(name)}/edit`} className="button">
+            Edit JSON
+          </Link>
+        )}
       </div>
       {d.process_description && <p>{d.process_description}</p>}
       <dl className="facts">

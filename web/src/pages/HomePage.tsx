@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../api/client.js';
+import { useCan } from '../api/session.js';
 import { DefinitionActions, NextRun } from '../components/DefinitionActions.js';
 import { RunMarks } from '../components/RunMarks.js';
 import { QueryError } from '../components/Status.js';
@@ -8,6 +9,7 @@ import { scheduleExpression, scheduleWords } from '../lib/schedule-words.js';
 
 /** Every definition: schedule in words, next run, paused, newest runs, actions. */
 export function HomePage() {
+  const canEdit = useCan('admin');
   const overview = useQuery({ queryKey: ['overview'], queryFn: api.overview, refetchInterval: 3000 });
   if (overview.error) return <QueryError error={overview.error} />;
   if (!overview.data) return <p className="muted">Loading…</p>;
@@ -15,9 +17,11 @@ export function HomePage() {
     <>
       <div className="page-head">
         <h1>Process definitions</h1>
-        <Link to="/definitions/new" className="button">
-          New definition
-        </Link>
+        {canEdit && (
+          <Link to="/definitions/new" className="button">
+            New definition
+          </Link>
+        )}
       </div>
       {overview.data.length === 0 ? (
         <p className="muted">No process definitions yet.</p>

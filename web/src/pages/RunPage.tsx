@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, api } from '../api/client.js';
+import { useCan } from '../api/session.js';
 import type { WireTask } from '../api/types.js';
 import { DagGraph } from '../components/DagGraph.js';
 import { Deliveries } from '../components/Deliveries.js';
@@ -22,6 +23,7 @@ export function RunPage() {
   const [search, setSearch] = useSearchParams();
   const [processLog, setProcessLog] = useState(false);
   const queries = useQueryClient();
+  const canOperate = useCan('operator');
   const run = useQuery({
     queryKey: ['process', id],
     queryFn: () => api.process(id),
@@ -73,7 +75,7 @@ export function RunPage() {
           {p.process_definition_name} <StatusBadge status={p.status} />
         </h1>
         <div className="actions">
-          {p.status === 'running' && (
+          {canOperate && p.status === 'running' && (
             <ConfirmButton
               label="Kill run"
               danger
@@ -81,7 +83,7 @@ export function RunPage() {
               onConfirm={() => api.kill(id).then(refresh)}
             />
           )}
-          {p.status === 'failed' && (
+          {canOperate && p.status === 'failed' && (
             <ConfirmButton
               label="Retry failed tasks"
               question="Give every failed task of this run one more attempt, now?"
