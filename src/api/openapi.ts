@@ -1,7 +1,15 @@
 import type { JsonSchema } from '../domain/schema/json-schema.js';
 import { definitionSchemas } from '../domain/schema/models.js';
 
-type Op = { summary: string; body?: string; response?: JsonSchema; status?: number; query?: string[] };
+type Op = {
+  summary: string;
+  body?: string;
+  response?: JsonSchema;
+  status?: number;
+  query?: string[];
+  /** Response headers, by name: what each says. */
+  headers?: Record<string, string>;
+};
 
 const r = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 const list = (name: string): JsonSchema => ({ type: 'array', items: r(name) });
@@ -67,6 +75,11 @@ const operations: Record<string, Record<string, Op>> = {
       summary: 'Start a run now (optionally only some tasks)',
       status: 204,
       query: ['task_definition_name'],
+      headers: {
+        'sundial-process-id':
+          'the id of the run, once the scheduler started it (absent while a run in progress holds it back)',
+        'sundial-trigger-request-id': 'the id of the recorded trigger request',
+      },
     },
   },
   '/api/process_definitions/{process_definition_name}/pause': {
@@ -202,7 +215,17 @@ export function openApiDocument(): JsonSchema {
         responses: {
           [op.status ?? 200]: op.response
             ? { description: 'OK', content: { 'application/json': { schema: op.response } } }
-            : { description: 'Done' },
+            : {
+                description: 'Done',
+                ...(op.headers && {
+                  headers: Object.fromEntries(
+                    Object.entries(op.headers).map(([name, description]) => [
+                      name,
+                      { description, schema: { type: 'string' } },
+                    ]),
+                  ),
+                }),
+              },
           400: errorResponse,
           404: errorResponse,
         },

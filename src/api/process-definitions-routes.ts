@@ -12,6 +12,7 @@ import {
 import { insertTriggerRequest } from '../storage/stores/triggers-store.js';
 import type { ApiContext } from './api-context.js';
 import { notFound } from './errors.js';
+import { PROCESS_ID_HEADER, TRIGGER_REQUEST_HEADER, triggeredProcess } from './trigger-answer.js';
 
 type NameParams = { Params: { name: string } };
 
@@ -58,8 +59,11 @@ export const processDefinitionsRoutes =
             { field: 'task_definition_name', problem: `'${req.params.name}' has no task named '${unknown}'` },
           ]);
         }
-        await insertTriggerRequest(ctx.db, req.params.name, filter, new Date());
+        const requestId = await insertTriggerRequest(ctx.db, req.params.name, filter, new Date());
         ctx.wake('tick');
+        reply.header(TRIGGER_REQUEST_HEADER, requestId);
+        const processId = await triggeredProcess(ctx.db, req.params.name, requestId);
+        if (processId) reply.header(PROCESS_ID_HEADER, processId);
         return reply.status(204).send();
       },
     );

@@ -30,14 +30,23 @@ export async function buildApi(
   logger: Logger,
   metrics = new Registry(),
 ): Promise<FastifyInstance> {
+  // Requests are logged at debug, by the hook below; Fastify's own info lines (listening, each
+  // request) stay out of the console.
+  const httpLogger = logger.child({}, { level: logger.isLevelEnabled('debug') ? logger.level : 'warn' });
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: httpLogger as FastifyBaseLogger,
     bodyLimit: BODY_LIMITS.entries,
     // The original spec writes list paths as resource + '/': both spellings answer.
     // Names of up to 200 characters arrive percent-encoded (a space is 3 characters on the wire).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
   installErrorHandler(app);
+  app.addHook('onResponse', async (req, reply) => {
+    logger.debug(
+      { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
   installRequestGuards(app);
   // Filled as routes register: what each one requires (the authorization tests walk it).
   app.decorate('routeAccess', installAuth(app, ctx));

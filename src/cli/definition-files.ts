@@ -41,3 +41,16 @@ export function validDefinition({ file, body }: DefinitionFile, now = new Date()
     throw new ValidationError(e.problems.map((p) => ({ field: `${where}: ${p.field}`, problem: p.problem })));
   }
 }
+
+/** A Batch job needs a queue: its own `job_queue`, or the server's SUNDIAL_BATCH_JOB_QUEUE. */
+export function warnAboutBatchQueue(def: ProcessDefinition): void {
+  if (process.env.SUNDIAL_BATCH_JOB_QUEUE) return;
+  def.task_definitions.forEach((t, i) => {
+    if (!('batch_image_command' in t.executable) || t.executable.batch_image_command.job_queue) return;
+    console.error(
+      `warning: ${def.process_definition_name}: task_definitions[${i}] (${t.task_definition_name}) names no ` +
+        'batch_image_command.job_queue and SUNDIAL_BATCH_JOB_QUEUE is not set here: the server needs ' +
+        'SUNDIAL_BATCH_JOB_QUEUE (or --batch-job-queue) for this job to run',
+    );
+  });
+}

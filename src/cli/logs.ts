@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { ApiError, authHeaders } from './http-client.js';
+import { withUrl } from './cli-options.js';
+import { EXIT } from './exit-codes.js';
+import { ApiError, authHeaders, request, serverUrl, UnreachableError } from './http-client.js';
 
 /** A line as the log endpoints send it. */
 interface WireLine {
@@ -11,7 +13,7 @@ interface WireLine {
   message: string;
 }
 
-type Kind = 'tasks' | 'processes';
+export type Kind = 'tasks' | 'processes';
 
 const RESET = '\x1b[0m';
 const DIM = '\x1b[2m';
@@ -36,32 +38,48 @@ const OTHER = '\x1b[33m';
  * // sundial logs 3f0c…-…  -f
  */
 export function registerLogsCommand(program: Command): void {
-  program
-    .command('logs <id>')
-    .description("print a process's or a task's log; -f follows it live until it ends")
-    .option('-f, --follow', 'keep printing new lines until the task or process has finished')
-    .option('--url <url>', 'Sundial URL', process.env.SUNDIAL_URL || 'http://127.0.0.1:8080')
-    .action(async (id: string, o: { follow?: boolean; url: string }) => {
-      const kind = await kindOf(o.url, id);
-      const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-      const print = printer(kind === 'processes', colour);
-      if (o.follow) {
-        const status = await follow(o.url, kind, id, print);
-        if (status) console.error(`${kind === 'tasks' ? 'task' : 'process'} ${status}`);
-      } else await printPages(o.url, kind, id, print);
-    });
+  withUrl(
+    program
+      .command('logs <id>')
+      .description("print a process's or a task's log; -f follows it live until it ends")
+      .option('-f, --follow', 'keep printing new lines until the task or process has finished'),
+  ).action(async (id: string, o: { follow?: boolean; url: string }) => {
+    const url = serverUrl(o.url);
+    const kind = await kindOf(url, id);
+    if (!o.follow) return printPages(url, kind, id, linePrinter(kind));
+    const status = await followLog(url, kind, id);
+    // Like `trigger --wait`: the exit code says how the run ended.
+    if (status !== 'succeeded') process.exitCode = EXIT.FAILED;
+  });
+}
+
+/**
+ * Prints a task's or process's log live until it ends; resolves with its
+ * final status (and says it on stderr).
+ *
+ * @example
+ * const status = await followLog('http://127.0.0.1:8080', 'processes', processId);
+ */
+export async function followLog(url: string, kind: Kind, id: string): Promise<string | undefined> {
+  const status = await follow(url, kind, id, linePrinter(kind));
+  if (status) console.error(`${kind === 'tasks' ? 'task' : 'process'} ${status}`);
+  return status;
+}
+
+function linePrinter(kind: Kind): (l: WireLine) => void {
+  const colour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  return printer(kind === 'processes', colour);
 }
 
 /** Whether `id` names a task or a process (tasks are asked first: their ids are what jobs see). */
 async function kindOf(url: string, id: string): Promise<Kind> {
   for (const kind of ['tasks', 'processes'] as const) {
-    const res = await fetch(new URL(`/api/${kind}/${encodeURIComponent(id)}`, url), {
-      headers: authHeaders(),
-    });
-    await res.body?.cancel();
-    if (res.ok) return kind;
-    if (res.status !== 404 && res.status !== 400)
-      throw new ApiError(res.status, `GET /api/${kind}/${id}: ${res.statusText}`);
+    try {
+      await request(url, 'GET', `/api/${kind}/${encodeURIComponent(id)}`);
+      return kind;
+    } catch (e) {
+      if (!(e instanceof ApiError) || (e.status !== 404 && e.status !== 400)) throw e;
+    }
   }
   throw new ApiError(404, `no task or process ${id}`);
 }
@@ -111,7 +129,9 @@ async function follow(
       }
       if (ended) return (JSON.parse(ended.data) as { status?: string }).status;
     } catch (e) {
-      if (e instanceof ApiError || ++failures > 5) throw e;
+      if (e instanceof ApiError) throw e;
+      if (++failures > 5)
+        throw new UnreachableError(`lost the log stream from ${url}: ${(e as Error).message}`);
     }
     await new Promise((r) => setTimeout(r, 1000 * Math.max(1, failures)));
   }

@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import { nextFireTimes } from '../domain/schedule.js';
 import { ValidationError } from '../domain/validation-error.js';
-import { collectFiles, readDefinitionFiles, validDefinition } from './definition-files.js';
+import {
+  collectFiles,
+  readDefinitionFiles,
+  validDefinition,
+  warnAboutBatchQueue,
+} from './definition-files.js';
 
 interface ValidateOptions {
   file: string[];
@@ -34,6 +39,7 @@ export function registerValidateCommand(program: Command): void {
       if (Number.isNaN(from.getTime())) usage('--from', `expects an ISO-8601 time (got '${o.from}')`);
       const defs = readDefinitionFiles(o.file).map((read) => {
         const def = validDefinition(read, from);
+        warnAboutBatchQueue(def);
         const { file } = read;
         // With --next the firings are the output; the verdict goes to stderr.
         (count ? console.error : console.log)(

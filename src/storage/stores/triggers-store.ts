@@ -49,3 +49,12 @@ export async function claimTriggerRequest(db: Queryable, id: string, processId: 
 export async function dropTriggerRequest(db: Queryable, id: string): Promise<void> {
   await db.query('delete from trigger_requests where id = $1', [id]);
 }
+
+/** The process a request was turned into, once it was (null before; undefined if it is gone). */
+export async function processOfTriggerRequest(db: Queryable, id: string): Promise<string | null | undefined> {
+  const [row] = await db.query<{ process_id: string | null }>(
+    'select process_id from trigger_requests where id = $1',
+    [id],
+  );
+  return row?.process_id;
+}
