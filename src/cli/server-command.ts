@@ -76,7 +76,7 @@ export function registerServerCommand(program: Command): void {
       }).catch((e: unknown) => {
         throw o.databaseUrl ? databaseError(e, o.databaseUrl) : e;
       });
-      console.error(`Sundial ${sundialVersion()} listening on ${sundial.url} (store: ${store})`);
+      console.error(`Sundial listening on ${sundial.url} (version ${sundialVersion()}, store: ${store})`);
       const shutdown = () => void sundial.close().then(() => process.exit(0));
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
