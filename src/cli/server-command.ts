@@ -27,6 +27,11 @@ export function registerServerCommand(program: Command): void {
     .option('--ecs-cluster <cluster>', 'ECS cluster of docker_image_command tasks (SUNDIAL_ECS_CLUSTER)')
     .option('--aws-poll-ms <ms>', 'slowest AWS status poll interval (SUNDIAL_AWS_POLL_MS, default 10000)')
     .option(
+      '--retain-days <days>',
+      'delete finished runs, their tasks and logs, this many days after they ended (default: keep all)',
+      process.env.SUNDIAL_RETAIN_DAYS,
+    )
+    .option(
       '--smtp-url <url>',
       'SMTP relay of e-mail notifications, e.g. smtps://user:pass@host (SUNDIAL_SMTP_URL)',
     )
