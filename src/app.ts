@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
-import { Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { assertSafeBind } from './api/auth/bind-check.js';
 import { taskToken } from './api/auth/task-token.js';
 import { buildApi } from './api/server.js';
@@ -182,6 +182,13 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   engine.register(new NoopExecutor(engine));
   if (options.aws !== false) {
     const aws = { ...awsOptionsFromEnv(), logger, ...options.aws };
+    const awsCost = new Counter({
+      name: 'sundial_aws_cost_usd_total',
+      help: 'What AWS jobs this replica followed cost (USD, from the configured price table)',
+      labelNames: ['executor'],
+      registers: [metrics],
+    });
+    aws.onCost ??= (executor, usd) => awsCost.inc({ executor }, usd);
     aws.endedTasks ??= async (ids) => {
       const rows = await Promise.all(ids.map((id) => getTask(db, id)));
       return rows.flatMap((t) => (t?.ended_at ? [t.id] : []));

@@ -49,6 +49,7 @@ export async function tasksToWire(db: Queryable, tasks: readonly TaskRow[], inli
       key: m.key,
       value: m.value,
     })),
+    ...(isCost(t.execution_state.cost) && { cost: t.execution_state.cost }),
     execution_state: Object.entries(t.execution_state).map(([key, value]) => ({
       metadata_entry_id: `${t.id}:${key}`,
       when: t.started_at.toISOString(),
@@ -83,10 +84,23 @@ export async function processesToWire(
     status: p.status,
     ...(p.kill_reason && { kill_reason: p.kill_reason }),
     task: byProcess.get(p.id) ?? [],
+    ...costOfRun(byProcess.get(p.id) ?? []),
     ...(deliveriesByProcess.has(p.id) && {
       notification_deliveries: deliveriesByProcess.get(p.id)!.map(deliveryToWire),
     }),
   }));
+}
+
+/** What an AWS executor recorded a job cost (`execution_state.cost`, with a price table configured). */
+function isCost(value: unknown): value is { usd: number; instance_hours: number } {
+  return typeof (value as { usd?: unknown } | undefined)?.usd === 'number';
+}
+
+/** A run's cost: the sum over its tasks that have one (none when no task has). */
+function costOfRun(tasks: readonly { cost?: { usd: number } }[]): { cost_usd?: number } {
+  const costs = tasks.flatMap((t) => (t.cost ? [t.cost.usd] : []));
+  if (costs.length === 0) return {};
+  return { cost_usd: Math.round(costs.reduce((a, b) => a + b, 0) * 1e6) / 1e6 };
 }
 
 function deliveryToWire(d: DeliveryHistoryRow) {

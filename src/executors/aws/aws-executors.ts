@@ -39,6 +39,8 @@ export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptio
       sweepRegions: options.emrSweepRegions ?? [region, 'us-east-1'],
       ...(options.endedTasks && { endedTasks: options.endedTasks }),
       clusterRequest: { idleTimeoutSeconds: options.emrIdleTimeoutSeconds },
+      ...(options.prices && { prices: options.prices }),
+      ...(options.onCost && { onCost: options.onCost }),
     }),
   ];
 }

@@ -1,6 +1,7 @@
 import type { BatchClientConfig } from '@aws-sdk/client-batch';
 import type { Logger } from 'pino';
 import type { ExecutorKind } from '../../domain/types.js';
+import { loadPriceTable, type PriceTable } from './price-table.js';
 
 /**
  * What every AWS SDK client of the executors is built with. Anything left out follows the SDK's
@@ -61,6 +62,10 @@ export interface AwsExecutorOptions {
   emrSweepRegions?: string[];
   /** Idle timeout of the AutoTerminationPolicy of every EMR cluster Sundial creates (`SUNDIAL_EMR_IDLE_TIMEOUT_SECONDS`; default 3600). */
   emrIdleTimeoutSeconds?: number;
+  /** Prices of EC2 instance types (`SUNDIAL_AWS_PRICES`, a JSON file): EMR clusters' cost goes on their task. */
+  prices?: PriceTable;
+  /** Told each cost recorded on a task (for `/metrics`). */
+  onCost?: (executor: ExecutorKind, usd: number) => void;
   /** Of these task ids, those that exist and have ended (used to tear down orphaned clusters). */
   endedTasks?: (taskIds: string[]) => Promise<string[]>;
   logger?: Logger;
@@ -97,6 +102,7 @@ export function awsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsExec
     ...(num(env.SUNDIAL_EMR_IDLE_TIMEOUT_SECONDS) !== undefined && {
       emrIdleTimeoutSeconds: num(env.SUNDIAL_EMR_IDLE_TIMEOUT_SECONDS),
     }),
+    ...(env.SUNDIAL_AWS_PRICES && { prices: loadPriceTable(env.SUNDIAL_AWS_PRICES) }),
     ...(Object.keys(poll).length > 0 && { poll }),
   };
 }

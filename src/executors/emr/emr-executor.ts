@@ -13,10 +13,12 @@ import { AwsJobExecutor } from '../aws/aws-job-executor.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import { CreateAbandoned } from '../aws/create-once.js';
+import { addCosts, type JobCost, type PriceTable } from '../aws/price-table.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost } from '../executor.js';
 import { type ClusterWatch, STEPS_REFRESH_MS, stepsDue } from './emr-cluster-poll.js';
 import type { ClusterRequestSettings } from './emr-cluster-request.js';
+import { createdClusterCost } from './emr-cost.js';
 import { liveLogRef, stepLogRefs } from './emr-logs.js';
 import { clusterStates, ENDED_CLUSTER_STATES, recentSteps } from './emr-lookup.js';
 import { retryAfterSpotLoss } from './emr-spot-retry.js';
@@ -40,6 +42,9 @@ export interface EmrExecutorOptions {
   endedTasks?: (taskIds: string[]) => Promise<string[]>;
   /** Executor-wide parts of every RunJobFlow (the idle timeout). */
   clusterRequest?: ClusterRequestSettings;
+  /** With prices, each created cluster's cost is recorded on its task. */
+  prices?: PriceTable;
+  onCost?: (executor: 'emr', usd: number) => void;
   poll: PollSettings;
   /** Steps of a created cluster whose state did not change are listed this often (default 5 min). */
   stepsRefreshMs?: number;
@@ -63,6 +68,7 @@ interface EmrTarget extends PollTarget, ClusterWatch {
   killed: boolean;
   spotLosses: number;
   lostClusters: string[];
+  cost?: JobCost;
 }
 
 /** How soon a failed teardown of one of our clusters is retried by a sweep. */
@@ -253,6 +259,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
   private async cleanUpAndEnd(t: EmrTarget, result: ExecutorResult, steps: StepSummary[]): Promise<void> {
     if (!result.succeeded && (await this.retriedAfterSpotLoss(t, result))) return;
     const log = (message: string) => this.host.log(t.taskId, 'scheduler', message);
+    await this.recordCost(t, t.clusterId, t.spotLosses);
     try {
       await cleanUpEmrWork(this.opts.clients.get(t.region), t, steps, log);
     } catch (err) {
@@ -266,6 +273,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
   /** True when the failure was a spot loss and the task now runs on a fresh cluster. */
   private async retriedAfterSpotLoss(t: EmrTarget, result: ExecutorResult): Promise<boolean> {
     let clusterId: string | undefined;
+    const lost = { clusterId: t.clusterId, spotLosses: t.spotLosses };
     try {
       clusterId = await retryAfterSpotLoss(this.submitDeps(), t);
     } catch (err) {
@@ -275,6 +283,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
       return true;
     }
     if (!clusterId) return false;
+    await this.recordCost(t, lost.clusterId, lost.spotLosses);
     Object.assign(t, { clusterId, missing: 0, endedChecks: 0, logsWatched: false });
     for (const key of ['stepIds', 'clusterState', 'stepsCheckedAt', 'status', 'logUri'] as const)
       delete t[key];
@@ -282,6 +291,37 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
     // A kill that came while the fresh cluster was being created applies to it too.
     if (t.killed) await this.stop(t, 'killed while moving to a fresh cluster');
     return true;
+  }
+
+  /**
+   * With a price table: what a cluster we created cost (its definition's instances × the hours
+   * from its creation to its end, or now), added to the task's `cost` and told in its log.
+   */
+  private async recordCost(t: EmrTarget, clusterId: string, spotLossesBefore: number): Promise<void> {
+    const prices = this.opts.prices;
+    const cmd = commandOf(t.run);
+    if (!prices || !t.newCluster || !('new_emr_cluster' in cmd.emr_cluster)) return;
+    const spec = cmd.emr_cluster.new_emr_cluster;
+    try {
+      const onDemand = spotLossesBefore > 0 && spec.spot_fallback === 'on_demand';
+      const emr = this.opts.clients.get(t.region);
+      const cost = await createdClusterCost(emr, clusterId, spec, onDemand, prices, t.run.startedAt);
+      t.cost = addCosts(t.cost, cost);
+      await this.host.progress(t.taskId, t.status ?? 'running', { cost: t.cost });
+      this.opts.onCost?.('emr', cost.usd);
+      const unpriced = cost.unpriced ? ` (no price for ${cost.unpriced.join(', ')})` : '';
+      this.host.log(
+        t.taskId,
+        'scheduler',
+        `EMR cluster ${clusterId} cost $${cost.usd.toFixed(4)}: ${cost.instance_hours.toFixed(4)} instance-hours${unpriced}`,
+      );
+    } catch (err) {
+      this.host.log(
+        t.taskId,
+        'scheduler',
+        `could not work out what EMR cluster ${clusterId} cost: ${errorText(err)}`,
+      );
+    }
   }
 
   private target(run: EmrRun, s: EmrState & { region: string; clusterId: string }): EmrTarget {
@@ -301,6 +341,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
       killed: false,
       spotLosses: s.spotLosses ?? 0,
       lostClusters: s.lostClusters ?? [],
+      ...(s.cost && { cost: s.cost }),
     };
   }
 

@@ -3,6 +3,7 @@ import type { EmrCommand } from '../../domain/types.js';
 import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import { createOnce } from '../aws/create-once.js';
+import type { JobCost } from '../aws/price-table.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
 import { type ClusterRequestSettings, runJobFlowInput } from './emr-cluster-request.js';
 import { findTaskCluster, findTaskSteps } from './emr-lookup.js';
@@ -19,6 +20,8 @@ export interface EmrState {
   spotLosses?: number;
   /** Clusters that lost their spot capacity under this task, oldest first. */
   lostClusters?: string[];
+  /** What the task's clusters cost so far (with a price table). */
+  cost?: JobCost;
 }
 
 /** A run of an `emr_command`. */
@@ -57,7 +60,7 @@ export async function submitEmrTask(
   const onRetry = (message: string) => host.log(run.taskId, 'scheduler', `EMR: ${message}`);
   if ('new_emr_cluster' in cmd.emr_cluster) {
     const spec = cmd.emr_cluster.new_emr_cluster;
-    const { spotLosses = 0, lostClusters } = run.executionState;
+    const { spotLosses = 0, lostClusters, cost } = run.executionState;
     await host.progress(run.taskId, 'submitted', { region, newCluster: true, logUri: spec.s3_log_uri });
     const clusterId = await createTaskCluster(deps, run, replay, spotLosses);
     return {
@@ -67,6 +70,7 @@ export async function submitEmrTask(
       logUri: spec.s3_log_uri,
       spotLosses,
       ...(lostClusters && { lostClusters }),
+      ...(cost && { cost }),
     };
   }
   const clusterId = cmd.emr_cluster.existing_emr_cluster.cluster_id;
