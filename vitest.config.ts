@@ -44,6 +44,16 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Several replicas as processes on one PostgreSQL, killed, frozen and cut off on purpose.
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          env: { SUNDIAL_TEST_BACKEND: 'postgres' },
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

@@ -5,6 +5,7 @@ import { Counter, Registry } from 'prom-client';
 import { assertSafeBind } from './api/auth/bind-check.js';
 import { taskToken } from './api/auth/task-token.js';
 import { buildApi } from './api/server.js';
+import type { createAwsExecutors } from './executors/aws/aws-executors.js';
 import {
   type AwsClientSettings,
   type AwsExecutorOptions,
@@ -27,7 +28,7 @@ import { sampleProcess } from './sample-process.js';
 import { Engine } from './scheduler/engine.js';
 import { HistoryRetention } from './scheduler/history-retention.js';
 import { ProcessStarter } from './scheduler/process-starter.js';
-import { Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
+import { type LeaderParts, Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
 import { listDefinitions, upsertDefinition } from './storage/stores/definitions-store.js';
@@ -63,6 +64,8 @@ export interface SundialOptions {
   tickMs?: number;
   /** Delete finished runs (their tasks and logs) that ended more than this many days ago; unset keeps all. */
   retainDays?: number;
+  /** How long the leader lease lasts unrenewed: a dead or frozen leader is replaced after it. Default 15 s. */
+  leaseTtlMs?: number;
   /** Log cap, grace periods, mask patterns, AWS clients of the tailers (see LiveLogOptions). */
   liveLogs?: LiveLogOptions;
   /** SMTP relay and delivery tuning; over the SUNDIAL_SMTP_* / SUNDIAL_NOTIFY_* environment. */
@@ -83,7 +86,6 @@ export interface Sundial {
   url: string;
   db: Database;
   api: FastifyInstance;
-  engine: Engine;
   scheduler: Scheduler;
   close(): Promise<void>;
 }
@@ -163,51 +165,43 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     },
     metrics: new NotificationMetrics(metrics, () => pendingNotificationCounts(db)),
   });
-  const engine = new Engine({
-    db,
-    logger,
-    replicaId,
-    publicUrl: options.publicUrl ?? url,
-    liveLogs,
-    onProcessFinished: () => {
-      scheduler?.wake('tick'); // a waiting overlap may now start
-      sender.wake(); // the run's notifications are in the outbox
-    },
-    taskToken: (taskId) => taskToken(auth.taskTokenKey, taskId),
-  });
   if (auth.enabled) logger.info('API authentication is on');
-  engine.register(
-    new ShellExecutor(engine, { ...(options.shellConcurrency && { concurrency: options.shellConcurrency }) }),
-  );
-  engine.register(new NoopExecutor(engine));
-  if (options.aws !== false) {
-    const aws = { ...awsOptionsFromEnv(), logger, ...options.aws };
-    const awsCost = new Counter({
-      name: 'sundial_aws_cost_usd_total',
-      help: 'What AWS jobs this replica followed cost (USD, from the configured price table)',
-      labelNames: ['executor'],
-      registers: [metrics],
+  const publicUrl = options.publicUrl ?? url;
+  // Loaded once the API answers: the Batch, ECS and EMR SDK clients are a third of the start-up's modules.
+  const awsModule = options.aws === false ? undefined : await import('./executors/aws/aws-executors.js');
+  const aws = options.aws === false ? undefined : awsOptions(db, logger, metrics, options.aws);
+  // Every term as leader gets a new engine, executors and starter over the term's fenced database.
+  const lead = (fenced: Database): LeaderParts => {
+    const engine = new Engine({
+      db: fenced,
+      logger,
+      replicaId,
+      publicUrl,
+      liveLogs,
+      onProcessFinished: () => {
+        scheduler?.wake('tick'); // a waiting overlap may now start
+        sender.wake(); // the run's notifications are in the outbox
+      },
+      taskToken: (taskId) => taskToken(auth.taskTokenKey, taskId),
     });
-    aws.onCost ??= (executor, usd) => awsCost.inc({ executor }, usd);
-    aws.endedTasks ??= async (ids) => {
-      const rows = await Promise.all(ids.map((id) => getTask(db, id)));
-      return rows.flatMap((t) => (t?.ended_at ? [t.id] : []));
-    };
-    // Loaded once the API answers: the Batch, ECS and EMR SDK clients are a third of the start-up's modules.
-    const { createAwsExecutors } = await import('./executors/aws/aws-executors.js');
-    for (const executor of createAwsExecutors(engine, aws)) engine.register(executor);
-  }
-  for (const executor of options.executors?.(engine) ?? []) engine.register(executor);
-  const starter = new ProcessStarter(db, logger, (ids) => {
-    for (const id of ids) engine.markDirty(id);
-  });
+    for (const executor of executorsOf(
+      engine,
+      options,
+      aws && awsModule && { create: awsModule.createAwsExecutors, options: aws },
+    ))
+      engine.register(executor);
+    const starter = new ProcessStarter(fenced, logger, (ids) => {
+      for (const id of ids) engine.markDirty(id);
+    });
+    return { engine, starter };
+  };
   scheduler = new Scheduler({
     db,
-    engine,
-    starter,
+    lead,
     logger,
     replicaId,
     ...(options.tickMs && { tickMs: options.tickMs }),
+    ...(options.leaseTtlMs && { leaseTtlMs: options.leaseTtlMs }),
   });
   if (options.loadSample && db.kind === 'pglite' && (await listDefinitions(db)).length === 0) {
     await upsertDefinition(db, sampleProcess, new Date());
@@ -225,7 +219,6 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     url,
     db,
     api,
-    engine,
     scheduler,
     async close() {
       await api.close();
@@ -236,6 +229,42 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
       await db.close();
     },
   };
+}
+
+/** The executors of one engine: shell, noop, AWS unless turned off, and the caller's own. */
+function executorsOf(
+  engine: Engine,
+  options: SundialOptions,
+  aws: { create: typeof createAwsExecutors; options: AwsExecutorOptions } | undefined,
+): Executor[] {
+  const shell = new ShellExecutor(engine, {
+    ...(options.shellConcurrency && { concurrency: options.shellConcurrency }),
+  });
+  const list: Executor[] = [shell, new NoopExecutor(engine)];
+  if (aws) list.push(...aws.create(engine, aws.options));
+  return [...list, ...(options.executors?.(engine) ?? [])];
+}
+
+/** The AWS executors' settings, made once for every term: the environment's, the caller's, cost metrics. */
+function awsOptions(
+  db: Database,
+  logger: Logger,
+  metrics: Registry,
+  given: AwsExecutorOptions | undefined,
+): AwsExecutorOptions {
+  const aws = { ...awsOptionsFromEnv(), logger, ...given };
+  const awsCost = new Counter({
+    name: 'sundial_aws_cost_usd_total',
+    help: 'What AWS jobs this replica followed cost (USD, from the configured price table)',
+    labelNames: ['executor'],
+    registers: [metrics],
+  });
+  aws.onCost ??= (executor, usd) => awsCost.inc({ executor }, usd);
+  aws.endedTasks ??= async (ids) => {
+    const rows = await Promise.all(ids.map((id) => getTask(db, id)));
+    return rows.flatMap((t) => (t?.ended_at ? [t.id] : []));
+  };
+  return aws;
 }
 
 function awsClientOf(client: AwsClientSettings | undefined): AwsClientConfig {

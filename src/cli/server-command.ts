@@ -23,6 +23,11 @@ export function registerServerCommand(program: Command): void {
     .option('--database-url <url>', 'PostgreSQL URL (wins over --data-dir)', process.env.DATABASE_URL)
     .option('--public-url <url>', 'URL jobs use to call back', process.env.SUNDIAL_PUBLIC_URL)
     .option('--shell-concurrency <n>', 'most shell jobs at once', '32')
+    .option(
+      '--lease-seconds <s>',
+      'leader lease: a dead or frozen leader is replaced this long after its last renewal (SUNDIAL_LEASE_SECONDS)',
+      process.env.SUNDIAL_LEASE_SECONDS ?? '15',
+    )
     .option('--batch-job-queue <queue>', 'AWS Batch queue of jobs that name none (SUNDIAL_BATCH_JOB_QUEUE)')
     .option('--ecs-cluster <cluster>', 'ECS cluster of docker_image_command tasks (SUNDIAL_ECS_CLUSTER)')
     .option('--aws-poll-ms <ms>', 'slowest AWS status poll interval (SUNDIAL_AWS_POLL_MS, default 10000)')
@@ -65,6 +70,7 @@ export function registerServerCommand(program: Command): void {
         ...(o.databaseUrl && { databaseUrl: o.databaseUrl }),
         ...(o.publicUrl && { publicUrl: o.publicUrl }),
         shellConcurrency: Number(o.shellConcurrency),
+        leaseTtlMs: Number(o.leaseSeconds) * 1000,
         loadSample: true,
         ...(retainDays && { retainDays }),
         notifications: {

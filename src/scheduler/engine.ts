@@ -69,6 +69,8 @@ export class Engine implements ExecutorHost {
   );
   private readonly results: ResultRecorder;
   private readonly endings = new ProcessEndings((id, outcome) => this.recordEnd(id, outcome));
+  /** Set when leadership is lost: nothing more starts here. */
+  private abandoned = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.liveLogs = opts.liveLogs;
@@ -200,6 +202,7 @@ export class Engine implements ExecutorHost {
       { processId, definitionName: process.definitionName, runnerId: this.opts.replicaId },
       names.map((name) => newTask(process, name)),
     );
+    if (this.abandoned) return; // recorded just before the term ended: the next leader starts them
     process.started(rows);
     if (rows.length < names.length) this.markDirty(processId); // an attempt existed already: this copy was behind
     this.launch(process, rows);
@@ -207,6 +210,7 @@ export class Engine implements ExecutorHost {
 
   /** Hands recorded attempts to their executors. */
   private launch(process: RunningProcess, rows: readonly TaskRow[]): void {
+    if (this.abandoned) return; // the next leader starts them
     for (const row of rows) {
       const definition = process.byName.get(row.task_definition_name)!;
       const kind = row.executor;
@@ -361,6 +365,21 @@ export class Engine implements ExecutorHost {
 
   jobEnvironment(run: TaskRun): Record<string, string> {
     return jobEnvironment(run, this.opts.publicUrl, this.opts.taskToken?.(run.taskId));
+  }
+
+  /**
+   * Leadership is lost: stop at once, decide and record nothing more (the
+   * term's writes are refused anyway). The executors close: AWS jobs keep
+   * running for the new leader to reattach; this host's shell jobs are
+   * killed, because the new leader has ended them already (it cannot reach
+   * a process on another host) and may be running their retries.
+   */
+  async abandon(): Promise<void> {
+    this.abandoned = true;
+    this.active.clearTimers();
+    this.results.stop();
+    await this.evaluations.stop();
+    for (const e of this.executors.values()) await e.close();
   }
 
   /** Stops deciding; running jobs are left to the executors' `close`. */

@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Database } from '../storage/database.js';
+import { FencedWriteError, fencedDatabase, type LeaseTerm } from '../storage/fenced-database.js';
 import { releaseLease, tryAcquireLease } from '../storage/stores/leases-store.js';
 import type { Engine } from './engine.js';
 import type { ProcessStarter } from './process-starter.js';
@@ -7,42 +9,82 @@ import type { ProcessStarter } from './process-starter.js';
 /** NOTIFY channel replicas use to wake the leader: payload `tick` or `process:<id>`. */
 export const WAKE_CHANNEL = 'sundial_wake';
 const LEASE = 'scheduler';
+export const DEFAULT_LEASE_TTL_MS = 15_000;
+
+/** What a replica runs while it leads: made afresh for every term, over the term's fenced database. */
+export interface LeaderParts {
+  engine: Engine;
+  starter: ProcessStarter;
+}
+
+/** Told what leadership does (metrics). */
+export interface LeadershipEvents {
+  renewed?(ms: number): void;
+  became?(epoch: number): void;
+  lost?(epoch: number, reason: string): void;
+}
 
 export interface SchedulerOptions {
   db: Database;
-  engine: Engine;
-  starter: ProcessStarter;
+  /** Builds the engine and process starter of one term; `db` refuses their writes once the term is over. */
+  lead: (db: Database) => LeaderParts;
   logger: Logger;
   replicaId: string;
+  /** How long the lease lasts without renewal (renewed every third of it); a dead leader is replaced after it. */
   leaseTtlMs?: number;
   /** Longest pause between schedule checks. */
   tickMs?: number;
+  events?: LeadershipEvents;
+}
+
+interface Term {
+  lease: LeaseTerm;
+  parts: LeaderParts;
+  recovered: boolean;
 }
 
 /**
  * Holds leadership and drives the engine: checks schedules and trigger
- * requests at least every `tickMs`, and at once when woken.
+ * requests at least every `tickMs`, and at once when woken. Leading is in
+ * terms: each starts with a lease epoch and a new engine whose writes are
+ * fenced by it, and ends the moment this replica learns it lost the lease
+ * (a renewal refused, a write refused, or no renewal for a whole lease
+ * period). The engine of an ended term stops at once and starts nothing.
  *
  * @example
- * const scheduler = new Scheduler({ db, engine, starter, logger, replicaId });
+ * const scheduler = new Scheduler({ db, lead: (fenced) => buildEngineAndStarter(fenced), logger, replicaId });
  * await scheduler.start();
  * scheduler.wake('tick');
  */
 export class Scheduler {
-  private leader = false;
-  /** Whether the engine has reattached the active tasks since this replica became leader. */
-  private recovered = false;
+  private term: Term | undefined;
+  /** When the last successful renewal was sent (monotonic ms). */
+  private renewedAt = 0;
+  private campaigning: Promise<void> | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private ticking = false;
   private tickAgain = false;
   private stopped = false;
   private unlisten: (() => Promise<void>) | undefined;
+  private readonly ttl: number;
 
-  constructor(private readonly opts: SchedulerOptions) {}
+  constructor(private readonly opts: SchedulerOptions) {
+    this.ttl = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  }
 
   get isLeader(): boolean {
-    return this.leader;
+    return this.term !== undefined;
+  }
+
+  /** The epoch of the current term, if leading. */
+  get epoch(): number | undefined {
+    return this.term?.lease.epoch;
+  }
+
+  /** The current term's engine, if leading. */
+  get engine(): Engine | undefined {
+    return this.term?.parts.engine;
   }
 
   async start(): Promise<void> {
@@ -51,52 +93,106 @@ export class Scheduler {
       onGap: () => this.resync(),
     });
     await this.campaign();
-    const ttl = this.opts.leaseTtlMs ?? 15_000;
-    this.leaseTimer = setInterval(() => void this.campaign(), ttl / 3);
+    this.leaseTimer = setInterval(() => void this.campaign(), this.ttl / 3);
   }
 
   /** `tick` checks schedules and triggers now; `process:<id>` re-evaluates one process. */
   wake(payload: string): void {
-    if (!this.leader) return;
-    if (payload.startsWith('process:')) this.opts.engine.markDirty(payload.slice('process:'.length));
+    if (!this.term) return;
+    if (payload.startsWith('process:')) this.term.parts.engine.markDirty(payload.slice('process:'.length));
     else void this.tick();
   }
 
   /** Checks schedules and re-reads every running process, in case a wake-up went missing. */
   private resync(): void {
-    if (!this.leader) return;
+    if (!this.term) return;
     void this.tick();
-    this.opts.engine
+    this.term.parts.engine
       .rescan()
       .catch((err) => this.opts.logger.error({ err }, 're-reading running processes failed'));
   }
 
-  private async campaign(): Promise<void> {
+  /** Renews (or takes) the lease; one at a time. */
+  private campaign(): Promise<void> {
+    this.campaigning ??= this.renew().finally(() => {
+      this.campaigning = undefined;
+    });
+    return this.campaigning;
+  }
+
+  private async renew(): Promise<void> {
     if (this.stopped) return;
     const { db, logger, replicaId } = this.opts;
+    const sent = performance.now();
+    let epoch: number | undefined;
     try {
-      const epoch = await tryAcquireLease(db, LEASE, replicaId, this.opts.leaseTtlMs ?? 15_000);
-      if (epoch !== undefined && !this.leader) {
-        logger.info({ replicaId, epoch }, 'became scheduler leader');
-        this.leader = true;
-        this.recovered = false;
-      } else if (epoch === undefined && this.leader) {
-        logger.warn({ replicaId }, 'lost scheduler leadership');
-        this.leader = false;
-      }
-      // A recovery the database interrupted is tried again on the next renewal.
-      if (this.leader && !this.recovered) {
-        await this.opts.engine.recover();
-        this.recovered = true;
-        await this.tick();
-      }
+      epoch = await tryAcquireLease(db, LEASE, replicaId, this.ttl);
     } catch (err) {
-      logger.error({ err }, 'leadership check failed');
+      logger.error({ err }, 'renewing the leader lease failed');
+      // Past its expiry another replica may lead: stop before doing anything it might do too.
+      if (this.term && performance.now() - this.renewedAt >= this.ttl)
+        this.depose(`the lease could not be renewed for ${this.ttl} ms`);
+      return;
     }
+    this.opts.events?.renewed?.(performance.now() - sent);
+    if (this.stopped) return;
+    if (epoch === undefined) {
+      if (this.term) this.depose('another replica holds the lease');
+      return;
+    }
+    this.renewedAt = sent;
+    if (this.term && this.term.lease.epoch !== epoch) this.depose(`the lease epoch is ${epoch} now`);
+    this.term ??= this.begin(epoch);
+    await this.recover(this.term);
+  }
+
+  private begin(epoch: number): Term {
+    const lease: LeaseTerm = { lease: LEASE, holder: this.opts.replicaId, epoch, revoked: false };
+    const db = fencedDatabase(this.opts.db, lease, (err) => this.fenced(err));
+    this.opts.logger.info({ replicaId: this.opts.replicaId, epoch }, 'became scheduler leader');
+    this.opts.events?.became?.(epoch);
+    return { lease, parts: this.opts.lead(db), recovered: false };
+  }
+
+  /** Reattaches the active tasks once per term; a recovery the database interrupted is tried on the next renewal. */
+  private async recover(term: Term): Promise<void> {
+    if (term.recovered) return;
+    try {
+      await term.parts.engine.recover();
+      term.recovered = true;
+    } catch (err) {
+      this.opts.logger.error({ err }, 'taking over the running work failed; trying again');
+      return;
+    }
+    await this.tick();
+  }
+
+  /** A write of the current term was refused. */
+  private fenced(err: FencedWriteError): void {
+    if (err.why === 'lost') this.depose(err.message);
+    else void this.campaign(); // expired but nobody took over: renew at once
+  }
+
+  /** Ends the term at once: its engine stops and its writes fail from now on. */
+  private depose(reason: string): void {
+    const term = this.term;
+    if (!term) return;
+    term.lease.revoked = true;
+    this.term = undefined;
+    clearTimeout(this.tickTimer);
+    this.opts.logger.warn(
+      { replicaId: this.opts.replicaId, epoch: term.lease.epoch, reason },
+      'lost scheduler leadership; its engine stops',
+    );
+    this.opts.events?.lost?.(term.lease.epoch, reason);
+    term.parts.engine
+      .abandon()
+      .catch((err) => this.opts.logger.error({ err }, 'stopping the engine of a lost term failed'));
   }
 
   private async tick(): Promise<void> {
-    if (!this.leader || this.stopped) return;
+    const term = this.term;
+    if (!term || this.stopped) return;
     if (this.ticking) {
       this.tickAgain = true;
       return;
@@ -106,13 +202,14 @@ export class Scheduler {
     try {
       do {
         this.tickAgain = false;
-        await this.opts.starter.startDue(new Date());
-      } while (this.tickAgain);
+        await term.parts.starter.startDue(new Date());
+      } while (this.tickAgain && this.term === term);
     } catch (err) {
-      this.opts.logger.error({ err }, 'schedule check failed');
+      if (!(err instanceof FencedWriteError)) this.opts.logger.error({ err }, 'schedule check failed');
     } finally {
       this.ticking = false;
-      if (!this.stopped) this.tickTimer = setTimeout(() => void this.tick(), this.opts.tickMs ?? 1000);
+      if (!this.stopped && this.term === term)
+        this.tickTimer = setTimeout(() => void this.tick(), this.opts.tickMs ?? 1000);
     }
   }
 
@@ -121,8 +218,12 @@ export class Scheduler {
     clearTimeout(this.tickTimer);
     clearInterval(this.leaseTimer);
     await this.unlisten?.();
-    await this.opts.engine.stop();
-    if (this.leader) await releaseLease(this.opts.db, LEASE, this.opts.replicaId).catch(() => {});
-    this.leader = false;
+    await this.campaigning;
+    const term = this.term;
+    if (!term) return;
+    await term.parts.engine.stop();
+    term.lease.revoked = true;
+    this.term = undefined;
+    await releaseLease(this.opts.db, LEASE, this.opts.replicaId).catch(() => {});
   }
 }

@@ -33,3 +33,34 @@ export async function tryAcquireLease(
 export async function releaseLease(db: Queryable, name: string, holder: string): Promise<void> {
   await db.query('delete from leases where name = $1 and holder = $2', [name, holder]);
 }
+
+/** Who holds a lease as a fenced write sees it; `live` is false once it has expired. */
+export interface LeaseHolder {
+  holder: string;
+  epoch: number;
+  live: boolean;
+}
+
+/**
+ * Reads the lease inside a write's transaction and keeps it from changing
+ * hands until that transaction ends (`for share`): a takeover waits for the
+ * write, and every write after the takeover sees the new holder.
+ *
+ * @example
+ * await db.transaction(async (tx) => {
+ *   const lease = await lockLeaseForWrite(tx, 'scheduler');
+ *   if (lease?.holder !== me || lease.epoch !== myEpoch || !lease.live) throw new Error('fenced');
+ *   await tx.query('update tasks …');
+ * });
+ */
+export async function lockLeaseForWrite(tx: Queryable, name: string): Promise<LeaseHolder | undefined> {
+  // A writer frozen mid-transaction (SIGSTOP, a VM pause) would hold the lease row and block the
+  // takeover: PostgreSQL ends its session once it idles 2 s inside the transaction, and its write with it.
+  const [row] = await tx.query<LeaseHolder>(
+    `select holder, epoch, expires_at > now() as live,
+       set_config('idle_in_transaction_session_timeout', '2s', true) as idle_limit
+     from leases where name = $1 for share`,
+    [name],
+  );
+  return row;
+}

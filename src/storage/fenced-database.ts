@@ -1,0 +1,82 @@
+import type { Database, Queryable } from './database.js';
+import { lockLeaseForWrite } from './stores/leases-store.js';
+
+/**
+ * One replica's time as leader: the lease it holds and the epoch it got.
+ * `revoked` is set the moment the replica knows the term is over; from then
+ * on its writes fail without asking the database.
+ *
+ * @example
+ * const term: LeaseTerm = { lease: 'scheduler', holder: replicaId, epoch: 7, revoked: false };
+ */
+export interface LeaseTerm {
+  readonly lease: string;
+  readonly holder: string;
+  readonly epoch: number;
+  revoked: boolean;
+}
+
+/**
+ * A write of a leader whose term is over. `lost`: another replica holds the
+ * lease now (or the term was revoked here); `expired`: nobody took over yet,
+ * but the lease ran out, so the write may not happen until it is renewed.
+ */
+export class FencedWriteError extends Error {
+  constructor(
+    readonly why: 'lost' | 'expired',
+    readonly term: LeaseTerm,
+  ) {
+    super(
+      why === 'lost'
+        ? `write refused: this replica is no longer the leader (epoch ${term.epoch} is over)`
+        : `write refused: the leader lease of epoch ${term.epoch} has expired and is not renewed yet`,
+    );
+    this.name = 'FencedWriteError';
+  }
+}
+
+/**
+ * The database as a leader's engine must use it: every statement that
+ * writes runs in a transaction that first locks the lease row and checks
+ * that this term still holds it, so a deposed leader's write fails instead
+ * of landing beside the new leader's. Plain `select`s are read as they are.
+ * Only PostgreSQL needs this: PGlite is one process, one replica.
+ *
+ * @example
+ * const db = fencedDatabase(pool, term, (err) => scheduler.fenced(err));
+ * await insertTasks(db, …); // throws FencedWriteError once term is over
+ */
+export function fencedDatabase(
+  db: Database,
+  term: LeaseTerm,
+  onFenced: (err: FencedWriteError) => void,
+): Database {
+  if (!db.sharedByReplicas) return db;
+  const guarded = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    if (term.revoked) throw new FencedWriteError('lost', term);
+    return db.transaction(async (tx) => {
+      const lease = await lockLeaseForWrite(tx, term.lease);
+      const held = lease?.holder === term.holder && lease.epoch === term.epoch;
+      if (!held || !lease.live || term.revoked) {
+        const err = new FencedWriteError(held && !term.revoked ? 'expired' : 'lost', term);
+        onFenced(err);
+        throw err;
+      }
+      return fn(tx);
+    });
+  };
+  return {
+    kind: db.kind,
+    preparesStatements: db.preparesStatements,
+    sharedByReplicas: db.sharedByReplicas,
+    query: (sql, params) =>
+      /^\s*select\b/i.test(sql) ? db.query(sql, params) : guarded((tx) => tx.query(sql, params)),
+    transaction: (fn) => guarded(fn),
+    listen: (channel, onPayload, options) => db.listen(channel, onPayload, options),
+    notify: (channel, payload) => db.notify(channel, payload),
+    get connection() {
+      return db.connection;
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { waitFor } from '../helpers/harness.js';
+import { type LogRecord, ServerProcess } from '../helpers/server-process.js';
+import { freshDatabase } from '../helpers/test-database.js';
+
+export const becameLeader = (r: LogRecord) => r.msg === 'became scheduler leader';
+
+/**
+ * Several `sundial server` processes on one fresh PostgreSQL database, as
+ * behind a load balancer, for tests that kill, freeze and resume them.
+ *
+ * @example
+ * const cluster = await Cluster.start(3, ['--lease-seconds', '3']);
+ * const leader = await cluster.leader();
+ * leader.signalGroup('SIGKILL');
+ * await cluster.close();
+ */
+export class Cluster {
+  readonly replicas: ServerProcess[] = [];
+
+  private constructor(
+    readonly databaseUrl: string,
+    private readonly args: string[],
+    private readonly drop: () => Promise<void>,
+  ) {}
+
+  static async start(count: number, args: string[]): Promise<Cluster> {
+    const db = await freshDatabase();
+    const cluster = new Cluster(db.options.databaseUrl!, args, db.drop);
+    await cluster.add();
+    await cluster.replicas[0]!.waitForLog(becameLeader);
+    for (let i = 1; i < count; i++) await cluster.add();
+    return cluster;
+  }
+
+  /** Starts one more replica. */
+  async add(): Promise<ServerProcess> {
+    const server = await ServerProcess.start(['--database-url', this.databaseUrl, ...this.args]);
+    this.replicas.push(server);
+    return server;
+  }
+
+  get alive(): ServerProcess[] {
+    return this.replicas.filter((r) => r.alive);
+  }
+
+  /** The live replica that leads now (the one whose last leadership news is a win). */
+  leader(timeoutMs = 30_000): Promise<ServerProcess> {
+    return waitFor(async () => this.alive.find((r) => leads(r)), timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.replicas) {
+      if (r.alive) r.signalGroup('SIGCONT');
+      await r.stop();
+    }
+    await this.drop();
+  }
+}
+
+function leads(r: ServerProcess): boolean {
+  const news = r.logs.filter((l) => becameLeader(l) || l.msg.startsWith('lost scheduler leadership'));
+  return news.at(-1)?.msg === 'became scheduler leader';
+}
+
+/** One line a job appended to the ledger: `task-id pid start|end epoch-ms`. */
+export interface LedgerLine {
+  taskId: string;
+  pid: number;
+  event: 'start' | 'end';
+  at: number;
+}
+
+/** A shell script that records its start and end in `ledger` around `body`. */
+export function ledgerScript(ledger: string, body: string): string {
+  const line = (event: string) => `echo "$SUNDIAL_TASK_ID $PPID ${event} $(date +%s%3N)" >> '${ledger}'`;
+  return `${line('start')}; ${body}; ${line('end')}`;
+}
+
+export function readLedger(ledger: string): LedgerLine[] {
+  let text = '';
+  try {
+    text = readFileSync(ledger, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [taskId, pid, event, at] = l.split(' ');
+      return { taskId: taskId!, pid: Number(pid), event: event as 'start' | 'end', at: Number(at) };
+    });
+}
+
+/** Task ids that started more than once. */
+export function startedTwice(lines: readonly LedgerLine[]): string[] {
+  const seen = new Map<string, number>();
+  for (const l of lines) if (l.event === 'start') seen.set(l.taskId, (seen.get(l.taskId) ?? 0) + 1);
+  return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../../src/storage/database.js';
+import { FencedWriteError, fencedDatabase, type LeaseTerm } from '../../../src/storage/fenced-database.js';
+import { openDatabase } from '../../../src/storage/open-database.js';
+import { tryAcquireLease } from '../../../src/storage/stores/leases-store.js';
+import { backend, freshDatabase } from '../../helpers/test-database.js';
+
+// Fencing matters where several replicas share the database: PostgreSQL.
+describe.skipIf(backend !== 'postgres')('writes fenced by the leader lease', () => {
+  let fresh: Awaited<ReturnType<typeof freshDatabase>>;
+  let db: Database;
+  const refused: FencedWriteError[] = [];
+  const write = (fenced: Database) =>
+    fenced.query('insert into sundial_migrations (id) values (floor(random() * 1e9))');
+
+  beforeAll(async () => {
+    fresh = await freshDatabase();
+    db = await openDatabase(fresh.options);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await fresh?.drop();
+  });
+
+  const termOf = async (holder: string, ttlMs: number): Promise<LeaseTerm> => {
+    const epoch = await tryAcquireLease(db, 'fence-test', holder, ttlMs);
+    if (epoch === undefined) throw new Error(`${holder} did not get the lease`);
+    return { lease: 'fence-test', holder, epoch, revoked: false };
+  };
+
+  it('lets the holder write, refuses it once the lease expired, and for good once another replica took over', async () => {
+    const a = await termOf('a', 300);
+    const fencedA = fencedDatabase(db, a, (e) => refused.push(e));
+    await write(fencedA);
+    await expect(fencedA.query('select 1 as one')).resolves.toEqual([{ one: 1 }]); // reads are not fenced
+    await new Promise((r) => setTimeout(r, 400)); // let the lease run out (nobody renews it)
+    await expect(write(fencedA)).rejects.toMatchObject({ name: 'FencedWriteError', why: 'expired' });
+    const b = await termOf('b', 10_000);
+    expect(b.epoch).toBe(a.epoch + 1);
+    await expect(write(fencedA)).rejects.toMatchObject({ why: 'lost' });
+    await expect(fencedA.transaction((tx) => write(tx as Database))).rejects.toBeInstanceOf(FencedWriteError);
+    expect(refused.map((e) => e.why)).toEqual(['expired', 'lost', 'lost']);
+    await write(fencedDatabase(db, b, (e) => refused.push(e)));
+  });
+
+  it('refuses every write of a revoked term without asking the database', async () => {
+    const term = await termOf('b', 10_000); // b still holds the lease: this renews it
+    const fenced = fencedDatabase(db, term, () => {});
+    await write(fenced);
+    term.revoked = true;
+    await expect(write(fenced)).rejects.toMatchObject({ why: 'lost' });
+  });
+});
