@@ -96,21 +96,33 @@ describe('noop_command', () => {
   });
 });
 
-/** Runs `fn`; returns its result and every statement Sundial sent meanwhile. */
+/** Runs `fn`; returns its result and every statement Sundial sent meanwhile (in transactions too). */
 async function recordingStatements<T>(
   h: Harness,
   fn: () => Promise<T>,
 ): Promise<{ result: T; statements: string[] }> {
   const db = h.sundial.db;
   const query = db.query.bind(db);
+  const transaction = db.transaction.bind(db);
   const statements: string[] = [];
   db.query = (sql, params) => {
     statements.push(sql);
     return query(sql, params);
   };
+  // The leader's writes run in transactions that first check its lease (see fencedDatabase).
+  db.transaction = (work) =>
+    transaction((tx) =>
+      work({
+        query: (sql, params) => {
+          statements.push(sql);
+          return tx.query(sql, params);
+        },
+      }),
+    );
   try {
     return { result: await fn(), statements };
   } finally {
     db.query = query;
+    db.transaction = transaction;
   }
 }
