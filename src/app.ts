@@ -171,7 +171,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const awsModule = options.aws === false ? undefined : await import('./executors/aws/aws-executors.js');
   const aws = options.aws === false ? undefined : awsOptions(db, logger, metrics, options.aws);
   // Every term as leader gets a new engine, executors and starter over the term's fenced database.
-  const lead = (fenced: Database): LeaderParts => {
+  const lead = (fenced: Database, leading: () => boolean): LeaderParts => {
     const engine = new Engine({
       db: fenced,
       logger,
@@ -183,6 +183,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
         sender.wake(); // the run's notifications are in the outbox
       },
       taskToken: (taskId) => taskToken(auth.taskTokenKey, taskId),
+      leading,
     });
     for (const executor of executorsOf(
       engine,

@@ -41,6 +41,12 @@ export interface ExecutorHost {
    * the same ref (after a restart): the tailer resumes from its stored cursor.
    */
   watchLogs(taskId: string, ref: LogStreamRef): void;
+  /**
+   * Whether this scheduler surely still leads at this instant (its lease renewed less than a lease
+   * period ago): checked right before a local process is spawned, the one act a refused write
+   * cannot undo.
+   */
+  mayStart(): boolean;
   /** Environment every job receives so it can call back (SUNDIAL_URL, SUNDIAL_TASK_ID, …). */
   jobEnvironment(run: TaskRun): Record<string, string>;
 }

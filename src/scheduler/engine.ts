@@ -43,6 +43,8 @@ export interface EngineOptions {
   onProcessFinished?: (processId: string) => void;
   /** The SUNDIAL_TASK_TOKEN of a task (see api/auth/task-token.ts); none when absent. */
   taskToken?: (taskId: string) => string;
+  /** Whether this replica surely still leads now (see ExecutorHost.mayStart); always, without. */
+  leading?: () => boolean;
 }
 
 /**
@@ -361,6 +363,10 @@ export class Engine implements ExecutorHost {
 
   watchLogs(taskId: string, ref: LogStreamRef): void {
     this.liveLogs.watch(taskId, ref);
+  }
+
+  mayStart(): boolean {
+    return !this.abandoned && (this.opts.leading?.() ?? true);
   }
 
   jobEnvironment(run: TaskRun): Record<string, string> {

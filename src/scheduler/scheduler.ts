@@ -26,8 +26,11 @@ export interface LeadershipEvents {
 
 export interface SchedulerOptions {
   db: Database;
-  /** Builds the engine and process starter of one term; `db` refuses their writes once the term is over. */
-  lead: (db: Database) => LeaderParts;
+  /**
+   * Builds the engine and process starter of one term; `db` refuses their writes once the term is
+   * over, and `leading()` says whether the term surely still holds (lease renewed within its period).
+   */
+  lead: (db: Database, leading: () => boolean) => LeaderParts;
   logger: Logger;
   replicaId: string;
   /** How long the lease lasts without renewal (renewed every third of it); a dead leader is replaced after it. */
@@ -151,7 +154,8 @@ export class Scheduler {
     const db = fencedDatabase(this.opts.db, lease, (err) => this.fenced(err));
     this.opts.logger.info({ replicaId: this.opts.replicaId, epoch }, 'became scheduler leader');
     this.opts.events?.became?.(epoch);
-    return { lease, parts: this.opts.lead(db), recovered: false };
+    const leading = () => !lease.revoked && performance.now() - this.renewedAt < this.ttl;
+    return { lease, parts: this.opts.lead(db, leading), recovered: false };
   }
 
   /** Reattaches the active tasks once per term; a recovery the database interrupted is tried on the next renewal. */

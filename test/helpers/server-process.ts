@@ -52,6 +52,7 @@ export class ServerProcess {
     const url = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stderr! }).on('line', (line) => {
         stderr.push(line);
+        logs.push({ level: 60, msg: `stderr: ${line}` }); // a crash's stack trace, for the test's message
         const m = /Sundial listening on (\S+)/.exec(line);
         if (m) resolve(m[1]!);
       });

@@ -130,6 +130,15 @@ export class ShellExecutor implements Executor<ShellRun> {
   }
 
   private spawn(run: ShellRun): void {
+    // The 'starting' write may have landed just before this scheduler froze and lost the lease: the
+    // new leader has then ended the task already. Starting it now would run it beside its retry.
+    if (!this.host.mayStart()) {
+      this.host.finished(run.taskId, {
+        succeeded: false,
+        reason: 'the scheduler lost its lease before starting the job',
+      });
+      return;
+    }
     const command = run.executable.shell_script_command;
     const env: Record<string, string | undefined> = { ...process.env, ...this.host.jobEnvironment(run) };
     for (const v of command.environment_variables ?? []) env[v.variable_name] = v.value;
@@ -140,7 +149,8 @@ export class ShellExecutor implements Executor<ShellRun> {
     });
     const entry: Running = { child };
     this.running.set(run.taskId, entry);
-    void this.host.progress(run.taskId, 'running', { pid: child.pid, host: hostname() });
+    // Refused once this scheduler lost its lease (the new leader ends the task); never unhandled.
+    this.host.progress(run.taskId, 'running', { pid: child.pid, host: hostname() }).catch(() => {});
     this.pipe(run.taskId, child.stdout!, 'stdout');
     this.pipe(run.taskId, child.stderr!, 'stderr');
     child.on('error', (e) => {
