@@ -72,4 +72,31 @@ describe('web UI sign-in: an API token becomes an HttpOnly, SameSite=Strict sess
     const out = await fetch(`${h.url}/api/session`, { method: 'DELETE' });
     expect(out.headers.get('set-cookie')).toMatch(/^sundial_session=; .*Max-Age=0/);
   });
+
+  it('the audit log shows who did what, on what, from where, and is for admins only', async () => {
+    const admin = await makeToken(h.sundial.db, 'admin', 'auditor');
+    const entries = async () => {
+      const res = await fetch(`${h.url}/api/audit?actor=token:alice`, { headers: bearer(admin) });
+      return (await res.json()) as {
+        actor: string;
+        role: string;
+        action: string;
+        target: object;
+        status: number;
+        remote_address: string;
+        at: string;
+      }[];
+    };
+    const trigger = (await entries()).find((e) => e.action === 'POST /api/process_definitions/:name/trigger');
+    expect(trigger).toMatchObject({
+      actor: 'token:alice',
+      role: 'operator',
+      target: { name: 'ui' },
+      status: 204,
+      remote_address: '127.0.0.1',
+    });
+    const refused = (await entries()).find((e) => e.action === 'DELETE /api/process_definitions/:name');
+    expect(refused?.status).toBe(403);
+    expect((await fetch(`${h.url}/api/audit`, { headers: bearer(operator) })).status).toBe(403);
+  });
 });
