@@ -3,7 +3,7 @@ import type { AwsEmulator } from '../../src/aws-emulator/index.js';
 import type { ProcessDefinition, TaskDefinition, TaskExecutable } from '../../src/domain/types.js';
 
 /** Stand-ins the emulator runs (spark-submit → sundial-job); `npm run bench` runs from the package root. */
-export const AWS_BIN = resolve('test/fixtures/aws/bin');
+export const AWS_BIN = resolve('aws-stand-ins');
 
 const task = (name: string, executable: TaskExecutable): TaskDefinition => ({
   task_definition_name: name,

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { packageRoot } from '../version.js';
 
 /**
  * `sundial aws-emulator --port N`: a local EMR/Batch/ECS/Logs/S3 endpoint for trying the AWS
@@ -17,14 +19,19 @@ export function registerAwsEmulatorCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--transition-ms <ms>', 'delay between lifecycle states')
     .option('--log-upload-ms <ms>', 'how often running EMR steps upload their logs to S3')
-    .option('--extra-path <dir...>', 'directories put first on PATH for jobs (stand-in spark-submit…)')
+    .option(
+      '--extra-path <dir...>',
+      "directories put first on PATH for jobs (default: the package's aws-stand-ins: spark-submit, s3-dist-cp, sundial-job)",
+    )
     .option('--verbose', 'log every request and lifecycle event')
     .action(async (o) => {
       const { runAwsEmulatorCli } = await import('../aws-emulator/index.js');
       const argv = ['--port', o.port, '--host', o.host];
       if (o.transitionMs) argv.push('--transition-ms', o.transitionMs);
       if (o.logUploadMs) argv.push('--log-upload-ms', o.logUploadMs);
-      for (const dir of o.extraPath ?? []) argv.push('--extra-path', dir);
+      const root = packageRoot();
+      for (const dir of o.extraPath ?? (root ? [join(root, 'aws-stand-ins')] : []))
+        argv.push('--extra-path', dir);
       if (o.verbose) argv.push('--verbose');
       await runAwsEmulatorCli(argv);
     });

@@ -10,7 +10,7 @@ import { Harness, type WireProcess, type WireTask, waitFor } from '../../helpers
 import { backend, freshDatabase } from '../../helpers/test-database.js';
 
 /** Stand-ins the emulator runs as jobs: sundial-job, spark-submit, s3-dist-cp. */
-export const AWS_BIN = fileURLToPath(new URL('../../fixtures/aws/bin', import.meta.url));
+export const AWS_BIN = fileURLToPath(new URL('../../../aws-stand-ins', import.meta.url));
 
 /** An in-process AWS emulator with fast lifecycles. */
 export function startEmulator(): Promise<AwsEmulator> {
