@@ -5,6 +5,7 @@ import type { ApiContext } from './api-context.js';
 import { installAuditLog } from './auth/audit-hook.js';
 import { installAuth } from './auth/authenticate.js';
 import { installErrorHandler } from './errors.js';
+import { healthRoutes } from './health-routes.js';
 import { BODY_LIMITS, installLimits } from './limits.js';
 import { logsRoutes } from './logs-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -64,6 +65,7 @@ export async function buildApi(
   const document = openApiDocument();
   app.get('/api/openapi.json', async () => document);
   app.get('/_internal_/healthcheck', async () => ({ status: 'healthy' }));
+  await app.register(healthRoutes({ db: ctx.db }));
   for (const path of ['/metrics', '/_internal_/metrics']) {
     app.get(path, async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
   }

@@ -7,7 +7,12 @@ import {
   dueDefinitions,
   getDefinition,
 } from '../storage/stores/definitions-store.js';
-import { insertProcess, requestKill, runningProcessIds } from '../storage/stores/processes-store.js';
+import {
+  insertProcess,
+  insertScheduledProcess,
+  requestKill,
+  runningProcessIds,
+} from '../storage/stores/processes-store.js';
 import {
   claimTriggerRequest,
   dropTriggerRequest,
@@ -46,7 +51,8 @@ export class ProcessStarter {
     const started = await this.db.transaction(async (tx) => {
       const next = row.definition.schedule ? nextDueAt(row.definition.schedule, now) : null;
       if (!(await advanceSchedule(tx, row.name, row.next_run_at!, next))) return undefined;
-      return insertProcess(tx, row.name, row.definition.task_definitions, 'schedule', now);
+      // At most one run per due time, whatever races the compare-and-set above lets through.
+      return insertScheduledProcess(tx, row.name, row.definition.task_definitions, row.next_run_at!, now);
     });
     if (started) {
       this.logger.info({ definition: row.name, processId: started.id }, 'scheduled run started');

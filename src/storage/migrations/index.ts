@@ -2,6 +2,7 @@ import { m000001 } from './000001-initial.js';
 import { m000002 } from './000002-live-logs.js';
 import { m000003 } from './000003-notification-outbox.js';
 import { m000004 } from './000004-auth.js';
+import { m000005 } from './000005-scheduled-run-once.js';
 
 export interface Migration {
   id: number;
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   { id: 2, statements: m000002 },
   { id: 3, statements: m000003 },
   { id: 4, statements: m000004 },
+  { id: 5, statements: m000005 },
 ];

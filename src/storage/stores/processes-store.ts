@@ -17,6 +17,27 @@ export interface ProcessRow {
 }
 
 /**
+ * Starts the run of a schedule for its due time `dueAt`; undefined when that
+ * due time has a run already (one run per definition and due time).
+ */
+export async function insertScheduledProcess(
+  db: Queryable,
+  definitionName: string,
+  tasks: readonly TaskDefinition[],
+  dueAt: Date,
+  now: Date,
+): Promise<ProcessRow | undefined> {
+  const [row] = await db.query<ProcessRow>(
+    `insert into processes (id, definition_name, status, started_at, task_definitions, started_by, due_at)
+     values ($1, $2, 'running', $3, $4, 'schedule', $5)
+     on conflict (definition_name, due_at) where due_at is not null do nothing
+     returning *`,
+    [randomUUID(), definitionName, now, JSON.stringify(tasks), dueAt],
+  );
+  return row;
+}
+
+/**
  * Snapshots the task definitions (narrowed to `filter` when given, with
  * dependencies outside it dropped) into a new running process.
  */

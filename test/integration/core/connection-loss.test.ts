@@ -72,6 +72,9 @@ describe.skipIf(backend !== 'postgres')('losing the database connections mid-run
     // Nothing the jobs printed was lost with the connections.
     for (const t of ended.task) expect(t.log_entries.map((l) => l.message)).toContain('done');
     expect(leader.alive && follower.alive).toBe(true);
+    // Reconnected: ready again; liveness never depended on the database.
+    expect((await leader.api('GET', '/health')).status).toBe(200);
+    await waitFor(async () => ((await leader.api('GET', '/ready')).status === 200 ? true : undefined));
   });
 
   it('still hears a wake-up through NOTIFY after reconnecting: a kill sent to the follower stops the leader’s job', async () => {
