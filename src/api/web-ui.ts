@@ -11,7 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * Where `npm run build` put the web UI: dist/web-ui, whether this module runs
  * from src/ (tests, tsx) or from dist/src/ (the installed CLI).
  */
-export function defaultWebRoot(): string | undefined {
+function defaultWebRoot(): string | undefined {
   return [join(here, '../../dist/web-ui'), join(here, '../../web-ui')].find((dir) =>
     existsSync(join(dir, 'index.html')),
   );

@@ -32,8 +32,3 @@ export function AnsiText({ text }: { text: string }) {
     </>
   );
 }
-
-/** The text without escape sequences, for titles and other plain-text places. */
-export function stripAnsi(text: string): string {
-  return text.includes(ESC) ? Anser.ansiToText(text) : text;
-}

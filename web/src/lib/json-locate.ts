@@ -8,7 +8,7 @@ export interface TextSpot {
 }
 
 /** `task_definitions[1].dependencies[0].task_definition_name` → ['task_definitions', 1, 'dependencies', 0, …]. */
-export function fieldPath(field: string): (string | number)[] {
+function fieldPath(field: string): (string | number)[] {
   const path: (string | number)[] = [];
   for (const m of field.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
     path.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
