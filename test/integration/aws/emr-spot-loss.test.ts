@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewEmrCluster } from '../../../src/domain/types.js';
 import { Harness, waitFor } from '../../helpers/harness.js';
-import { awsOptions, awsTask, durableDatabase, metadataOf, triggerUntil, useAwsWorld } from './aws-world.js';
+import { awsOptions, awsTask, durableDatabase, metadataOf, useAwsWorld } from './aws-world.js';
 import {
   clustersOfTask,
   type EmrClusterState,
@@ -52,8 +52,9 @@ describe('emr_command when spot capacity is lost', () => {
       ],
     });
     // The interruption lands while the Spark step runs, as the emulator sees it (not as Sundial's poll does).
-    const started = await triggerUntil(world.h, 'spot-fallback', 'submitted');
-    const taskId = started.task[0]!.task_id;
+    await world.h.trigger('spot-fallback');
+    const started = await world.h.waitForRun('spot-fallback');
+    const taskId = await waitFor(async () => (await world.h.process(started.process_id)).task[0]?.task_id);
     const [first] = await clustersOnce(world, taskId, 1);
     await waitFor(
       async () => (running(clustersOfTask(world.emulator, taskId)[0]) ? true : undefined),
