@@ -36,7 +36,8 @@ describe('the cost of a run on a new EMR cluster', () => {
     const cost = task.cost!;
     const hoursEach = cost.instance_hours / 3;
     expect(hoursEach).toBeGreaterThan(0);
-    expect(cost.usd).toBeCloseTo(hoursEach * (0.1 + 2 * 0.2), 6);
+    // Both figures are rounded to 1e-6: compare to 1e-5.
+    expect(cost.usd).toBeCloseTo(hoursEach * (0.1 + 2 * 0.2), 5);
     expect(run.cost_usd).toBe(cost.usd);
     expect(task.log_entries.map((l) => l.message)).toContainEqual(
       expect.stringMatching(/^EMR cluster j-\w+ cost \$\d+\.\d{4}: \d+\.\d{4} instance-hours$/),
