@@ -55,7 +55,8 @@ const placeholderRun = (def: ProcessDefinition, t: TaskDefinition): TaskRun => (
 
 /** The environment a job gets (the engine's `jobEnvironment`), with placeholders for run values. */
 const placeholderHost = (publicUrl: string) => ({
-  jobEnvironment: (run: TaskRun) => jobEnvironment(run, publicUrl),
+  // The task token is a secret made per run: the plan names it, never shows one.
+  jobEnvironment: (run: TaskRun) => jobEnvironment(run, publicUrl, '<task-token>'),
 });
 
 /**
