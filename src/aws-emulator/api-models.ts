@@ -40,6 +40,8 @@ const MODEL_FILES: Record<ServiceName, string> = {
   ecs: 'ecs-2014-11-13',
   logs: 'logs-2014-03-28',
   s3: 's3-2006-03-01',
+  secretsmanager: 'secretsmanager-2017-10-17',
+  ssm: 'ssm-2014-11-06',
 };
 
 const cache = new Map<ServiceName, ApiModel>();

@@ -1,6 +1,8 @@
 import type { FaultBook } from './faults.js';
 import type { LogStore } from './logs/log-store.js';
 import type { S3Store } from './s3/s3-store.js';
+import type { SecretStore } from './secrets-manager/secret-store.js';
+import type { ParameterStore } from './ssm/parameter-store.js';
 import type { Timers } from './timers.js';
 import type { EmulatorConfig, JsonObject, ServiceName } from './types.js';
 
@@ -13,6 +15,10 @@ export interface EmulatorContext {
   logs: LogStore;
   /** S3 objects, also written directly by EMR step log uploads. */
   s3: S3Store;
+  /** Secrets Manager secrets, also read by Batch and ECS for containers' `secrets`. */
+  secrets: SecretStore;
+  /** SSM parameters, also read by Batch and ECS for containers' `secrets`. */
+  parameters: ParameterStore;
 }
 
 /** One operation of a JSON service: validated input in, output object out (or an AwsError thrown). */

@@ -8,7 +8,11 @@ import { FaultBook } from './faults.js';
 import { LogStore } from './logs/log-store.js';
 import { createLogsService } from './logs/logs-service.js';
 import { S3Store } from './s3/s3-store.js';
+import { SecretStore } from './secrets-manager/secret-store.js';
+import { createSecretsManagerService } from './secrets-manager/secrets-manager-service.js';
 import { type ControlHandler, createEmulatorServer } from './server.js';
+import { ParameterStore } from './ssm/parameter-store.js';
+import { createSsmService } from './ssm/ssm-service.js';
 import { RequestStats } from './stats.js';
 import { Timers } from './timers.js';
 import type {
@@ -72,6 +76,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     faults: new FaultBook(),
     logs: new LogStore(),
     s3: new S3Store(),
+    secrets: new SecretStore(config.region, config.accountId),
+    parameters: new ParameterStore(config.region, config.accountId),
   };
   const emr = createEmrService(ctx);
   const services = {
@@ -79,6 +85,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     batch: createBatchService(ctx),
     ecs: createEcsService(ctx),
     logs: createLogsService(ctx),
+    secretsmanager: createSecretsManagerService(ctx),
+    ssm: createSsmService(ctx),
   };
   const stats = new RequestStats();
 
@@ -92,6 +100,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     batch: services.batch.state(),
     ecs: services.ecs.state(),
     logs: services.logs.state(),
+    secretsmanager: services.secretsmanager.state(),
+    ssm: services.ssm.state(),
     s3: {
       buckets: [...ctx.s3.buckets.values()].map((b) => ({
         name: b.name,

@@ -17,6 +17,8 @@ export const VALIDATION_CODE: Record<ServiceName, string> = {
   logs: 'InvalidParameterException',
   batch: 'ClientException',
   s3: 'InvalidArgument',
+  secretsmanager: 'InvalidParameterException',
+  ssm: 'ValidationException',
 };
 
 /** JSON of the wrong kind: Coral's SerializationException, except Batch which says ClientException. */
@@ -26,6 +28,8 @@ export const SERIALIZATION_CODE: Record<ServiceName, string> = {
   logs: 'SerializationException',
   batch: 'ClientException',
   s3: 'MalformedXML',
+  secretsmanager: 'SerializationException',
+  ssm: 'SerializationException',
 };
 
 /** The error an injected request fault answers with, per service. */

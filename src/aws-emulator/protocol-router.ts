@@ -19,6 +19,8 @@ const TARGET_PREFIXES: Record<string, Exclude<ServiceName, 's3' | 'batch'>> = {
   ElasticMapReduce: 'emr',
   AmazonEC2ContainerServiceV20141113: 'ecs',
   Logs_20140328: 'logs',
+  secretsmanager: 'secretsmanager',
+  AmazonSSM: 'ssm',
 };
 
 /** The service name in the SigV4 scope: `Credential=AKID/20240101/us-east-1/batch/aws4_request`. */

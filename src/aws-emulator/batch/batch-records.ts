@@ -1,4 +1,5 @@
 import type { RunningProcess } from '../process-runner.js';
+import type { SecretRef } from '../secrets-manager/container-secrets.js';
 import type { JsonObject } from '../types.js';
 
 /** In-memory AWS Batch job definitions, queues and jobs, and their wire form (epoch-ms timestamps). */
@@ -26,6 +27,8 @@ export interface JobDefinitionRecord {
   raw: JsonObject;
   command: string[];
   environment: KeyValue[];
+  /** Read from Secrets Manager / SSM when each attempt's container starts. */
+  secrets: SecretRef[];
   image: string;
   parameters: Record<string, string>;
   attempts: number;

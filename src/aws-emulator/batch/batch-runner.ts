@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import { uuid } from '../ids.js';
 import { childEnv, type ProcessExit, runProcess } from '../process-runner.js';
+import { containerSecrets } from '../secrets-manager/container-secrets.js';
 import { type JobRecord, type JobStatus, TERMINAL } from './batch-records.js';
 
 /** The CloudWatch group the awslogs driver of Batch writes to. */
@@ -71,8 +72,17 @@ export class BatchRunner {
       this.finish(job, attemptStart, { code: 1, signal: null, error: 'no command' });
       return;
     }
+    let secrets: Record<string, string>;
+    try {
+      secrets = containerSecrets(this.ctx, job.definition.secrets);
+    } catch (err) {
+      // The container never starts: the job fails with the agent's reason (no retry would help).
+      job.containerReason = (err as Error).message;
+      this.fail(job, job.containerReason);
+      return;
+    }
     const stream = this.ctx.logs.ensureStream(BATCH_LOG_GROUP, job.logStreamName);
-    const env = Object.fromEntries(job.environment.map((e) => [e.name, e.value]));
+    const env = { ...Object.fromEntries(job.environment.map((e) => [e.name, e.value])), ...secrets };
     job.process = runProcess(
       {
         command,

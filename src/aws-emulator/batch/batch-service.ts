@@ -13,6 +13,7 @@ import { AwsError } from '../aws-error.js';
 import { type EmulatorContext, type JsonService, typed } from '../context.js';
 import { uuid } from '../ids.js';
 import { offsetToken, parseOffsetToken } from '../logs/log-tokens.js';
+import { requireExecutionRole } from '../secrets-manager/container-secrets.js';
 import type { JsonObject } from '../types.js';
 import {
   type JobDefinitionRecord,
@@ -77,6 +78,7 @@ export function createBatchService(ctx: EmulatorContext): JsonService {
         const name = req.jobDefinitionName!;
         const revision = definitions.filter((d) => d.name === name).length + 1;
         const props = req.containerProperties;
+        requireExecutionRole(props?.secrets, props?.executionRoleArn, 'ClientException');
         const d: JobDefinitionRecord = {
           name,
           revision,
@@ -85,6 +87,7 @@ export function createBatchService(ctx: EmulatorContext): JsonService {
           raw,
           command: props?.command ?? [],
           environment: (props?.environment ?? []).map((e) => ({ name: e.name ?? '', value: e.value ?? '' })),
+          secrets: (props?.secrets ?? []).map((s) => ({ name: s.name ?? '', valueFrom: s.valueFrom ?? '' })),
           image: props?.image ?? '',
           parameters: req.parameters ?? {},
           attempts: req.retryStrategy?.attempts ?? 1,

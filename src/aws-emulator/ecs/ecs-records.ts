@@ -1,5 +1,6 @@
 import { epochSeconds } from '../ids.js';
 import type { RunningProcess } from '../process-runner.js';
+import type { SecretRef } from '../secrets-manager/container-secrets.js';
 import type { JsonObject } from '../types.js';
 
 /** In-memory ECS task definitions and tasks, and their wire form (epoch-second timestamps). */
@@ -24,6 +25,8 @@ export interface ContainerDefinition {
   image: string;
   command: string[];
   environment: KeyValue[];
+  /** Read from Secrets Manager / SSM when the container starts. */
+  secrets: SecretRef[];
   essential: boolean;
   logOptions?: Record<string, string>;
 }
@@ -44,6 +47,7 @@ export interface ContainerRun {
   essential: boolean;
   command: string[];
   environment: KeyValue[];
+  secrets: SecretRef[];
   logOptions?: Record<string, string>;
   lastStatus: 'PENDING' | 'RUNNING' | 'STOPPED';
   exitCode?: number;

@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import type { LogStream } from '../logs/log-store.js';
 import { childEnv, runProcess } from '../process-runner.js';
+import { containerSecrets } from '../secrets-manager/container-secrets.js';
 import type { ContainerRun, TaskRecord, TaskStatus } from './ecs-records.js';
 
 const STOP_SEQUENCE: TaskStatus[] = ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'];
@@ -56,7 +57,10 @@ export class EcsRunner {
   private run(task: TaskRecord): void {
     if (task.desiredStatus === 'STOPPED') return;
     const streams = new Map<ContainerRun, LogStream | undefined>();
+    const secrets = new Map<ContainerRun, Record<string, string>>();
     try {
+      // Secrets are pulled before any container starts; one that cannot be read stops the task.
+      for (const c of task.containers) secrets.set(c, containerSecrets(this.ctx, c.secrets));
       for (const c of task.containers) streams.set(c, this.logStream(task, c));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
@@ -79,7 +83,10 @@ export class EcsRunner {
         {
           command,
           args,
-          env: childEnv(this.ctx.config, Object.fromEntries(c.environment.map((e) => [e.name, e.value]))),
+          env: childEnv(this.ctx.config, {
+            ...Object.fromEntries(c.environment.map((e) => [e.name, e.value])),
+            ...secrets.get(c),
+          }),
           onLine: (_s, line) => {
             if (stream) this.ctx.logs.append(stream, [{ timestamp: Date.now(), message: line }]);
           },

@@ -10,6 +10,7 @@ import { AwsError } from '../aws-error.js';
 import { type EmulatorContext, type JsonService, typed } from '../context.js';
 import { hexId, uuid } from '../ids.js';
 import { offsetToken, parseOffsetToken } from '../logs/log-tokens.js';
+import { requireExecutionRole } from '../secrets-manager/container-secrets.js';
 import type { JsonObject } from '../types.js';
 import {
   type KeyValue,
@@ -71,6 +72,8 @@ export function createEcsService(ctx: EmulatorContext): JsonService {
       RegisterTaskDefinition: (raw) => {
         const req = typed<RegisterTaskDefinitionRequest>(raw);
         const family = req.family!;
+        for (const c of req.containerDefinitions ?? [])
+          requireExecutionRole(c.secrets, req.executionRoleArn, 'ClientException');
         const revision = definitions.filter((d) => d.family === family).length + 1;
         const d: TaskDefinitionRecord = {
           family,
@@ -83,6 +86,7 @@ export function createEcsService(ctx: EmulatorContext): JsonService {
             image: c.image ?? '',
             command: c.command ?? [],
             environment: toKeyValues(c.environment),
+            secrets: (c.secrets ?? []).map((s) => ({ name: s.name ?? '', valueFrom: s.valueFrom ?? '' })),
             essential: c.essential ?? true,
             logOptions: c.logConfiguration?.logDriver === 'awslogs' ? c.logConfiguration.options : undefined,
           })),
@@ -140,6 +144,7 @@ export function createEcsService(ctx: EmulatorContext): JsonService {
                 essential: c.essential,
                 command: o?.command ?? c.command,
                 environment: [...env].map(([name, value]) => ({ name, value })),
+                secrets: c.secrets,
                 logOptions: c.logOptions,
                 lastStatus: 'PENDING',
               };
