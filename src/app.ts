@@ -87,7 +87,12 @@ export interface Sundial {
   db: Database;
   api: FastifyInstance;
   scheduler: Scheduler;
-  close(): Promise<void>;
+  /**
+   * Shuts down: `/ready` fails at once; the scheduler starts nothing more, gives running shell
+   * jobs `graceMs` (default 0) to end, records every result and hands leadership over; then the
+   * API, the notification sender, the logs and the database close.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -136,6 +141,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   });
   await liveLogs.start();
   let scheduler: Scheduler | undefined;
+  let closing = false;
   const metrics = new Registry();
   const api = await buildApi(
     {
@@ -146,6 +152,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
         scheduler?.wake(payload);
         void db.notify(WAKE_CHANNEL, payload).catch(() => {});
       },
+      shuttingDown: () => closing,
     },
     logger,
     metrics,
@@ -221,10 +228,12 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     db,
     api,
     scheduler,
-    async close() {
-      await api.close();
+    async close({ graceMs = 0 } = {}) {
+      closing = true;
       await retention?.stop();
-      await scheduler?.stop();
+      // Before the API: running jobs may still call back while they finish.
+      await scheduler?.stop(graceMs);
+      await api.close();
       await sender.stop();
       await liveLogs.close();
       await db.close();

@@ -11,6 +11,8 @@ export interface ApiContext {
   auth: AuthSettings;
   logs: LiveLogs;
   wake(payload: 'tick' | `process:${string}`): void;
+  /** True once this replica is shutting down (readiness fails first, so a load balancer moves on). */
+  shuttingDown?: () => boolean;
 }
 
 /**

@@ -6,13 +6,16 @@ const PROBE_MS = 2000;
 
 export interface HealthOptions {
   db: Database;
+  /** True once the replica is shutting down: not ready, whatever the database says. */
+  shuttingDown?: () => boolean;
 }
 
 /**
  * `GET /health`: liveness, answered from memory (a load balancer or
  * orchestrator restarts the process only when this fails). `GET /ready`:
  * 200 while the replica can serve, 503 with the reason while the database
- * is unreachable or its LISTEN connection is being re-established.
+ * is unreachable, its LISTEN connection is being re-established, or the
+ * replica is shutting down.
  *
  * @example
  * await app.register(healthRoutes({ db }));
@@ -29,7 +32,8 @@ export function healthRoutes(options: HealthOptions) {
   };
 }
 
-async function notReadyBecause({ db }: HealthOptions): Promise<string | undefined> {
+async function notReadyBecause({ db, shuttingDown }: HealthOptions): Promise<string | undefined> {
+  if (shuttingDown?.()) return 'shutting down';
   const connection = db.connection;
   if (!connection.connected) return connection.reason ?? 'database connection down';
   let timer: NodeJS.Timeout | undefined;

@@ -65,7 +65,9 @@ export async function buildApi(
   const document = openApiDocument();
   app.get('/api/openapi.json', async () => document);
   app.get('/_internal_/healthcheck', async () => ({ status: 'healthy' }));
-  await app.register(healthRoutes({ db: ctx.db }));
+  await app.register(
+    healthRoutes({ db: ctx.db, ...(ctx.shuttingDown && { shuttingDown: ctx.shuttingDown }) }),
+  );
   for (const path of ['/metrics', '/_internal_/metrics']) {
     app.get(path, async (_req, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
   }

@@ -5,6 +5,9 @@ import type { AuthMode } from '../app.js';
 import { ValidationError } from '../domain/validation-error.js';
 import { sundialVersion } from '../version.js';
 
+/** What a shutdown may take beyond the shell jobs' grace period (results, lease, HTTP, database). */
+const SHUTDOWN_SLACK_MS = 4000;
+
 /**
  * `sundial server`: the API and the scheduler, with one start line (URL,
  * store, version) and errors that say what to do.
@@ -27,6 +30,11 @@ export function registerServerCommand(program: Command): void {
       '--lease-seconds <s>',
       'leader lease: a dead or frozen leader is replaced this long after its last renewal (SUNDIAL_LEASE_SECONDS)',
       process.env.SUNDIAL_LEASE_SECONDS ?? '15',
+    )
+    .option(
+      '--shutdown-grace-seconds <s>',
+      'on SIGTERM/SIGINT, how long running shell jobs may take to end before they are killed (SUNDIAL_SHUTDOWN_GRACE_SECONDS)',
+      process.env.SUNDIAL_SHUTDOWN_GRACE_SECONDS ?? '5',
     )
     .option('--batch-job-queue <queue>', 'AWS Batch queue of jobs that name none (SUNDIAL_BATCH_JOB_QUEUE)')
     .option('--ecs-cluster <cluster>', 'ECS cluster of docker_image_command tasks (SUNDIAL_ECS_CLUSTER)')
@@ -53,6 +61,15 @@ export function registerServerCommand(program: Command): void {
           { field: '--retain-days', problem: `must be a positive number of days, got "${o.retainDays}"` },
         ]);
       }
+      const graceSeconds = Number(o.shutdownGraceSeconds);
+      if (!(graceSeconds >= 0)) {
+        throw new ValidationError([
+          {
+            field: '--shutdown-grace-seconds',
+            problem: `must be a number of seconds, 0 or more, got "${o.shutdownGraceSeconds}"`,
+          },
+        ]);
+      }
       // The AWS SDK is pinned on purpose (README, Choices): its warning that later releases need Node 22 is known.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const store = o.databaseUrl
@@ -63,6 +80,7 @@ export function registerServerCommand(program: Command): void {
       }
       // Loaded here, not at the top: the client commands need not load the server and the AWS SDKs.
       const { startSundial } = await import('../app.js');
+      const { killShellJobsNow } = await import('../executors/shell/shell-executor.js');
       const sundial = await startSundial({
         port: Number(o.port),
         host: o.host,
@@ -88,9 +106,30 @@ export function registerServerCommand(program: Command): void {
         throw o.databaseUrl ? databaseError(e, o.databaseUrl) : e;
       });
       console.error(`Sundial listening on ${sundial.url} (version ${sundialVersion()}, store: ${store})`);
-      const shutdown = () => void sundial.close().then(() => process.exit(0));
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      let shuttingDown = false;
+      const exitNow = (why: string) => {
+        console.error(why);
+        killShellJobsNow(); // none outlives its scheduler unwatched; the next leader retries them
+        process.exit(1);
+      };
+      const shutdown = (signal: NodeJS.Signals) => {
+        if (shuttingDown) return exitNow(`${signal} again: exiting now; running shell jobs are killed`);
+        shuttingDown = true;
+        console.error(
+          `${signal}: shutting down; running shell jobs get ${graceSeconds} s to end (${signal} again exits at once)`,
+        );
+        // Whatever hangs (a database that stopped answering), the process ends soon after the grace period.
+        setTimeout(
+          () => exitNow('shutdown did not finish in time: exiting; running shell jobs are killed'),
+          graceSeconds * 1000 + SHUTDOWN_SLACK_MS,
+        ).unref();
+        sundial.close({ graceMs: graceSeconds * 1000 }).then(
+          () => process.exit(0),
+          (err: Error) => exitNow(`shutdown failed: ${err.message}`),
+        );
+      };
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
     });
 }
 

@@ -71,5 +71,10 @@ export interface Executor<R extends TaskRun = TaskRun> {
   kill(run: R, reason: string): Promise<void>;
   /** After a (re)start of the scheduler: reattach to these still-active tasks, or end them with a reason. */
   resume(runs: readonly R[]): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops following jobs. Jobs that outlive this process (AWS) keep running for the next leader
+   * to reattach; local ones (shell) get `graceMs` to finish, then are killed and reported
+   * finished with a reason, all before this resolves.
+   */
+  close(graceMs?: number): Promise<void>;
 }

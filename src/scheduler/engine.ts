@@ -54,6 +54,8 @@ export class Engine implements ExecutorHost {
   private readonly results: TaskResults;
   /** Set when leadership is lost: nothing more starts here. */
   private abandoned = false;
+  /** Set when shutting down: nothing more starts here, but what runs is still followed and recorded. */
+  private draining = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.liveLogs = opts.liveLogs;
@@ -70,7 +72,7 @@ export class Engine implements ExecutorHost {
       fail: (taskId, reason) => this.finished(taskId, { succeeded: false, reason }),
       kill: (taskId, reason) => this.killTask(taskId, reason),
       log,
-      abandoned: () => this.abandoned,
+      halted: () => this.abandoned || this.draining,
       ...(opts.onProcessFinished && { onProcessFinished: opts.onProcessFinished }),
     });
     this.results = new TaskResults({
@@ -210,12 +212,21 @@ export class Engine implements ExecutorHost {
     for (const e of this.executors.values()) await e.close();
   }
 
-  /** Stops deciding; running jobs are left to the executors' `close`. */
-  async stop(): Promise<void> {
+  /**
+   * Stops for a shutdown while this replica still leads: starts nothing
+   * more (attempts that could start are left to the next leader), gives
+   * local jobs `graceMs` to end (see Executor.close), records their results
+   * and the process ends they lead to, then stops deciding. AWS jobs keep
+   * running for the next leader to reattach.
+   */
+  async stop(graceMs = 0): Promise<void> {
+    this.draining = true;
+    await Promise.all([...this.executors.values()].map((e) => e.close(graceMs)));
     this.active.clearTimers();
-    await this.dispatcher.stop();
+    await this.results.idle();
+    await this.dispatcher.idle();
     await this.dispatcher.endings.allRecorded();
-    for (const e of this.executors.values()) await e.close();
+    await this.dispatcher.stop();
     this.results.stop();
     await this.results.idle();
     await this.logs.close();

@@ -41,6 +41,11 @@ export class EvaluationQueue {
     this.timers.set(processId, timer);
   }
 
+  /** Resolves once no evaluation is running or asked for (timed wake-ups aside). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** Cancels the wake-ups and waits for the evaluation in progress. */
   async stop(): Promise<void> {
     this.stopped = true;

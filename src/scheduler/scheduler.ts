@@ -9,6 +9,8 @@ import type { ProcessStarter } from './process-starter.js';
 /** NOTIFY channel replicas use to wake the leader: payload `tick` or `process:<id>`. */
 export const WAKE_CHANNEL = 'sundial_wake';
 const LEASE = 'scheduler';
+/** Wake-up payload of a leader that gave the lease up (shutdown): followers campaign at once. */
+const LEASE_RELEASED = 'lease-released';
 export const DEFAULT_LEASE_TTL_MS = 15_000;
 
 /** What a replica runs while it leads: made afresh for every term, over the term's fenced database. */
@@ -66,8 +68,11 @@ export class Scheduler {
   private campaigning: Promise<void> | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
-  private ticking = false;
+  private ticking: Promise<void> | undefined;
   private tickAgain = false;
+  /** Shutting down: no new term, no schedule checks; the current term's engine drains. */
+  private stopping = false;
+  /** Shut down: not even renewals. */
   private stopped = false;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly ttl: number;
@@ -101,6 +106,10 @@ export class Scheduler {
 
   /** `tick` checks schedules and triggers now; `process:<id>` re-evaluates one process. */
   wake(payload: string): void {
+    if (payload === LEASE_RELEASED) {
+      void this.campaign();
+      return;
+    }
     if (!this.term) return;
     if (payload.startsWith('process:')) this.term.parts.engine.markDirty(payload.slice('process:'.length));
     else void this.tick();
@@ -124,7 +133,7 @@ export class Scheduler {
   }
 
   private async renew(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || (this.stopping && !this.term)) return;
     const { db, logger, replicaId } = this.opts;
     const sent = performance.now();
     let epoch: number | undefined;
@@ -145,6 +154,7 @@ export class Scheduler {
     }
     this.renewedAt = sent;
     if (this.term && this.term.lease.epoch !== epoch) this.depose(`the lease epoch is ${epoch} now`);
+    if (this.stopping && !this.term) return;
     this.term ??= this.begin(epoch);
     await this.recover(this.term);
   }
@@ -160,7 +170,7 @@ export class Scheduler {
 
   /** Reattaches the active tasks once per term; a recovery the database interrupted is tried on the next renewal. */
   private async recover(term: Term): Promise<void> {
-    if (term.recovered) return;
+    if (term.recovered || this.stopping) return;
     try {
       await term.parts.engine.recover();
       term.recovered = true;
@@ -194,40 +204,65 @@ export class Scheduler {
       .catch((err) => this.opts.logger.error({ err }, 'stopping the engine of a lost term failed'));
   }
 
-  private async tick(): Promise<void> {
+  /** Checks schedules and triggers now (once more afterwards if one is under way). */
+  private tick(): Promise<void> {
     const term = this.term;
-    if (!term || this.stopped) return;
+    if (!term || this.stopping) return Promise.resolve();
     if (this.ticking) {
       this.tickAgain = true;
-      return;
+      return this.ticking;
     }
-    this.ticking = true;
     clearTimeout(this.tickTimer);
+    this.ticking = this.ticks(term).finally(() => {
+      this.ticking = undefined;
+      if (!this.stopping && this.term === term)
+        this.tickTimer = setTimeout(() => void this.tick(), this.opts.tickMs ?? 1000);
+    });
+    return this.ticking;
+  }
+
+  private async ticks(term: Term): Promise<void> {
     try {
       do {
         this.tickAgain = false;
         await term.parts.starter.startDue(new Date());
-      } while (this.tickAgain && this.term === term);
+      } while (this.tickAgain && this.term === term && !this.stopping);
     } catch (err) {
       if (!(err instanceof FencedWriteError)) this.opts.logger.error({ err }, 'schedule check failed');
-    } finally {
-      this.ticking = false;
-      if (!this.stopped && this.term === term)
-        this.tickTimer = setTimeout(() => void this.tick(), this.opts.tickMs ?? 1000);
     }
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /**
+   * Shuts down. A leader starts nothing more, keeps its lease renewed while
+   * its engine drains (local jobs get `graceMs` to end, and every result is
+   * recorded), then gives the lease up and tells the other replicas, so one
+   * of them takes over at once instead of after the lease expires.
+   */
+  async stop(graceMs = 0): Promise<void> {
+    this.stopping = true;
     clearTimeout(this.tickTimer);
-    clearInterval(this.leaseTimer);
-    await this.unlisten?.();
-    await this.campaigning;
+    await this.ticking;
     const term = this.term;
-    if (!term) return;
-    await term.parts.engine.stop();
+    if (term) await term.parts.engine.stop(graceMs);
+    this.stopped = true;
+    clearInterval(this.leaseTimer);
+    await this.campaigning;
+    await this.unlisten?.();
+    if (!term || this.term !== term) return; // deposed meanwhile: the lease is someone else's
     term.lease.revoked = true;
     this.term = undefined;
-    await releaseLease(this.opts.db, LEASE, this.opts.replicaId).catch(() => {});
+    try {
+      await releaseLease(this.opts.db, LEASE, this.opts.replicaId);
+      await this.opts.db.notify(WAKE_CHANNEL, LEASE_RELEASED);
+      this.opts.logger.info(
+        { replicaId: this.opts.replicaId, epoch: term.lease.epoch },
+        'handed scheduler leadership over',
+      );
+    } catch (err) {
+      this.opts.logger.warn(
+        { err },
+        'giving the leader lease up failed; another replica takes over once it expires',
+      );
+    }
   }
 }

@@ -27,6 +27,26 @@ interface Running {
   killReason?: string;
 }
 
+/** Process groups of the shell jobs running in this OS process, whichever executor started them. */
+const jobGroups = new Set<number>();
+
+/**
+ * Kills every shell job this process started, at once and synchronously: the last act of a
+ * forced exit (a second SIGTERM), so no job outlives its scheduler unwatched.
+ *
+ * @example
+ * process.once('SIGTERM', () => { killShellJobsNow(); process.exit(1); });
+ */
+export function killShellJobsNow(): void {
+  for (const pid of jobGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /**
  * Runs `shell_script_command` with bash on this host, one process group per
  * job so a kill takes its children too.
@@ -40,6 +60,9 @@ export class ShellExecutor implements Executor<ShellRun> {
   private readonly running = new Map<string, Running>();
   private readonly queue: ShellRun[] = [];
   private launching = 0;
+  /** 'starting' writes in flight, each followed by its spawn (or not). */
+  private readonly launches = new Set<Promise<void>>();
+  private closing = false;
   private readonly concurrency: number;
   private readonly killGraceMs: number;
 
@@ -97,17 +120,25 @@ export class ShellExecutor implements Executor<ShellRun> {
   }
 
   /**
-   * Kills every running job and waits until each has been reported finished,
-   * so the reason is recorded while the database is still open. Queued jobs
-   * stay recorded as submitted; the next leader's `resume` ends them.
+   * Starts nothing more, gives the running jobs `graceMs` to end by
+   * themselves, kills the rest, and waits until each has been reported
+   * finished, so the outcome is recorded while the database is still open.
+   * Queued jobs never ran and stay recorded without a host: the next
+   * leader's `resume` starts them, as a first try.
    */
-  async close(): Promise<void> {
+  async close(graceMs = 0): Promise<void> {
+    this.closing = true;
     this.queue.length = 0;
-    const exits = [...this.running.values()].map((r) => {
-      r.killReason ??= 'the scheduler stopped while this shell job was running';
+    await Promise.all(this.launches);
+    const exits = [...this.running.values()].map((r) => once(r.child, 'close'));
+    if (graceMs > 0) await Promise.race([Promise.all(exits), sleep(graceMs, undefined, { ref: false })]);
+    for (const r of this.running.values()) {
+      r.killReason ??=
+        graceMs > 0
+          ? `the scheduler shut down and this shell job did not end within its ${graceMs / 1000} s grace period`
+          : 'the scheduler stopped while this shell job was running';
       signalGroup(r.child, 'SIGKILL');
-      return once(r.child, 'close');
-    });
+    }
     // A daemon that left the group may hold the output open: do not wait for it forever.
     await Promise.race([Promise.all(exits), sleep(this.killGraceMs, undefined, { ref: false })]);
   }
@@ -117,7 +148,7 @@ export class ShellExecutor implements Executor<ShellRun> {
       const run = this.queue.shift()!;
       this.launching += 1;
       // The host is recorded before spawning: after a crash, "host but no pid" means it may have run.
-      void this.host
+      const launch: Promise<void> = this.host
         .progress(run.taskId, 'starting', { host: hostname() })
         .then(() => this.spawn(run))
         .catch((e: Error) =>
@@ -125,7 +156,9 @@ export class ShellExecutor implements Executor<ShellRun> {
         )
         .finally(() => {
           this.launching -= 1;
+          this.launches.delete(launch);
         });
+      this.launches.add(launch);
     }
   }
 
@@ -139,6 +172,13 @@ export class ShellExecutor implements Executor<ShellRun> {
       });
       return;
     }
+    if (this.closing) {
+      this.host.finished(run.taskId, {
+        succeeded: false,
+        reason: 'the scheduler shut down before starting the job',
+      });
+      return;
+    }
     const command = run.executable.shell_script_command;
     const env: Record<string, string | undefined> = { ...process.env, ...this.host.jobEnvironment(run) };
     for (const v of command.environment_variables ?? []) env[v.variable_name] = v.value;
@@ -149,6 +189,8 @@ export class ShellExecutor implements Executor<ShellRun> {
     });
     const entry: Running = { child };
     this.running.set(run.taskId, entry);
+    const group = child.pid;
+    if (group !== undefined) jobGroups.add(group);
     // Refused once this scheduler lost its lease (the new leader ends the task); never unhandled.
     this.host.progress(run.taskId, 'running', { pid: child.pid, host: hostname() }).catch(() => {});
     this.pipe(run.taskId, child.stdout!, 'stdout');
@@ -158,6 +200,7 @@ export class ShellExecutor implements Executor<ShellRun> {
     });
     child.on('close', (code, signal) => {
       this.running.delete(run.taskId);
+      if (group !== undefined) jobGroups.delete(group);
       this.drain();
       if (entry.killReason) this.host.finished(run.taskId, { succeeded: false, reason: entry.killReason });
       else if (code === 0) this.host.finished(run.taskId, { succeeded: true });

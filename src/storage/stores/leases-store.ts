@@ -29,9 +29,15 @@ export async function tryAcquireLease(
   return row?.epoch;
 }
 
-/** Gives the lease up at shutdown so another replica need not wait for it to expire. */
+/**
+ * Gives the lease up at shutdown so another replica need not wait for it to
+ * expire. The row stays, expired, so the next holder's epoch is still higher.
+ */
 export async function releaseLease(db: Queryable, name: string, holder: string): Promise<void> {
-  await db.query('delete from leases where name = $1 and holder = $2', [name, holder]);
+  await db.query(
+    `update leases set expires_at = now() - interval '1 second' where name = $1 and holder = $2`,
+    [name, holder],
+  );
 }
 
 /** Who holds a lease as a fenced write sees it; `live` is false once it has expired. */
