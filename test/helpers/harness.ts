@@ -125,11 +125,11 @@ export class Harness {
     }, timeoutMs);
   }
 
-  async triggerAndWait(name: string, task?: string): Promise<WireProcess> {
+  async triggerAndWait(name: string, task?: string, timeoutMs?: number): Promise<WireProcess> {
     const before = (await this.processes(name)).length;
     await this.trigger(name, task);
     const run = await this.waitForRun(name, before + 1);
-    return this.waitForEnd(run.process_id);
+    return this.waitForEnd(run.process_id, timeoutMs);
   }
 
   async close(): Promise<void> {

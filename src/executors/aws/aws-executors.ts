@@ -5,7 +5,7 @@ import { BatchExecutor } from '../batch/batch-executor.js';
 import { EcsExecutor } from '../ecs/ecs-executor.js';
 import { EmrExecutor } from '../emr/emr-executor.js';
 import type { Executor, ExecutorHost } from '../executor.js';
-import { type AwsExecutorOptions, defaultRegion, pollSettings } from './aws-options.js';
+import { type AwsExecutorOptions, callRate, defaultRegion, pollSettings } from './aws-options.js';
 import { ClientPool } from './client-pool.js';
 
 /**
@@ -18,23 +18,24 @@ import { ClientPool } from './client-pool.js';
 export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptions = {}): Executor[] {
   const poll = pollSettings(options.poll);
   const region = defaultRegion(options.client);
+  const rate = callRate(options.callRate);
   const common = { poll, region, logger: options.logger, hooks: options.hooks };
   return [
     new BatchExecutor(host, {
       ...common,
-      clients: new ClientPool((c) => new BatchClient(c), options.client),
+      clients: new ClientPool((c) => new BatchClient(c), options.client, rate),
       defaultQueue: options.batchJobQueue,
     }),
     new EcsExecutor(host, {
       ...common,
-      clients: new ClientPool((c) => new ECSClient(c), options.client),
+      clients: new ClientPool((c) => new ECSClient(c), options.client, rate),
       cluster: options.ecsCluster ?? 'default',
       logGroup: options.ecsLogGroup ?? '/sundial/ecs',
       ...(options.ecsLaunchType && { launchType: options.ecsLaunchType }),
     }),
     new EmrExecutor(host, {
       ...common,
-      clients: new ClientPool((c) => new EMRClient(c), options.client),
+      clients: new ClientPool((c) => new EMRClient(c), options.client, rate),
       // EMR tasks default to us-east-1 (the original's default), whatever the configured region.
       sweepRegions: options.emrSweepRegions ?? [region, 'us-east-1'],
       ...(options.endedTasks && { endedTasks: options.endedTasks }),

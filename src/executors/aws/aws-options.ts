@@ -2,6 +2,7 @@ import type { BatchClientConfig } from '@aws-sdk/client-batch';
 import type { Logger } from 'pino';
 import type { ExecutorKind } from '../../domain/types.js';
 import { loadPriceTable, type PriceTable } from './price-table.js';
+import { type CallRate, DEFAULT_CALL_RATE } from './token-bucket.js';
 
 /**
  * What every AWS SDK client of the executors is built with. Anything left out follows the SDK's
@@ -17,7 +18,7 @@ export interface AwsClientSettings {
   credentials?: BatchClientConfig['credentials'];
   /** SDK attempts per call, throttling included. Default 6 unless AWS_MAX_ATTEMPTS is set. */
   maxAttempts?: number;
-  /** Default `adaptive` (client-side rate limiting after throttling) unless AWS_RETRY_MODE is set. */
+  /** Default `standard` unless AWS_RETRY_MODE is set: the shared token bucket does the rate limiting. */
   retryMode?: 'standard' | 'adaptive';
 }
 
@@ -58,6 +59,8 @@ export interface AwsExecutorOptions {
   /** ECS launch type (`SUNDIAL_ECS_LAUNCH_TYPE`); default: the cluster's default capacity provider. */
   ecsLaunchType?: 'EC2' | 'FARGATE' | 'EXTERNAL';
   poll?: Partial<PollSettings>;
+  /** Calls per second per service and region, shared by all tasks (`SUNDIAL_AWS_CALLS_PER_SECOND`; default 20, burst twice that). */
+  callRate?: Partial<CallRate>;
   /** Regions swept for EMR clusters whose Sundial task has ended (besides the default region). */
   emrSweepRegions?: string[];
   /** Idle timeout of the AutoTerminationPolicy of every EMR cluster Sundial creates (`SUNDIAL_EMR_IDLE_TIMEOUT_SECONDS`; default 3600). */
@@ -104,6 +107,9 @@ export function awsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsExec
     }),
     ...(env.SUNDIAL_AWS_PRICES && { prices: loadPriceTable(env.SUNDIAL_AWS_PRICES) }),
     ...(Object.keys(poll).length > 0 && { poll }),
+    ...(num(env.SUNDIAL_AWS_CALLS_PER_SECOND) !== undefined && {
+      callRate: { perSecond: num(env.SUNDIAL_AWS_CALLS_PER_SECOND) },
+    }),
   };
 }
 
@@ -115,4 +121,11 @@ export function defaultRegion(settings: AwsClientSettings | undefined): string {
 export function pollSettings(poll: Partial<PollSettings> | undefined): PollSettings {
   const slowMs = poll?.slowMs ?? DEFAULT_POLL.slowMs;
   return { slowMs, fastMs: Math.min(poll?.fastMs ?? DEFAULT_POLL.fastMs, slowMs) };
+}
+
+/** The calls per second and burst of each service and region; the burst defaults to twice the rate. */
+export function callRate(rate: Partial<CallRate> | undefined): CallRate {
+  const perSecond = rate?.perSecond && rate.perSecond > 0 ? rate.perSecond : DEFAULT_CALL_RATE.perSecond;
+  const burst = rate?.burst && rate.burst >= 1 ? rate.burst : Math.max(1, perSecond * 2);
+  return { perSecond, burst };
 }

@@ -1,4 +1,6 @@
+import { isThrottling } from './aws-errors.js';
 import type { AwsClientSettings } from './aws-options.js';
+import { type CallRate, DEFAULT_CALL_RATE, TokenBucket } from './token-bucket.js';
 
 /** The configuration subset every SDK v3 client constructor accepts. */
 export interface SdkClientConfig {
@@ -9,22 +11,39 @@ export interface SdkClientConfig {
   retryMode?: string;
 }
 
+type Handler = (args: never) => Promise<unknown>;
+
+/** What the pool needs of an SDK v3 client: its middleware stack, to put the token bucket in. */
+export interface PooledClient {
+  destroy(): void;
+  middlewareStack: {
+    add(
+      middleware: (next: Handler) => Handler,
+      options: { step: 'finalizeRequest'; priority: 'low'; name: string },
+    ): void;
+  };
+}
+
 /**
  * SDK clients of one service, one per region and use, built on first need:
  * - `get(region)` retries throttling and transient failures with backoff (reads, idempotent calls);
  * - `once(region)` makes a single attempt: for create calls that have no idempotency token, where
  *   a blind retry after a lost response would create a second job. Their callers look before retrying.
+ * Every client of a region shares one {@link TokenBucket}: each attempt (SDK retries included)
+ * waits for a token, and a throttled answer pauses the service in that region for all callers.
  *
  * @example
  * const batch = new ClientPool((c) => new BatchClient(c), { endpoint: emulator.url });
  * await batch.get('us-east-1').send(new DescribeJobsCommand({ jobs }));
  */
-export class ClientPool<C extends { destroy(): void }> {
+export class ClientPool<C extends PooledClient> {
   private readonly clients = new Map<string, C>();
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly make: (config: SdkClientConfig) => C,
     private readonly settings: AwsClientSettings = {},
+    private readonly rate: CallRate = DEFAULT_CALL_RATE,
   ) {}
 
   get(region: string): C {
@@ -45,9 +64,34 @@ export class ClientPool<C extends { destroy(): void }> {
     let client = this.clients.get(key);
     if (!client) {
       client = this.make(this.config(region, single));
+      this.throttle(client, region);
       this.clients.set(key, client);
     }
     return client;
+  }
+
+  /** Puts the region's bucket in front of each attempt: below the SDK's retry, above signing. */
+  private throttle(client: C, region: string): void {
+    let bucket = this.buckets.get(region);
+    if (!bucket) {
+      bucket = new TokenBucket(this.rate);
+      this.buckets.set(region, bucket);
+    }
+    const shared = bucket;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        await shared.take();
+        try {
+          const out = await next(args);
+          shared.succeeded();
+          return out;
+        } catch (err) {
+          if (isThrottling(err)) shared.throttled();
+          throw err;
+        }
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'sundialTokenBucket' },
+    );
   }
 
   private config(region: string, single: boolean): SdkClientConfig {
@@ -59,8 +103,10 @@ export class ClientPool<C extends { destroy(): void }> {
     if (single) config.maxAttempts = 1;
     else if (maxAttempts !== undefined) config.maxAttempts = maxAttempts;
     else if (!process.env.AWS_MAX_ATTEMPTS) config.maxAttempts = 6;
+    // `standard`, not `adaptive`: the shared token bucket limits the rate for all clients of a
+    // region, where adaptive mode would slow each client on its own after every throttle.
     if (retryMode) config.retryMode = retryMode;
-    else if (!process.env.AWS_RETRY_MODE) config.retryMode = 'adaptive';
+    else if (!process.env.AWS_RETRY_MODE) config.retryMode = 'standard';
     return config;
   }
 }

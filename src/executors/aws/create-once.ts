@@ -11,7 +11,10 @@ export interface CreateOnceOptions<T> {
   stopped: () => boolean;
   /** Told about each failed attempt that will be retried. */
   onRetry?: (message: string) => void;
+  /** Attempts that failed other than by throttling (default 6). */
   attempts?: number;
+  /** Throttled attempts: they did not happen, so they have a budget of their own (default 30). */
+  throttledAttempts?: number;
   baseDelayMs?: number;
 }
 
@@ -24,7 +27,8 @@ export class CreateAbandoned extends Error {
 
 /**
  * Creates an AWS resource exactly once although the create call has no idempotency token:
- * throttled attempts are simply retried; an attempt whose outcome is unknown (lost response,
+ * throttled attempts are simply retried (from a budget of their own, so that a burst of submits
+ * under throttling does not fail tasks); an attempt whose outcome is unknown (lost response,
  * 5xx, timeout) is followed by a lookup, and only if nothing is found by another attempt. Client
  * errors (bad request, missing queue) are final and thrown.
  *
@@ -38,12 +42,18 @@ export class CreateAbandoned extends Error {
  */
 export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
   const attempts = options.attempts ?? 6;
+  const throttledAttempts = options.throttledAttempts ?? 30;
   const base = options.baseDelayMs ?? 250;
   let look = options.lookFirst;
   let lastError: unknown;
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  let failed = 0;
+  let throttled = 0;
+  for (let tries = 0; failed < attempts && throttled < throttledAttempts; tries++) {
     if (options.stopped()) throw new CreateAbandoned();
-    if (attempt > 0) await sleep(Math.min(10_000, base * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2));
+    if (tries > 0) {
+      const ceiling = Math.min(10_000, base * 2 ** Math.min(failed + throttled - 1, 10));
+      await sleep(ceiling * (0.5 + Math.random() / 2));
+    }
     if (look) {
       try {
         const found = await options.find();
@@ -51,6 +61,8 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
       } catch (err) {
         // Without an answer we cannot know whether creating is safe: try the lookup again later.
         lastError = err;
+        if (isThrottling(err)) throttled++;
+        else failed++;
         options.onRetry?.(`looking for an earlier attempt failed (${errorText(err)}); will retry`);
         continue;
       }
@@ -61,9 +73,11 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
     } catch (err) {
       lastError = err;
       if (isThrottling(err)) {
+        throttled++;
         look = false;
         options.onRetry?.(`throttled (${errorText(err)}); will retry`);
       } else if (isAmbiguous(err)) {
+        failed++;
         look = true;
         options.onRetry?.(`outcome unknown (${errorText(err)}); looking for it before retrying`);
       } else {

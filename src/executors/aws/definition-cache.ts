@@ -1,4 +1,4 @@
-import { isAmbiguous } from './aws-errors.js';
+import { isAmbiguous, isThrottling } from './aws-errors.js';
 
 /**
  * Remembers which registered definition (job or task definition ARN) serves
@@ -32,7 +32,7 @@ export class DefinitionCache<Wanted> {
 /**
  * Makes a create call with the definition it needs (a job or task definition ARN). When AWS
  * refuses the call, the remembered revision may have been deregistered meanwhile, so it is
- * forgotten and the next attempt looks again; an ambiguous failure says nothing about it.
+ * forgotten and the next attempt looks again; an ambiguous or throttled failure says nothing about it.
  *
  * @example
  * const out = await withDefinition(definitions, region, wanted, (arn) =>
@@ -52,7 +52,7 @@ export async function withDefinition<Wanted, Result>(
   try {
     return await call(arn);
   } catch (err) {
-    if (!isAmbiguous(err)) definitions.forget(region, wanted);
+    if (!isAmbiguous(err) && !isThrottling(err)) definitions.forget(region, wanted);
     throw err;
   }
 }

@@ -1,4 +1,8 @@
+import { isThrottling } from './aws-errors.js';
 import type { PollSettings } from './aws-options.js';
+
+/** How far past the slow interval a throttled API pushes its targets' next poll. */
+const THROTTLED_MAX_FACTOR = 4;
 
 /** Something one describe call can report on, in a group that one call covers (region, cluster). */
 export interface PollTarget {
@@ -118,21 +122,31 @@ export class SharedPoller<T extends PollTarget> {
     return out;
   }
 
+  /**
+   * A failed call changes nothing for the targets: they are polled again later. Throttling (past
+   * the SDK's own retries) backs them off beyond the slow interval, up to four times it, each at a
+   * jittered moment so the chunks do not come back together; the first answer brings them back
+   * to the slow interval. No task fails for a throttled poll.
+   */
   private async pollChunk(group: string, entries: Entry<T>[]): Promise<void> {
+    let throttled = false;
     try {
       await this.options.poll(
         group,
         entries.map((e) => e.target),
       );
     } catch (err) {
+      throttled = isThrottling(err);
       if (!this.closed) this.options.onError(group, err);
     }
     const now = Date.now();
+    const { slowMs } = this.options.settings;
+    const jitter = throttled ? 0.5 + Math.random() / 2 : 1; // one per chunk: its targets stay together
     for (const e of entries) {
       // Still watched and not re-watched meanwhile: back off towards the slow interval.
       if (this.entries.get(e.target.taskId) !== e) continue;
-      e.intervalMs = Math.min(e.intervalMs * 2, this.options.settings.slowMs);
-      e.dueAt = now + e.intervalMs;
+      e.intervalMs = Math.min(e.intervalMs * 2, throttled ? slowMs * THROTTLED_MAX_FACTOR : slowMs);
+      e.dueAt = now + e.intervalMs * jitter;
     }
   }
 }

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-batch';
 import type { Logger } from 'pino';
 import type { BatchImageCommand } from '../../domain/types.js';
-import { errorText, isAmbiguous } from '../aws/aws-errors.js';
+import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
 import { AwsJobExecutor } from '../aws/aws-job-executor.js';
 import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
@@ -162,7 +162,7 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget, BatchRun> {
         .send(new TerminateJobCommand({ jobId: target.jobId, reason: reason.slice(0, 1000) }));
       this.host.log(target.taskId, 'scheduler', `asked AWS Batch to terminate job ${target.jobId}`);
     } catch (err) {
-      if (isAmbiguous(err)) throw err;
+      if (isAmbiguous(err) || isThrottling(err)) throw err; // the job may still run
       // Batch refuses: the job is unknown there, so there is nothing left to wait for.
       this.host.log(target.taskId, 'scheduler', `TerminateJob failed: ${errorText(err)}`);
       this.end(target, { succeeded: false, reason });

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { Logger } from 'pino';
 import type { DockerImageCommand } from '../../domain/types.js';
-import { errorText, isAmbiguous } from '../aws/aws-errors.js';
+import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
 import { AwsJobExecutor } from '../aws/aws-job-executor.js';
 import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
@@ -164,7 +164,7 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget, EcsRun> {
       );
       this.host.log(target.taskId, 'scheduler', `asked ECS to stop task ${target.taskArn}`);
     } catch (err) {
-      if (isAmbiguous(err)) throw err;
+      if (isAmbiguous(err) || isThrottling(err)) throw err; // the job may still run
       this.host.log(target.taskId, 'scheduler', `StopTask failed: ${errorText(err)}`);
       this.end(target, { succeeded: false, reason });
     }

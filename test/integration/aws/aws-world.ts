@@ -50,6 +50,8 @@ export interface AwsWorldOptions {
   seed?: (emulator: AwsEmulator) => Promise<void>;
   /** `false`: the tests start their own Sundials (e.g. two lives on one database). */
   sundial?: boolean;
+  /** Executor settings on top of {@link awsOptions}. */
+  aws?: AwsExecutorOptions;
 }
 
 /**
@@ -71,7 +73,7 @@ export function useAwsWorld(options: AwsWorldOptions = {}): AwsWorld {
   beforeAll(async () => {
     emulator = await startEmulator();
     await options.seed?.(emulator);
-    if (options.sundial !== false) h = await startSundial(emulator);
+    if (options.sundial !== false) h = await startSundial(emulator, options.aws);
   });
   afterAll(async () => {
     await h?.close();

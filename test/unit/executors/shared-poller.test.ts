@@ -70,4 +70,32 @@ describe('SharedPoller', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(calls).toHaveLength(1);
   });
+
+  it('backs a throttled group off past the slow interval, then comes back to it', async () => {
+    let throttle = true;
+    const times: number[] = [];
+    const errors: unknown[] = [];
+    const p = new SharedPoller<Job>({
+      settings: { fastMs: 1000, slowMs: 10_000 },
+      chunkSize: 100,
+      poll: async () => {
+        times.push(Date.now());
+        if (throttle) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      },
+      onError: (_group, err) => errors.push(err),
+    });
+    p.watch({ taskId: 'a', group: 'g' });
+    await vi.advanceTimersByTimeAsync(200_000);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.max(...gaps)).toBeGreaterThan(10_000); // beyond the slow interval
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(40_000); // at most four times it
+    expect(p.get('a')).toBeDefined(); // still watched: a throttled poll fails no task
+    expect(errors.length).toBe(times.length);
+    throttle = false;
+    await vi.advanceTimersByTimeAsync(100_000);
+    times.length = 0;
+    await vi.advanceTimersByTimeAsync(50_000);
+    expect(times.length).toBe(5); // back to one poll per slow interval
+    p.close();
+  });
 });

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/harness.js';
+import { awsTask, useAwsWorld } from './aws-world.js';
+
+const JOBS = 100;
+
+describe('AWS Batch under throttling', () => {
+  // A slower poll than the other AWS tests: the describe count below is a count of poll rounds.
+  // The 300 calls of the submits (describe, register, submit per job) go at 100 a second.
+  const world = useAwsWorld({ aws: { poll: { fastMs: 200, slowMs: 1000 }, callRate: { perSecond: 100 } } });
+
+  it('runs 100 jobs at once with throttled submits and describes: all succeed, describes batched', async () => {
+    await world.h.put({
+      process_definition_name: 'batch-hundred',
+      task_definitions: Array.from({ length: JOBS }, (_, i) =>
+        awsTask(`job-${i}`, {
+          batch_image_command: {
+            image: 'acme/etl',
+            tag: '1.0',
+            command: ['echo', `line of job ${i}`],
+            memory: 512,
+            vCpus: 1,
+          },
+        }),
+      ),
+    });
+    world.emulator.resetStats();
+    world.emulator.injectFault({ type: 'throttle', service: 'batch', operation: 'SubmitJob', count: 15 });
+    world.emulator.injectFault({ type: 'throttle', service: 'batch', operation: 'DescribeJobs', count: 4 });
+    const run = await world.h.triggerAndWait('batch-hundred', undefined, 120_000);
+
+    expect(run.task.filter((t) => t.status === 'succeeded')).toHaveLength(JOBS);
+    // Every job submitted once, after the 15 throttled attempts.
+    expect(world.emulator.count('batch', 'SubmitJob')).toBe(JOBS + 15);
+    // One DescribeJobs covers all 100 jobs: per-job polling would need at least 100 calls.
+    const describes = world.emulator.count('batch', 'DescribeJobs');
+    expect(describes).toBeGreaterThan(4);
+    expect(describes).toBeLessThan(JOBS);
+    // No output lost: each job's line reached its own task's log.
+    await waitFor(async () => {
+      const tasks = (await world.h.process(run.process_id)).task;
+      return tasks.every((t) =>
+        t.log_entries.some((l) => l.message === `line of job ${t.task_definition_name.slice(4)}`),
+      );
+    }, 30_000);
+  }, 180_000);
+});
