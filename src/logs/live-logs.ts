@@ -75,13 +75,17 @@ export class LiveLogs {
   }
 
   /**
-   * The engine recorded the task's end: tailers get their grace period, then
-   * the log is closed. With no remote log to drain the log is being closed
-   * now, and the returned promise resolves once it is.
+   * The engine recorded the task's end: its remote logs are drained, then the
+   * log is closed. Resolves once every line the task's job and the scheduler
+   * wrote is stored and its CloudWatch streams are drained: with nothing else
+   * to wait for, once its log is closed. EMR step logs in S3 may still come
+   * after (their grace period, see `s3GraceMs`).
    */
-  taskEnded(taskId: string): Promise<void> | undefined {
-    this.tailers.taskEnded(taskId); // with nothing tailed this closes the log at once (see `closing`)
-    return this.closing.get(taskId);
+  taskEnded(taskId: string): Promise<void> {
+    const drained = this.tailers.taskEnded(taskId); // with nothing tailed this closes the log at once
+    const closing = this.closing.get(taskId);
+    if (closing) return closing;
+    return drained.then(() => this.closing.get(taskId) ?? this.buffer.flush(taskId));
   }
 
   /** On becoming leader: resume tailers from their stored cursors. */

@@ -16,9 +16,17 @@ export interface LiveLogOptions {
   maxLineBytes?: number;
   /** Most bytes waiting in memory for the database, all tasks together; beyond it lines are dropped and counted. Default 64 MiB. */
   maxPendingBytes?: number;
-  /** How long a CloudWatch tailer keeps reading after its task ended (late lines). Default 10 s. */
+  /**
+   * After its task ended, a CloudWatch stream is drained once a read started this long after the
+   * end finds nothing new. Default 1 s.
+   */
+  drainSettleMs?: number;
+  /** Longest a CloudWatch stream is read after its task ended while lines keep coming. Default 10 s. */
   graceMs?: number;
-  /** The same for S3 step logs, which EMR uploads late. Default 30 s. */
+  /**
+   * How long an EMR step log in S3 is read after its task ended: EMR uploads it late, and nothing
+   * tells whether an upload was the last, so this is waited out. Default 30 s.
+   */
   s3GraceMs?: number;
   /** Fastest polling of a remote log someone watches live (while lines keep coming). Default 1 s. */
   minPollMs?: number;
@@ -43,6 +51,7 @@ const DEFAULTS: Required<Omit<LiveLogOptions, 'aws'>> = {
   maxBytesPerTask: 10 * 1024 * 1024,
   maxLineBytes: 64 * 1024,
   maxPendingBytes: 64 * 1024 * 1024,
+  drainSettleMs: 1_000,
   graceMs: 10_000,
   s3GraceMs: 30_000,
   minPollMs: 1_000,
@@ -61,6 +70,7 @@ export function resolveLiveLogOptions(
   const fromEnv: LiveLogOptions = {
     ...numberFromEnv(env, 'SUNDIAL_LOG_MAX_LINES_PER_TASK', 'maxLinesPerTask'),
     ...numberFromEnv(env, 'SUNDIAL_LOG_MAX_BYTES_PER_TASK', 'maxBytesPerTask'),
+    ...numberFromEnv(env, 'SUNDIAL_LOG_DRAIN_SETTLE_MS', 'drainSettleMs'),
     ...numberFromEnv(env, 'SUNDIAL_LOG_GRACE_MS', 'graceMs'),
     ...numberFromEnv(env, 'SUNDIAL_LOG_S3_GRACE_MS', 's3GraceMs'),
     ...numberFromEnv(env, 'SUNDIAL_LOG_UNWATCHED_POLL_MS', 'unwatchedPollMs'),

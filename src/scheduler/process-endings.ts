@@ -1,7 +1,7 @@
 /**
  * Ends processes once the logs of their ended tasks are complete, so
  * whoever sees a process ended finds every line its jobs printed (remote
- * logs still drain in their grace period). Endings run beside the engine's
+ * step logs in S3 may still drain in their grace period). Endings run beside the engine's
  * evaluations and do not hold them up.
  *
  * @example

@@ -79,8 +79,7 @@ export class TaskResults {
     for (const task of ended) {
       const line = task.status === 'succeeded' ? 'task succeeded' : `task failed: ${task.failure_reason}`;
       this.opts.log(task.id, 'scheduler', line);
-      const closing = liveLogs.taskEnded(task.id);
-      if (closing) dispatcher.endings.logClosing(task.process_id, closing);
+      dispatcher.endings.logClosing(task.process_id, liveLogs.taskEnded(task.id));
       dispatcher.known(task.process_id)?.ended([task]);
     }
     for (const [processId, rows] of byProcess(started)) {

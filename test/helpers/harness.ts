@@ -20,6 +20,7 @@ export interface WireProcess {
   process_definition_name: string;
   status: 'running' | 'succeeded' | 'failed';
   start_time: string;
+  end_time?: string;
   task: WireTask[];
 }
 

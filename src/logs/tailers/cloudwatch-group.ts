@@ -26,6 +26,11 @@ export interface GroupTailerDeps {
   /** Whether someone follows this task's or process's log live. */
   watched: (taskId: string, processId: string) => boolean;
   timing: TailerTiming;
+  /**
+   * After the task's end, how long after it a read that finds nothing new proves the stream
+   * drained (CloudWatch makes an event searchable about a second after it was put).
+   */
+  settleMs: number;
 }
 
 /** Most stream names one FilterLogEvents takes. */
@@ -44,8 +49,12 @@ const FIRST_READ_MS = 250;
  * `nextToken`), events routed to their task by stream name, each stream's lines stored with its
  * cursor (last timestamp and the event ids stored at it) in one transaction. Streams of watched
  * tasks are read every `minPollMs`..`maxPollMs`, the others every `unwatchedPollMs`; a call due
- * for one stream takes the group's other streams along, so they stay in step. After its task
- * ended a stream is read for the grace period, then a last time, and marked done.
+ * for one stream takes the group's other streams along, so they stay in step. When its task
+ * ends a stream is read at once, then every `settleMs` until a read started `settleMs` or more
+ * after the end finds nothing new (no line, no further page): then it is drained and marked
+ * done. Batch and ECS report a job's end seconds after its container stopped and its log
+ * driver sent the last lines, so this takes one or two calls, not the grace period; the grace
+ * period only bounds a stream that keeps bringing lines after the end (its last read then ends it).
  *
  * @example
  * const group = new CloudWatchGroupTailer({ client, group: '/aws/batch/job', db, writer, logger, watched, timing });
@@ -99,7 +108,7 @@ export class CloudWatchGroupTailer {
     m.cursor = cloudWatchCursor(row.cursor) ?? floorCursor(row.started_at);
     m.isOpen = true;
     // Watched after its task ended (a late call, or a restart in the grace period): drain and stop.
-    if (row.task_ended) m.stopAt ??= Date.now() + this.deps.timing.graceMs;
+    if (row.task_ended) m.ending(this.deps.timing.graceMs);
     const now = Date.now();
     if (this.watched(m)) m.intervalMs = this.deps.timing.minPollMs;
     // A stream nobody watches joins the group's next read; a watched one is read soon.
@@ -108,10 +117,8 @@ export class CloudWatchGroupTailer {
   }
 
   private taskEnded(m: StreamMember): void {
-    if (m.stopAt !== undefined) return;
-    m.stopAt = Date.now() + this.deps.timing.graceMs;
-    if (!m.isOpen) return;
-    m.due(m.dueAt);
+    if (!m.ending(this.deps.timing.graceMs) || !m.isOpen) return;
+    m.due(Date.now()); // a first drain read at once: the rest of the log is likely there already
     this.schedule();
   }
 
@@ -158,9 +165,13 @@ export class CloudWatchGroupTailer {
   private async read(members: StreamMember[]): Promise<void> {
     const started = Date.now();
     const final = new Set(members.filter((m) => m.stopAt !== undefined && started >= m.stopAt));
+    // Reads that can prove the stream drained: started a settle period or more after the task's end.
+    const settling = new Set(
+      members.filter((m) => m.endedAt !== undefined && started >= m.endedAt + this.deps.settleMs),
+    );
     const byStream = new Map<string, StreamMember[]>();
     for (const m of members) byStream.set(m.ref.stream, [...(byStream.get(m.ref.stream) ?? []), m]);
-    const startTime = Math.min(...members.map((m) => m.searchFrom(final.has(m))));
+    const startTime = Math.min(...members.map((m) => m.searchFrom()));
     let capped = false;
     try {
       let nextToken: string | undefined;
@@ -189,7 +200,7 @@ export class CloudWatchGroupTailer {
       } while (nextToken && pages < MAX_PAGES && !this.closed);
       capped = nextToken !== undefined;
     } catch (err) {
-      if (!this.closed) await this.failed(members, final, err);
+      if (!this.closed) await this.failed(members, new Set([...final, ...settling]), err);
       return;
     }
     if (this.closed) return;
@@ -198,15 +209,22 @@ export class CloudWatchGroupTailer {
       m.missing = false;
       m.searchedAt = started;
       m.trouble.clear();
-      if (final.has(m) && !capped) {
+      if (!capped && (final.has(m) || (settling.has(m) && m.stored === 0))) {
         await this.finish(m);
         continue;
       }
       const outcome = { kind: 'read', lines: m.stored, backlog: capped } as const;
       m.intervalMs = nextPollMs(this.deps.timing, m.intervalMs, outcome, this.watched(m));
       m.stored = 0;
-      m.due(Date.now() + m.intervalMs);
+      m.due(m.endedAt === undefined ? Date.now() + m.intervalMs : this.nextDrainRead(m, started, capped));
     }
+  }
+
+  /** After the task's end: read on at once with a backlog, else once a settle period after this read. */
+  private nextDrainRead(m: StreamMember, started: number, capped: boolean): number {
+    // A read that started before the end was known does not count: read again at once.
+    if (capped || started < m.endedAt!) return Date.now();
+    return started + this.deps.settleMs;
   }
 
   /** Stores the lines of `events` (of the member's stream) past its cursor, with the new cursor. */

@@ -36,6 +36,8 @@ export class StreamMember implements Follow {
   cursor: CloudWatchCursor = { ts: 0, ids: [] };
   dueAt = Number.POSITIVE_INFINITY;
   intervalMs = 0;
+  /** When this tailer learnt that the task ended: reads from then on settle whether the stream is drained. */
+  endedAt: number | undefined;
   /** When the grace period after the task's end is over: the next read is the last. */
   stopAt: number | undefined;
   /** The stream may not exist yet: it is read alone until a read succeeds. */
@@ -68,14 +70,22 @@ export class StreamMember implements Follow {
     this.actions.pollSoon();
   }
 
+  /** The task ended (now): drain the stream, for at most `graceMs`. Returns false if it was known already. */
+  ending(graceMs: number): boolean {
+    if (this.endedAt !== undefined) return false;
+    this.endedAt = Date.now();
+    this.stopAt = this.endedAt + graceMs;
+    return true;
+  }
+
   /** The next read is at `at`; in the grace period no later than its end. */
   due(at: number): void {
     this.dueAt = this.stopAt !== undefined && this.stopAt > Date.now() ? Math.min(at, this.stopAt) : at;
   }
 
-  /** The earliest event timestamp the next read must ask for (`final`: the last read, which misses nothing). */
-  searchFrom(final: boolean): number {
-    if (final || this.searchedAt === undefined) return this.cursor.ts;
+  /** The earliest event timestamp the next read must ask for (after the task's end: from the last line, missing nothing). */
+  searchFrom(): number {
+    if (this.endedAt !== undefined || this.searchedAt === undefined) return this.cursor.ts;
     return Math.max(this.cursor.ts, this.searchedAt - INGESTION_LAG_MS);
   }
 

@@ -33,6 +33,7 @@ export function refKey(ref: LogStreamRef): string {
 /** One remote log of one task being followed, whichever way it is read. */
 export interface Follow {
   readonly taskId: string;
+  readonly ref: LogStreamRef;
   /** Known once its cursor is open. */
   readonly processId: string | undefined;
   /** Settles when the log was drained and marked done, or following stopped (close). */

@@ -67,12 +67,20 @@ export class TailerManager {
     });
   }
 
-  /** The task ended: its tailers finish after the grace period; with none, the log is complete now. */
-  taskEnded(taskId: string): void {
-    if (this.closed) return;
+  /**
+   * The task ended: its tailers drain and finish; with none, the log is complete now. Resolves
+   * once its CloudWatch streams are drained (which takes a call or two), not waiting for its EMR
+   * step logs in S3, which wait out their grace period.
+   */
+  taskEnded(taskId: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.ended.add(taskId);
-    for (const f of this.of(taskId)) f.taskEnded();
+    const follows = this.of(taskId);
+    for (const f of follows) f.taskEnded();
     this.maybeComplete(taskId);
+    // Settles after `watch`'s own handler of each `done` (registered first), so a log with
+    // nothing else to drain is being completed by then.
+    return Promise.all(follows.filter((f) => f.ref.kind === 'cloudwatch').map((f) => f.done)).then(() => {});
   }
 
   /** Resumes every stream still open in the cursor table, and completes logs a stopped scheduler left open. */
@@ -111,6 +119,7 @@ export class TailerManager {
         writer,
         logger,
         watched: (taskId, processId) => watchers.isWatched(taskId, processId),
+        settleMs: options.drainSettleMs,
         timing: {
           graceMs: options.graceMs,
           minPollMs: options.minPollMs,

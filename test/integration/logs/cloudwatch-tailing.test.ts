@@ -66,7 +66,7 @@ describe('CloudWatch Logs tailing', () => {
       await waitForLines(world.sundial, taskId, 'cloudwatch', 1300);
       const sse = openSse(`${world.sundial.url}/api/processes/${processId}/logs/stream`);
       world.stub.end(taskId);
-      await put('cw-restart', 1301, 1305); // late lines, within the grace period
+      await put('cw-restart', 1301, 1305); // late lines, within the drain's settle period (1 s)
       await sse.ended;
       expect(sse.events.at(-1)?.event).toBe('end');
       const streamed = sseLines(sse.events).filter((l) => l.source === 'cloudwatch');

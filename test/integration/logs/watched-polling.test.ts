@@ -70,7 +70,9 @@ describe('polling remote logs fast only while someone watches', () => {
       await waitFor(async () =>
         sseLines(sse.events).filter((l) => l.source === 'cloudwatch').length === 2 ? true : undefined,
       );
-      // Nobody watches b, but its stream is in a's group: the read for a brought its line along.
+      // Nobody watches b (its next read is ten minutes away), but its stream is in a's group: the
+      // read for a brings its line along, stored just after a's.
+      await waitForLines(world.sundial, b.taskId, 'cloudwatch', 1);
       expect(await messagesOf(world.sundial, b.taskId, 'cloudwatch')).toEqual(['b1']);
       expect(sseLines(sse.events).map((l) => l.message)).toEqual(expect.arrayContaining(['a1', 'a2']));
       sse.close();
