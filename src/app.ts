@@ -13,6 +13,7 @@ import {
 } from './executors/aws/aws-options.js';
 import type { Executor, ExecutorHost } from './executors/executor.js';
 import { NoopExecutor } from './executors/noop/noop-executor.js';
+import { SecretReader } from './executors/secrets/secret-reader.js';
 import { ShellExecutor } from './executors/shell/shell-executor.js';
 import { LiveLogs } from './logs/live-logs.js';
 import type { LiveLogOptions } from './logs/log-options.js';
@@ -249,6 +250,8 @@ function executorsOf(
 ): Executor[] {
   const shell = new ShellExecutor(engine, {
     ...(options.shellConcurrency && { concurrency: options.shellConcurrency }),
+    // Secrets in AWS are read with the AWS executors' settings (endpoint, credentials).
+    secrets: new SecretReader(aws?.options.client),
   });
   const list: Executor[] = [shell, new NoopExecutor(engine)];
   if (aws) list.push(...aws.create(engine, aws.options));

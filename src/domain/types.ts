@@ -56,10 +56,13 @@ export interface TaskDefinition {
   require_explicit_success?: boolean;
 }
 
-export interface EnvironmentVariable {
-  variable_name: string;
-  value: string;
-}
+/**
+ * A literal `value`, or a `secret` reference read only when the task is dispatched (see
+ * secret-reference.ts): exactly one of the two.
+ */
+export type EnvironmentVariable =
+  | { variable_name: string; value: string; secret?: undefined }
+  | { variable_name: string; secret: string; value?: undefined };
 
 export interface ShellScriptCommand {
   script: string;
@@ -73,6 +76,8 @@ export interface BatchImageCommand {
   memory: number;
   vCpus?: number;
   job_role_arn?: string;
+  /** The role Batch reads the job's secrets with; required when a variable references one. */
+  execution_role_arn?: string;
   environment_variables?: EnvironmentVariable[];
   job_queue?: string;
 }
@@ -86,6 +91,8 @@ export interface DockerImageCommand {
   log_paths?: string[];
   environment_variables?: EnvironmentVariable[];
   task_role_arn?: string;
+  /** The role ECS reads the task's secrets with; required when a variable references one. */
+  execution_role_arn?: string;
 }
 
 export type AwsMarket = { on_demand: 'on_demand' } | { spot: { bid_price: number } };

@@ -5,6 +5,7 @@ import { checkNotificationUrls, withSubscriptions } from './notification-input.j
 import { MAX_TASKS, nameProblem, textProblems } from './safe-input.js';
 import { checkCron } from './schedule.js';
 import { checkModel } from './schema/schema-validator.js';
+import { checkSecretVariables } from './secret-rules.js';
 import type { ProcessDefinition } from './types.js';
 import { ValidationError } from './validation-error.js';
 
@@ -37,6 +38,7 @@ export function validateDefinition(
     ...checkDag(def.task_definitions),
     ...checkEmrClusters(def.task_definitions),
     ...checkEcsLogPaths(def.task_definitions),
+    ...checkSecretVariables(def.task_definitions),
     ...checkNotificationUrls(def.notifications ?? []),
   ];
   if (options.urlName !== undefined && options.urlName !== def.process_definition_name) {

@@ -44,6 +44,31 @@ export function secretMasker(
 }
 
 /**
+ * Masks exactly these values: the secrets a task's references resolved to. Unlike
+ * {@link secretMasker} it masks short values too (a secret is one whatever its length), and each
+ * line of a multi-line secret (a key file) on its own, as logs arrive line by line.
+ *
+ * @example
+ * const mask = resolvedSecretsMasker(['s3cr3t']);
+ * mask('password is s3cr3t'); // 'password is ****'
+ */
+export function resolvedSecretsMasker(values: Iterable<string>): Masker {
+  const parts = new Set<string>();
+  for (const value of values) {
+    for (const line of value.split(/\r?\n/)) if (line.trim()) parts.add(line);
+  }
+  if (parts.size === 0) return (line) => line;
+  const all = new RegExp(
+    [...parts]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|'),
+    'g',
+  );
+  return (line) => line.replace(all, MASK);
+}
+
+/**
  * Compiles the configured mask patterns once, with a message naming the bad one.
  *
  * @example

@@ -83,7 +83,21 @@ export const definitionSchemas: Record<string, JsonSchema> = {
   }),
   // Not in the original API: a task that succeeds at once, for DAG join points.
   noop_command: model({}),
-  environment_variable: model({ variable_name: nonEmptyStr(), value: str() }, ['variable_name', 'value']),
+  environment_variable: {
+    ...model(
+      {
+        variable_name: nonEmptyStr(),
+        value: str('the literal value (or give secret instead)'),
+        secret: nonEmptyStr(
+          'instead of value: where the value is read at dispatch, never stored: a Secrets Manager name or ' +
+            'ARN (prod/db, arn:aws:secretsmanager:…), ssm:/parameter/name or its ARN, env:NAME (server ' +
+            'environment) or file:/path (server file). Batch and ECS take only ARNs and SSM parameters.',
+        ),
+      },
+      ['variable_name'],
+    ),
+    description: 'An environment variable: exactly one of value and secret.',
+  },
   shell_script_command: model(
     { script: nonEmptyStr(), environment_variables: arr(ref('environment_variable')) },
     ['script'],
@@ -96,6 +110,9 @@ export const definitionSchemas: Record<string, JsonSchema> = {
       memory: int(4),
       vCpus: int(1),
       job_role_arn: str(),
+      execution_role_arn: nonEmptyStr(
+        'the role Batch reads secrets with; required when a variable has a secret',
+      ),
       environment_variables: arr(ref('environment_variable')),
       job_queue: nonEmptyStr(),
     },
@@ -116,6 +133,9 @@ export const definitionSchemas: Record<string, JsonSchema> = {
       },
       environment_variables: arr(ref('environment_variable')),
       task_role_arn: str(),
+      execution_role_arn: nonEmptyStr(
+        'the role ECS reads secrets with; required when a variable has a secret',
+      ),
     },
     ['image', 'tag', 'command'],
   ),

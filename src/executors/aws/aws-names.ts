@@ -1,3 +1,5 @@
+import { awsValueFrom, parseSecretReference } from '../../domain/secret-reference.js';
+import type { EnvironmentVariable } from '../../domain/types.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
 
 /**
@@ -48,13 +50,36 @@ export function awsJobEnvironment(host: Pick<ExecutorHost, 'jobEnvironment'>, ru
   return env.SUNDIAL_URL ? { ...env, 'sundial.url': env.SUNDIAL_URL } : env;
 }
 
-/** `{ name, value }` pairs (Batch and ECS environment lists), user variables first, ours winning. */
+/**
+ * `{ name, value }` pairs (Batch and ECS environment lists), user variables first, ours winning.
+ * Variables with a secret are not among them: they go in `secrets` (see {@link secretValueFroms}).
+ */
 export function keyValues(
-  user: { variable_name: string; value: string }[] | undefined,
+  user: readonly EnvironmentVariable[] | undefined,
   ours: Record<string, string> = {},
 ): { name: string; value: string }[] {
   const merged = new Map<string, string>();
-  for (const v of user ?? []) merged.set(v.variable_name, v.value);
+  for (const v of user ?? []) if (v.value !== undefined) merged.set(v.variable_name, v.value);
   for (const [name, value] of Object.entries(ours)) merged.set(name, value);
   return [...merged].map(([name, value]) => ({ name, value }));
+}
+
+/**
+ * A container's `secrets` (Batch and ECS): AWS reads each `valueFrom` with the execution role when
+ * the container starts, so the value never passes through Sundial. Validation admits only
+ * references AWS can read; anything else here is a bug, not a silent skip.
+ *
+ * @example
+ * secretValueFroms([{ variable_name: 'PW', secret: 'ssm:/prod/db' }]) // [{ name: 'PW', valueFrom: '/prod/db' }]
+ */
+export function secretValueFroms(
+  user: readonly EnvironmentVariable[] | undefined,
+): { name: string; valueFrom: string }[] {
+  return (user ?? []).flatMap((v) => {
+    if (v.secret === undefined) return [];
+    const ref = parseSecretReference(v.secret);
+    const valueFrom = typeof ref === 'string' ? undefined : awsValueFrom(ref);
+    if (!valueFrom) throw new Error(`${v.variable_name}: secret '${v.secret}' cannot be read by AWS itself`);
+    return [{ name: v.variable_name, valueFrom }];
+  });
 }

@@ -5,7 +5,7 @@ import type {
   SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
 import type { BatchImageCommand } from '../../domain/types.js';
-import { definitionFamily, keyValues, safeName } from '../aws/aws-names.js';
+import { definitionFamily, keyValues, safeName, secretValueFroms } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
 
 /**
@@ -35,6 +35,7 @@ export function registerJobDefinitionInput(
   run: RunNames,
   cmd: BatchImageCommand,
 ): RegisterJobDefinitionCommandInput {
+  const secrets = secretValueFroms(cmd.environment_variables);
   return {
     jobDefinitionName: definitionFamily(run),
     type: 'container',
@@ -42,7 +43,9 @@ export function registerJobDefinitionInput(
       image: batchImage(cmd),
       command: cmd.command,
       ...(cmd.job_role_arn && { jobRoleArn: cmd.job_role_arn }),
+      ...(cmd.execution_role_arn && { executionRoleArn: cmd.execution_role_arn }),
       environment: keyValues(cmd.environment_variables),
+      ...(secrets.length > 0 && { secrets }),
       resourceRequirements: [
         { type: 'VCPU', value: String(cmd.vCpus ?? 1) },
         { type: 'MEMORY', value: String(cmd.memory) },
@@ -60,6 +63,8 @@ const resource = (
 
 const envKey = (list: { name?: string; value?: string }[] | undefined) =>
   JSON.stringify((list ?? []).map((e) => [e.name ?? '', e.value ?? '']).sort());
+const secretsKey = (list: { name?: string; valueFrom?: string }[] | undefined) =>
+  envKey(list?.map((s) => ({ name: s.name, value: s.valueFrom })));
 
 /** Whether a registered revision runs the same container as the one we would register. */
 export function jobDefinitionMatches(
@@ -73,7 +78,9 @@ export function jobDefinitionMatches(
     a?.image === b?.image &&
     JSON.stringify(a?.command ?? []) === JSON.stringify(b?.command ?? []) &&
     (a?.jobRoleArn ?? '') === (b?.jobRoleArn ?? '') &&
+    (a?.executionRoleArn ?? '') === (b?.executionRoleArn ?? '') &&
     envKey(a?.environment) === envKey(b?.environment) &&
+    secretsKey(a?.secrets) === secretsKey(b?.secrets) &&
     resource(a, 'VCPU', a?.vcpus) === resource(b, 'VCPU', undefined) &&
     resource(a, 'MEMORY', a?.memory) === resource(b, 'MEMORY', undefined)
   );

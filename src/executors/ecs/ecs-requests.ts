@@ -6,7 +6,7 @@ import type {
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import type { DockerImageCommand } from '../../domain/types.js';
-import { definitionFamily, keyValues } from '../aws/aws-names.js';
+import { definitionFamily, keyValues, secretValueFroms } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
 
 /**
@@ -44,12 +44,14 @@ export function registerTaskDefinitionInput(
   cmd: DockerImageCommand,
   placement: EcsPlacement,
 ): RegisterTaskDefinitionCommandInput {
+  const secrets = secretValueFroms(cmd.environment_variables);
   const container: ContainerDefinition = {
     name: ECS_CONTAINER,
     image: `${cmd.image}:${cmd.tag}`,
     command: cmd.command,
     essential: true,
     environment: keyValues(cmd.environment_variables),
+    ...(secrets.length > 0 && { secrets }),
     logConfiguration: {
       logDriver: 'awslogs',
       options: {
@@ -66,11 +68,14 @@ export function registerTaskDefinitionInput(
     family: definitionFamily(run),
     containerDefinitions: [container],
     ...(cmd.task_role_arn && { taskRoleArn: cmd.task_role_arn }),
+    ...(cmd.execution_role_arn && { executionRoleArn: cmd.execution_role_arn }),
   };
 }
 
 const envKey = (list: { name?: string; value?: string }[] | undefined) =>
   JSON.stringify((list ?? []).map((e) => [e.name ?? '', e.value ?? '']).sort());
+const secretsKey = (list: { name?: string; valueFrom?: string }[] | undefined) =>
+  envKey(list?.map((s) => ({ name: s.name, value: s.valueFrom })));
 
 /** Whether a registered revision runs the same container as the one we would register. */
 export function taskDefinitionMatches(
@@ -88,8 +93,10 @@ export function taskDefinitionMatches(
     a?.cpu === b?.cpu &&
     a?.memory === b?.memory &&
     envKey(a?.environment) === envKey(b?.environment) &&
+    secretsKey(a?.secrets) === secretsKey(b?.secrets) &&
     JSON.stringify(a?.logConfiguration ?? {}) === JSON.stringify(b?.logConfiguration ?? {}) &&
-    (existing.taskRoleArn ?? '') === (wanted.taskRoleArn ?? '')
+    (existing.taskRoleArn ?? '') === (wanted.taskRoleArn ?? '') &&
+    (existing.executionRoleArn ?? '') === (wanted.executionRoleArn ?? '')
   );
 }
 

@@ -4,7 +4,9 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ShellScriptCommand } from '../../domain/types.js';
 import { readBoundedLines } from '../../logs/bounded-lines.js';
+import { type Masker, resolvedSecretsMasker } from '../../logs/secret-masker.js';
 import type { Executor, ExecutorHost, TaskRun } from '../executor.js';
+import { SecretReader, SecretUnavailable } from '../secrets/secret-reader.js';
 import { parseShellLine } from './line-protocol.js';
 
 export interface ShellExecutorOptions {
@@ -12,6 +14,8 @@ export interface ShellExecutorOptions {
   concurrency?: number;
   /** Time between SIGTERM and SIGKILL when a job is killed. */
   killGraceMs?: number;
+  /** Reads the variables that reference secrets, right before the job starts. */
+  secrets?: SecretReader;
 }
 
 /** What `executionState` holds for a shell task: where its job runs (see `resume`). */
@@ -65,6 +69,7 @@ export class ShellExecutor implements Executor<ShellRun> {
   private closing = false;
   private readonly concurrency: number;
   private readonly killGraceMs: number;
+  private readonly secrets: SecretReader;
 
   constructor(
     private readonly host: ExecutorHost,
@@ -72,6 +77,7 @@ export class ShellExecutor implements Executor<ShellRun> {
   ) {
     this.concurrency = options.concurrency ?? 32;
     this.killGraceMs = options.killGraceMs ?? 5000;
+    this.secrets = options.secrets ?? new SecretReader();
   }
 
   async start(run: ShellRun): Promise<void> {
@@ -141,6 +147,7 @@ export class ShellExecutor implements Executor<ShellRun> {
     }
     // A daemon that left the group may hold the output open: do not wait for it forever.
     await Promise.race([Promise.all(exits), sleep(this.killGraceMs, undefined, { ref: false })]);
+    await this.secrets.close();
   }
 
   private drain(): void {
@@ -148,11 +155,16 @@ export class ShellExecutor implements Executor<ShellRun> {
       const run = this.queue.shift()!;
       this.launching += 1;
       // The host is recorded before spawning: after a crash, "host but no pid" means it may have run.
+      // Secrets are read only now, at dispatch: their values live in this process and the job, nowhere else.
       const launch: Promise<void> = this.host
         .progress(run.taskId, 'starting', { host: hostname() })
-        .then(() => this.spawn(run))
+        .then(() => this.secrets.resolve(run.executable.shell_script_command.environment_variables))
+        .then((secrets) => this.spawn(run, secrets))
         .catch((e: Error) =>
-          this.host.finished(run.taskId, { succeeded: false, reason: `could not start: ${e.message}` }),
+          this.host.finished(run.taskId, {
+            succeeded: false,
+            reason: e instanceof SecretUnavailable ? e.message : `could not start: ${e.message}`,
+          }),
         )
         .finally(() => {
           this.launching -= 1;
@@ -162,7 +174,7 @@ export class ShellExecutor implements Executor<ShellRun> {
     }
   }
 
-  private spawn(run: ShellRun): void {
+  private spawn(run: ShellRun, secrets: Record<string, string>): void {
     // The 'starting' write may have landed just before this scheduler froze and lost the lease: the
     // new leader has then ended the task already. Starting it now would run it beside its retry.
     if (!this.host.mayStart()) {
@@ -181,7 +193,8 @@ export class ShellExecutor implements Executor<ShellRun> {
     }
     const command = run.executable.shell_script_command;
     const env: Record<string, string | undefined> = { ...process.env, ...this.host.jobEnvironment(run) };
-    for (const v of command.environment_variables ?? []) env[v.variable_name] = v.value;
+    for (const v of command.environment_variables ?? [])
+      env[v.variable_name] = v.value ?? secrets[v.variable_name];
     const child = spawn('bash', ['-c', command.script], {
       detached: true,
       env,
@@ -193,8 +206,9 @@ export class ShellExecutor implements Executor<ShellRun> {
     if (group !== undefined) jobGroups.add(group);
     // Refused once this scheduler lost its lease (the new leader ends the task); never unhandled.
     this.host.progress(run.taskId, 'running', { pid: child.pid, host: hostname() }).catch(() => {});
-    this.pipe(run.taskId, child.stdout!, 'stdout');
-    this.pipe(run.taskId, child.stderr!, 'stderr');
+    const mask = resolvedSecretsMasker(Object.values(secrets));
+    this.pipe(run.taskId, child.stdout!, 'stdout', mask);
+    this.pipe(run.taskId, child.stderr!, 'stderr', mask);
     child.on('error', (e) => {
       this.host.log(run.taskId, 'scheduler', `could not start bash: ${e.message}`);
     });
@@ -208,13 +222,18 @@ export class ShellExecutor implements Executor<ShellRun> {
     });
   }
 
-  private pipe(taskId: string, stream: NodeJS.ReadableStream, source: 'stdout' | 'stderr'): void {
+  private pipe(
+    taskId: string,
+    stream: NodeJS.ReadableStream,
+    source: 'stdout' | 'stderr',
+    mask: Masker,
+  ): void {
     // Bounded, unlike readline: a job printing 100 MB without a newline must not cost 100 MB here.
     readBoundedLines(stream, MAX_LINE_BYTES, (line) => {
       const parsed = parseShellLine(line);
       if (parsed.kind === 'status') this.host.reported(taskId, parsed.status);
-      else if (parsed.kind === 'metadata') this.host.metadata(taskId, parsed.key, parsed.value);
-      else this.host.log(taskId, source, parsed.message);
+      else if (parsed.kind === 'metadata') this.host.metadata(taskId, parsed.key, mask(parsed.value));
+      else this.host.log(taskId, source, mask(parsed.message));
     });
   }
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileMaskPatterns, declaredVariables, secretMasker } from '../../../src/logs/secret-masker.js';
+import {
+  compileMaskPatterns,
+  declaredVariables,
+  resolvedSecretsMasker,
+  secretMasker,
+} from '../../../src/logs/secret-masker.js';
 
 describe('secretMasker', () => {
   const vars = (pairs: Record<string, string>) =>
@@ -66,5 +71,14 @@ describe('declaredVariables', () => {
       }),
     ).toEqual(env);
     expect(declaredVariables({ noop_command: {} })).toEqual([]);
+  });
+});
+
+describe('resolvedSecretsMasker', () => {
+  it('masks resolved values whatever their length, and each line of a multi-line one', () => {
+    const mask = resolvedSecretsMasker(['ab', '-----BEGIN KEY-----\nc2VjcmV0\n-----END KEY-----\n']);
+    expect(mask('token ab and c2VjcmV0')).toBe('token **** and ****');
+    expect(mask('-----END KEY-----')).toBe('****');
+    expect(resolvedSecretsMasker([])('unchanged')).toBe('unchanged');
   });
 });
