@@ -274,7 +274,10 @@ export class CloudWatchGroupTailer {
         this.deps.logger.warn({ err, taskId: m.taskId, ref: m.ref }, 'reading a remote log failed; retrying');
         await m.trouble.note(`reading ${describe(m.ref)} failed; retrying`, err);
       }
-      m.due(now + m.intervalMs);
+      // A stream still missing after its task ended is read again once a settle period is over:
+      // if it is missing then too, it never will be.
+      const drainRead = kind === 'not-found' && m.endedAt !== undefined;
+      m.due(drainRead ? Math.max(now, m.endedAt! + this.deps.settleMs) : now + m.intervalMs);
     }
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
 import { Harness, latestTasks } from '../../helpers/harness.js';
 import { awsOptions, awsTask, startEmulator } from '../aws/aws-world.js';
+import { newClusterJob } from '../aws/emr-world.js';
 import { allLines, openSse, sseLines } from './helpers.js';
 
 /** Far longer than the test may take: a stream that waited it out could not end in time. */
@@ -49,5 +50,16 @@ describe('the end of an AWS run', () => {
     expect(JSON.parse(sse.events.at(-1)!.data)).toMatchObject({ status: 'succeeded' });
     expect(sseLines(sse.events)).toEqual(stored);
     expect(Date.now() - Date.parse(run.end_time!)).toBeLessThan(GRACE_MS);
+  });
+
+  it('is not held up by a CloudWatch stream that never appears (an EMR job that sent nothing to its s3_log_details)', async () => {
+    await h.put({
+      process_definition_name: 'drain-emr',
+      task_definitions: [awsTask('spark', newClusterJob())], // its stream is never created
+    });
+    const run = await h.triggerAndWait('drain-emr');
+    expect(run.status).toBe('succeeded');
+    const task = latestTasks(run).get('spark')!;
+    expect(Date.parse(run.end_time!) - Date.parse(task.end_time!)).toBeLessThan(GRACE_MS);
   });
 });
