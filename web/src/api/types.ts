@@ -30,6 +30,15 @@ export interface WireTask {
   metadata_entries: WireEntry[];
   /** What the executor recorded to find its job again: AWS ids (cluster, step, Batch job, ECS task ARN). */
   execution_state: WireEntry[];
+  /** What its job cost (EMR clusters it created, priced by the server's price table). */
+  cost?: JobCost;
+}
+
+/** A job's cost: USD, and the instance-hours behind it (types without a price count hours only). */
+export interface JobCost {
+  usd: number;
+  instance_hours: number;
+  unpriced?: string[];
 }
 
 /** A message about a run's end (e-mail, PagerDuty…) and how its delivery went. */
@@ -50,6 +59,8 @@ export interface WireProcess {
   end_time?: string;
   status: ProcessStatus;
   kill_reason?: string;
+  /** The sum of its tasks' costs, when any has one. */
+  cost_usd?: number;
   task: WireTask[];
   notification_deliveries?: NotificationDelivery[];
 }

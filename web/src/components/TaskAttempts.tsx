@@ -1,4 +1,5 @@
 import type { WireEntry, WireTask } from '../api/types.js';
+import { formatCost } from '../lib/money.js';
 import { durationOf, formatTime } from '../lib/time.js';
 import { AnsiText } from './AnsiText.js';
 import { LogView } from './LogView.js';
@@ -61,6 +62,12 @@ export function TaskAttempts({ attempts, selected, onSelect }: Props) {
         <dd>{formatTime(shown.start_time)}</dd>
         <dt>Duration</dt>
         <dd>{durationOf(shown.start_time, shown.end_time)}</dd>
+        {shown.cost && (
+          <>
+            <dt>Cost</dt>
+            <dd className="cost">{formatCost(shown.cost)}</dd>
+          </>
+        )}
         {shown.failure_reason && (
           <>
             <dt>Failure</dt>

@@ -11,6 +11,7 @@ import { Gantt } from '../components/Gantt.js';
 import { LogView } from '../components/LogView.js';
 import { QueryError, StatusBadge } from '../components/Status.js';
 import { TaskAttempts } from '../components/TaskAttempts.js';
+import { formatUsd } from '../lib/money.js';
 import { durationOf, formatTime } from '../lib/time.js';
 import { NotFoundPage } from './NotFoundPage.js';
 
@@ -100,6 +101,14 @@ export function RunPage() {
           {durationOf(p.start_time, p.end_time)}
           {p.status === 'running' && ' so far'}
         </dd>
+        {p.cost_usd !== undefined && (
+          <>
+            <dt>Cost</dt>
+            <dd className="cost" title="EMR clusters the run created, priced by the server's price table">
+              {formatUsd(p.cost_usd)}
+            </dd>
+          </>
+        )}
         {p.kill_reason && (
           <>
             <dt>Killed</dt>
