@@ -98,6 +98,53 @@ export function planProcess(view: ProcessView, now: number): ProcessPlan {
   return { start, outcome: anyFailed || view.killRequested ? 'failed' : 'succeeded' };
 }
 
+/** A process view with its definitions by name (built once per process, not per plan). */
+export interface IndexedProcessView extends ProcessView {
+  byName: ReadonlyMap<string, TaskDefinition>;
+}
+
+/** What {@link planTasks} found among the task definitions it looked at. */
+export interface TasksPlan {
+  /** Task definitions to start now, in the order asked. */
+  start: string[];
+  /** Those blocked only by backoff, with when (ms) each becomes startable. */
+  waiting: Map<string, number>;
+}
+
+/**
+ * The start rules of {@link planProcess} for the named task definitions
+ * only: what an engine asks after an attempt ends, for the attempt's own
+ * definition (a retry) and its dependents (the only ones the end can make
+ * startable). It costs O(their dependencies), not O(definitions). For a
+ * definition whose dependencies are met, "may it still start" depends on
+ * itself alone, so the answer is the full plan's for these names. Whether
+ * the process is over is the full plan's to say.
+ *
+ * @example
+ * const { start, waiting } = planTasks(view, ['load', ...dependentsOf('load')], Date.now());
+ */
+export function planTasks(view: IndexedProcessView, names: Iterable<string>, now: number): TasksPlan {
+  const byName = view.byName;
+  const progressOf = (name: string): TaskDefinitionProgress =>
+    view.progress.get(name) ?? { attempts: 0, completedOnce: false };
+  const start: string[] = [];
+  const waiting = new Map<string, number>();
+  if (view.killRequested) return { start, waiting };
+  for (const name of names) {
+    const t = byName.get(name);
+    if (!t) continue;
+    const p = progressOf(name);
+    const latest = p.latest?.status;
+    if (latest === 'succeeded' || (latest !== undefined && isTaskActive(latest))) continue;
+    const max = view.grants?.[name]?.maxAttempts ?? t.max_attempts;
+    if (p.attempts >= max || !dependenciesMet(t, byName, progressOf)) continue;
+    const readyAt = backoffReadyAt(t, p, view.grants?.[name]);
+    if (readyAt <= now) start.push(name);
+    else waiting.set(name, readyAt);
+  }
+  return { start, waiting };
+}
+
 function dependenciesMet(
   t: TaskDefinition,
   byName: ReadonlyMap<string, TaskDefinition>,

@@ -1,6 +1,12 @@
-import { type ProcessPlan, planProcess, type RetryGrant } from '../domain/process-plan.js';
+import {
+  type IndexedProcessView,
+  type ProcessPlan,
+  planProcess,
+  planTasks,
+  type RetryGrant,
+} from '../domain/process-plan.js';
 import { type PlanningProgress, progressFromTasks } from '../domain/task-progress.js';
-import type { TaskDefinition, TaskStatus } from '../domain/types.js';
+import { isTaskActive, type TaskDefinition, type TaskStatus } from '../domain/types.js';
 import type { PlanningView } from '../storage/stores/processes-store.js';
 
 /**
@@ -11,6 +17,13 @@ import type { PlanningView } from '../storage/stores/processes-store.js';
  * plans the next step without reading the process back after every task.
  * Changes made elsewhere (a kill, a retry, a restart) arrive as a wake-up
  * that marks the process stale; the next evaluation then reloads it.
+ *
+ * Planning is incremental: after a load it plans the whole process once;
+ * after that an attempt's end only looks at the attempt's own definition
+ * and its dependents (and at those waiting out a backoff), so a task's end
+ * costs O(its dependents) however big the process. The whole process is
+ * planned again only when nothing runs and nothing can start from there:
+ * that is when it may be over.
  *
  * @example
  * const p = RunningProcess.load(await planningView(db, id, { withDefinitions: true }));
@@ -23,6 +36,8 @@ export class RunningProcess {
   private readonly definitions: readonly TaskDefinition[];
   /** Names some other task depends on: only their ends can make a task startable. */
   readonly dependedOn: ReadonlySet<string>;
+  /** The definitions depending on each name, in snapshot order. */
+  private readonly dependents = new Map<string, string[]>();
   readonly definitionName: string;
   killReason: string | undefined;
   killRequested = false;
@@ -30,12 +45,26 @@ export class RunningProcess {
   stale = false;
   private grants: Readonly<Record<string, RetryGrant>> = {};
   private progress: Map<string, PlanningProgress> = new Map();
+  /** Names whose latest attempt is active. */
+  private running = new Set<string>();
+  /** Names an attempt's end may have made startable, for the next plan to look at. */
+  private readonly examine = new Set<string>();
+  /** Names blocked only by backoff, with when each may start. */
+  private waiting = new Map<string, number>();
+  /** Set when the next plan must look at every definition (after a load or a refresh). */
+  private whole = true;
 
   private constructor(definitionName: string, definitions: readonly TaskDefinition[]) {
     this.definitionName = definitionName;
     this.definitions = definitions;
     this.byName = new Map(definitions.map((t) => [t.task_definition_name, t]));
-    this.dependedOn = new Set(definitions.flatMap((t) => t.dependencies.map((d) => d.task_definition_name)));
+    for (const t of definitions)
+      for (const d of t.dependencies) {
+        const list = this.dependents.get(d.task_definition_name);
+        if (list) list.push(t.task_definition_name);
+        else this.dependents.set(d.task_definition_name, [t.task_definition_name]);
+      }
+    this.dependedOn = new Set(this.dependents.keys());
   }
 
   /** From a planning view read with its task definitions. */
@@ -52,6 +81,10 @@ export class RunningProcess {
     this.killReason = view.kill_reason ?? undefined;
     this.grants = view.retry_grants;
     this.progress = progressFromTasks(view.tasks);
+    this.running = new Set();
+    for (const [name, p] of this.progress)
+      if (p.latest && isTaskActive(p.latest.status)) this.running.add(name);
+    this.whole = true;
     this.stale = false;
   }
 
@@ -67,6 +100,8 @@ export class RunningProcess {
       if (r.attempt > p.latestAttempt) {
         p.latestAttempt = r.attempt;
         p.latest = { status: r.status };
+        if (isTaskActive(r.status)) this.running.add(r.task_definition_name);
+        else this.running.delete(r.task_definition_name);
       }
     }
   }
@@ -82,21 +117,32 @@ export class RunningProcess {
         continue;
       }
       p.completedOnce = true;
-      if (r.attempt === p.latestAttempt) p.latest = { status: r.status, endedAt: r.ended_at.getTime() };
+      if (r.attempt === p.latestAttempt) {
+        p.latest = { status: r.status, endedAt: r.ended_at.getTime() };
+        this.running.delete(r.task_definition_name);
+      }
+      this.examine.add(r.task_definition_name);
+      for (const name of this.dependents.get(r.task_definition_name) ?? []) this.examine.add(name);
     }
   }
 
   /** What to do now, by the rules of docs/semantics.md. */
   plan(now: number): ProcessPlan {
-    return planProcess(
-      {
-        taskDefinitions: this.definitions,
-        progress: this.progress,
-        killRequested: this.killRequested,
-        grants: this.grants,
-      },
-      now,
-    );
+    if (!this.whole) {
+      const names = new Set([...this.examine, ...this.waiting.keys()]);
+      this.examine.clear();
+      const some = planTasks(this.view(), names, now);
+      this.waiting = some.waiting;
+      if (some.start.length > 0 || some.waiting.size > 0 || this.running.size > 0)
+        return { start: some.start, ...wakeAtOf(some.waiting) };
+    }
+    // Nothing runs and nothing starts from what changed: the whole process says whether it is over.
+    this.whole = false;
+    this.examine.clear();
+    const view = this.view();
+    const plan = planProcess(view, now);
+    this.waiting = plan.outcome ? new Map() : planTasks(view, this.byName.keys(), now).waiting;
+    return plan;
   }
 
   /**
@@ -108,14 +154,30 @@ export class RunningProcess {
     if (!p || p.latestAttempt !== attempt) return [];
     this.progress.set(name, { ...p, completedOnce: true, latest: { status: 'succeeded', endedAt: now } });
     try {
-      return this.plan(now).start;
+      return planTasks(this.view(), this.dependents.get(name) ?? [], now).start;
     } finally {
       this.progress.set(name, p);
     }
+  }
+
+  private view(): IndexedProcessView {
+    return {
+      taskDefinitions: this.definitions,
+      byName: this.byName,
+      progress: this.progress,
+      killRequested: this.killRequested,
+      grants: this.grants,
+    };
   }
 
   /** Attempts made so far of a task definition (the next one's number). */
   attempts(name: string): number {
     return this.progress.get(name)?.attempts ?? 0;
   }
+}
+
+function wakeAtOf(waiting: ReadonlyMap<string, number>): { wakeAt?: number } {
+  let wakeAt: number | undefined;
+  for (const at of waiting.values()) wakeAt = Math.min(wakeAt ?? at, at);
+  return wakeAt === undefined ? {} : { wakeAt };
 }

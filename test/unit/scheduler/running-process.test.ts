@@ -99,4 +99,55 @@ describe('RunningProcess', () => {
     expect(p.startsIfSucceeded('a', 1, T0)).toEqual([]); // not its latest attempt
     expect(p.plan(T0)).toEqual({ start: [] }); // still running as far as it knows
   });
+
+  it('after the first plan, looks only at what an end can change: a 10,000-task run plans a chain step from 2 definitions', () => {
+    // A chain of 1,000 with 9,000 tasks fanning out of its head; each definition counts reads of its dependencies.
+    let reads = 0;
+    const counted = (t: TaskDefinition): TaskDefinition => {
+      const { dependencies, ...rest } = t;
+      return Object.defineProperty(rest, 'dependencies', {
+        enumerable: true,
+        get: () => {
+          reads++;
+          return dependencies;
+        },
+      }) as TaskDefinition;
+    };
+    const name = (i: number) => `t${i}`;
+    const defs = [
+      ...Array.from({ length: 1000 }, (_, i) => task(name(i), i === 0 ? [] : [name(i - 1)])),
+      ...Array.from({ length: 9000 }, (_, i) => task(`f${i}`, [name(0)])),
+    ].map(counted);
+    const p = RunningProcess.load(view(defs));
+    expect(p.plan(T0).start).toEqual(['t0']);
+    p.started([row('t0', 0, 'submitted')]);
+    p.ended([{ ...row('t0', 0, 'succeeded'), ended_at: new Date(T0) }]);
+    const wide = p.plan(T0).start;
+    expect(wide).toHaveLength(9001);
+    p.started(wide.map((n) => row(n, 0, 'submitted')));
+    for (let i = 1; i < 5; i++) {
+      reads = 0;
+      p.ended([{ ...row(name(i), 0, 'succeeded'), ended_at: new Date(T0) }]);
+      expect(p.plan(T0).start).toEqual([name(i + 1)]);
+      expect(reads).toBeLessThanOrEqual(2); // the ended task's and its one dependent's
+      p.started([row(name(i + 1), 0, 'submitted')]);
+    }
+    reads = 0;
+    p.ended([{ ...row('f7', 0, 'succeeded'), ended_at: new Date(T0) }]);
+    expect(p.plan(T0)).toEqual({ start: [] });
+    expect(reads).toBeLessThanOrEqual(1);
+  });
+
+  it('plans the whole process again once nothing runs, and ends it as a reload would', () => {
+    const defs = [task('a'), task('b', ['a']), task('c', [], { max_attempts: 2 })];
+    const p = RunningProcess.load(view(defs));
+    expect(p.plan(T0).start).toEqual(['a', 'c']);
+    p.started([row('a', 0, 'submitted'), row('c', 0, 'submitted')]);
+    p.ended([{ ...row('c', 0, 'failed'), ended_at: new Date(T0) }]);
+    expect(p.plan(T0).start).toEqual(['c']); // its retry, found from its own end alone
+    p.started([row('c', 1, 'submitted')]);
+    p.ended([{ ...row('c', 1, 'failed'), ended_at: new Date(T0) }]);
+    p.ended([{ ...row('a', 0, 'failed'), ended_at: new Date(T0) }]);
+    expect(p.plan(T0)).toEqual({ start: [], outcome: 'failed' });
+  });
 });
