@@ -5,6 +5,7 @@ import { benchConfig } from './lib/config.js';
 import { postgresVersion } from './lib/databases.js';
 import { type Row, renderTable } from './lib/table.js';
 import { awsEfficiency } from './scenarios/aws-efficiency.js';
+import { bigDagScenario } from './scenarios/big-dag.js';
 import { fanOut } from './scenarios/fan-out.js';
 import { historyScale } from './scenarios/history-scale.js';
 import { hopLatency } from './scenarios/hop-latency.js';
@@ -21,6 +22,7 @@ const scenarios: [key: string, title: string, run: typeof hopLatency][] = [
   ['history', '5. History scale', historyScale],
   ['ui', '6. UI first paint', uiFirstPaint],
   ['start', '7. Start-up', startUp],
+  ['bigdag', '8. Big DAG', bigDagScenario],
   // Last: it needs the AWS executors, which landed last.
   ['aws', '4. AWS efficiency', awsEfficiency],
 ];

@@ -16,6 +16,9 @@ export interface BenchConfig {
   awsEmrClusters: number;
   historyTasks: number;
   apiRequests: number;
+  /** Tasks in the big-DAG scenario's process, and how many of them form its chain. */
+  bigDag: number;
+  bigDagChain: number;
   /** Starts measured per store in the start-up scenario (the median is reported). */
   startRuns: number;
   /** Scenarios to run (`BENCH_ONLY=hop,fanout`); all when unset. */
@@ -52,6 +55,8 @@ export function benchConfig(): BenchConfig {
     awsEmrClusters: size('BENCH_AWS_EMR_CLUSTERS', 20, 2),
     historyTasks: size('BENCH_HISTORY_TASKS', 1_000_000, 5000),
     apiRequests: size('BENCH_API_REQUESTS', 200, 20),
+    bigDag: size('BENCH_BIG_DAG', 10_000, 100),
+    bigDagChain: size('BENCH_BIG_DAG_CHAIN', 1000, 20),
     startRuns: size('BENCH_START_RUNS', 5, 3),
     only: only ? new Set(only.split(',').map((s) => s.trim())) : undefined,
     backends: (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',') as ('postgres' | 'pglite')[],

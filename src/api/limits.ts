@@ -6,8 +6,8 @@ import { HttpError } from './errors.js';
 
 /** Largest request body of each kind; anything larger is a 413 saying the limit. */
 export const BODY_LIMITS = {
-  /** A process definition (the largest real ones, EMR jobs with many steps, are tens of KB). */
-  definition: 1024 * 1024,
+  /** A process definition: the largest real ones are tens of KB, a DAG of 10,000 tasks about 2 MB. */
+  definition: 4 * 1024 * 1024,
   /** A batch of log or metadata entries a job posts. */
   entries: 5 * 1024 * 1024,
   /** Everything else (actions, tokens): small JSON or no body at all. */

@@ -18,6 +18,11 @@ const list = (name: string): JsonSchema => ({ type: 'array', items: r(name) });
 const processResponse: JsonSchema = {
   type: 'object',
   properties: {
+    next_after: {
+      type: 'string',
+      format: 'uuid',
+      description: 'Only when a page of tasks was asked for and more follow: pass it as `after`',
+    },
     notification_deliveries: {
       ...list('notification_delivery'),
       description:
@@ -97,9 +102,13 @@ const operations: Record<string, Record<string, Op>> = {
   },
   '/api/processes/{process_id}': {
     get: {
-      summary: 'Get a process with its tasks (log_entries: lines inlined per task, 0 to 500, default 500)',
+      summary:
+        'Get a process with its tasks (log_entries: lines inlined per task, 0 to 500, default 500). ' +
+        'With `limit` (1 to 1000) or `after` (a task id), `task` holds one page of at most `limit` ' +
+        '(default 100) tasks in task name and attempt order after the task `after`, and `next_after` ' +
+        'is the cursor of the next page while there is one; without either, every task',
       response: processResponse,
-      query: ['log_entries'],
+      query: ['log_entries', 'limit', 'after'],
     },
   },
   '/api/processes/{process_id}/task_definitions': {

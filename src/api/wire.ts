@@ -2,7 +2,7 @@ import { notificationRecipient } from '../domain/notification-recipient.js';
 import type { Queryable } from '../storage/database.js';
 import { type DeliveryHistoryRow, deliveryHistory } from '../storage/stores/delivery-history-store.js';
 import { type LogEntryRow, metadataOf, recentLogEntries } from '../storage/stores/entries-store.js';
-import type { ProcessRow } from '../storage/stores/processes-store.js';
+import type { ProcessHead } from '../storage/stores/processes-store.js';
 import { type TaskRow, tasksOfProcesses } from '../storage/stores/tasks-store.js';
 
 /** Log lines inlined in a task's `log_entries`; the full log is paged at /api/tasks/{id}/logs. */
@@ -66,7 +66,7 @@ export async function tasksToWire(db: Queryable, tasks: readonly TaskRow[], inli
  */
 export async function processesToWire(
   db: Queryable,
-  processes: readonly ProcessRow[],
+  processes: readonly ProcessHead[],
   inlineLogs = INLINE_LOG_ENTRIES,
 ) {
   const ids = processes.map((p) => p.id);
@@ -76,19 +76,52 @@ export async function processesToWire(
   ]);
   const byProcess = groupBy(tasks, (t) => t.process_id);
   const deliveriesByProcess = groupBy(deliveries, (d) => d.process_id);
-  return processes.map((p) => ({
+  return processes.map((p) => {
+    const its = byProcess.get(p.id) ?? [];
+    return processToWire(p, its, costOfRun(its), deliveriesByProcess.get(p.id));
+  });
+}
+
+/**
+ * One process in the same shape with only a page of its tasks in `task`
+ * (see tasksOfProcessPage); `cost_usd` is still the whole run's.
+ *
+ * @example
+ * const page = await tasksOfProcessPage(db, id, { limit: 100 });
+ * return processPageToWire(db, process, page, await costOfProcess(db, id), 0);
+ */
+export async function processPageToWire(
+  db: Queryable,
+  process: ProcessHead,
+  page: readonly TaskRow[],
+  costUsd: number | null,
+  inlineLogs = INLINE_LOG_ENTRIES,
+) {
+  const [tasks, deliveries] = await Promise.all([
+    tasksToWire(db, page, inlineLogs),
+    deliveryHistory(db, [process.id]),
+  ]);
+  const cost = costUsd === null ? {} : { cost_usd: roundUsd(costUsd) };
+  return processToWire(process, tasks, cost, deliveries);
+}
+
+function processToWire(
+  p: ProcessHead,
+  tasks: Awaited<ReturnType<typeof tasksToWire>>,
+  cost: { cost_usd?: number },
+  deliveries: readonly DeliveryHistoryRow[] | undefined,
+) {
+  return {
     process_id: p.id,
     process_definition_name: p.definition_name,
     start_time: p.started_at.toISOString(),
     ...(p.ended_at && { end_time: p.ended_at.toISOString() }),
     status: p.status,
     ...(p.kill_reason && { kill_reason: p.kill_reason }),
-    task: byProcess.get(p.id) ?? [],
-    ...costOfRun(byProcess.get(p.id) ?? []),
-    ...(deliveriesByProcess.has(p.id) && {
-      notification_deliveries: deliveriesByProcess.get(p.id)!.map(deliveryToWire),
-    }),
-  }));
+    task: tasks,
+    ...cost,
+    ...(deliveries?.length && { notification_deliveries: deliveries.map(deliveryToWire) }),
+  };
 }
 
 /** What an AWS executor recorded a job cost (`execution_state.cost`, with a price table configured). */
@@ -100,7 +133,11 @@ function isCost(value: unknown): value is { usd: number; instance_hours: number 
 function costOfRun(tasks: readonly { cost?: { usd: number } }[]): { cost_usd?: number } {
   const costs = tasks.flatMap((t) => (t.cost ? [t.cost.usd] : []));
   if (costs.length === 0) return {};
-  return { cost_usd: Math.round(costs.reduce((a, b) => a + b, 0) * 1e6) / 1e6 };
+  return { cost_usd: roundUsd(costs.reduce((a, b) => a + b, 0)) };
+}
+
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
 }
 
 function deliveryToWire(d: DeliveryHistoryRow) {

@@ -4,8 +4,8 @@ import { joinPath } from './validation-error.js';
 /** Deeper than any real definition (EMR configurations nest a few levels); deeper JSON is hostile. */
 export const MAX_JSON_DEPTH = 32;
 
-/** Most tasks one process definition may hold. */
-export const MAX_TASKS = 1000;
+/** Most tasks one process definition may hold (planning and the run API are built for this many). */
+export const MAX_TASKS = 10_000;
 
 /** Most log or metadata entries one request may post. */
 export const MAX_ENTRIES = 10_000;

@@ -73,6 +73,18 @@ export async function getProcess(
   return row;
 }
 
+/** A process without its task definitions (a 10,000-task snapshot is megabytes), as the run API answers it. */
+export type ProcessHead = Omit<ProcessRow, 'task_definitions'>;
+
+/** Every column of `processes` but the task definitions' snapshot. */
+const HEAD_COLUMNS =
+  'id, definition_name, status, started_at, ended_at, kill_requested_at, kill_reason, retry_grants, started_by';
+
+export async function getProcessHead(db: Queryable, id: string): Promise<ProcessHead | undefined> {
+  const [row] = await db.query<ProcessHead>(`select ${HEAD_COLUMNS} from processes where id = $1`, [id]);
+  return row;
+}
+
 export async function runningProcessIds(db: Queryable, definitionName?: string): Promise<string[]> {
   const rows = definitionName
     ? await db.query<{ id: string }>(
@@ -139,9 +151,9 @@ export interface ProcessQuery {
   limit: number;
 }
 
-export async function listProcesses(db: Queryable, q: ProcessQuery): Promise<ProcessRow[]> {
-  return db.query<ProcessRow>(
-    `select * from processes
+export async function listProcesses(db: Queryable, q: ProcessQuery): Promise<ProcessHead[]> {
+  return db.query<ProcessHead>(
+    `select ${HEAD_COLUMNS} from processes
      where ($1::text is null or definition_name = $1)
        and ($2::text[] is null or status = any($2))
        and ($3::timestamptz is null or started_at >= $3)

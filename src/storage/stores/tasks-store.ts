@@ -93,6 +93,41 @@ export async function tasksOfProcesses(db: Queryable, processIds: readonly strin
   ]);
 }
 
+/**
+ * One page of a process's tasks in (task_definition_name, attempt) order,
+ * the order of its unique index, so a page of a 10,000-task run reads
+ * `limit` rows whatever page it is; `after` is the last task id of the
+ * previous page.
+ *
+ * @example
+ * const page = await tasksOfProcessPage(db, processId, { limit: 100 });
+ * const next = await tasksOfProcessPage(db, processId, { limit: 100, after: page.at(-1)!.id });
+ */
+export async function tasksOfProcessPage(
+  db: Queryable,
+  processId: string,
+  page: { limit: number; after?: string },
+): Promise<TaskRow[]> {
+  return db.query<TaskRow>(
+    `select * from tasks t
+     where t.process_id = $1
+       and ($2::uuid is null or (t.task_definition_name, t.attempt) >
+         (select a.task_definition_name, a.attempt from tasks a where a.id = $2 and a.process_id = $1))
+     order by t.task_definition_name, t.attempt limit $3`,
+    [processId, page.after ?? null, page.limit],
+  );
+}
+
+/** The sum of a process's task costs (`execution_state.cost.usd`), null when none has one. */
+export async function costOfProcess(db: Queryable, processId: string): Promise<number | null> {
+  const [row] = await db.query<{ usd: number | null }>(
+    `select sum((execution_state -> 'cost' ->> 'usd')::float8) as usd from tasks
+     where process_id = $1 and jsonb_typeof(execution_state -> 'cost' -> 'usd') = 'number'`,
+    [processId],
+  );
+  return row?.usd ?? null;
+}
+
 /** The planning view of a process's tasks: only what the rules need. */
 export async function taskProgressRows(
   db: Queryable,

@@ -18,6 +18,7 @@ interface LogPage {
 describe('reads the web UI adds to the API', () => {
   let h: Harness;
   const runs: WireProcess[] = [];
+  let wide: WireProcess;
 
   beforeAll(async () => {
     h = await Harness.start();
@@ -27,6 +28,17 @@ describe('reads the web UI adds to the API', () => {
     });
     await h.put({ process_definition_name: 'never-run', task_definitions: [shellTask('x', 'true')] });
     for (let i = 0; i < 3; i++) runs.unshift(await h.triggerAndWait('counted'));
+    await h.put({
+      process_definition_name: 'wide',
+      task_definitions: ['e', 'a', 'd', 'b', 'c'].map((name) => ({
+        task_definition_name: name,
+        dependencies: [],
+        executable: { noop_command: {} },
+        max_attempts: 1,
+        backoff_base_seconds: 0,
+      })),
+    });
+    wide = await h.triggerAndWait('wide');
   });
   afterAll(async () => h?.close());
 
@@ -35,7 +47,11 @@ describe('reads the web UI adds to the API', () => {
       { definition: { process_definition_name: string }; recent_processes: Summary[] }[]
     >('GET', '/api/definition_overview?recent=2');
     expect(res.status).toBe(200);
-    expect(res.body.map((d) => d.definition.process_definition_name)).toEqual(['counted', 'never-run']);
+    expect(res.body.map((d) => d.definition.process_definition_name)).toEqual([
+      'counted',
+      'never-run',
+      'wide',
+    ]);
     expect(res.body[0]!.recent_processes.map((r) => r.process_id)).toEqual(
       runs.slice(0, 2).map((r) => r.process_id),
     );
@@ -84,6 +100,42 @@ describe('reads the web UI adds to the API', () => {
     expect(light.body.task[0]!.status).toBe('succeeded');
     const unknown = '00000000-0000-4000-8000-000000000000';
     expect((await h.request('GET', `/api/processes/${unknown}/task_definitions`)).status).toBe(404);
+  });
+
+  it('pages a run’s tasks by name when asked, and answers every task in the original shape when not', async () => {
+    type Page = WireProcess & { next_after?: string };
+    const url = `/api/processes/${wide.process_id}`;
+    const whole = await h.request<Page>('GET', url);
+    expect(whole.body.task).toHaveLength(5);
+    expect(whole.body.next_after).toBeUndefined();
+    const pages: Page[] = [];
+    let after = '';
+    do {
+      const res = await h.request<Page>('GET', `${url}?limit=2${after && `&after=${after}`}`);
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+      after = res.body.next_after ?? '';
+    } while (after);
+    expect(pages.map((p) => p.task.map((t) => t.task_definition_name))).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e'],
+    ]);
+    const byId = new Map(whole.body.task.map((t) => [t.task_id, t]));
+    // The same tasks, each once, as the unpaged answer has them; the run's own fields are unchanged.
+    expect(pages.flatMap((p) => p.task)).toEqual(
+      pages.flatMap((p) => p.task).map((t) => byId.get(t.task_id)),
+    );
+    const { task: _all, ...run } = whole.body;
+    const { task: _page, next_after: _next, ...pagedRun } = pages[0]!;
+    expect(pagedRun).toEqual(run);
+    const bad = await h.request<{ errors: { field: string }[] }>('GET', `${url}?limit=1001`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0]!.field).toBe('limit');
+    const stranger = runs[0]!.task[0]!.task_id; // a task of another run is no cursor here
+    const wrong = await h.request<{ errors: { field: string }[] }>('GET', `${url}?after=${stranger}`);
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors[0]!.field).toBe('after');
   });
 
   it('pages a log backwards from its end', async () => {

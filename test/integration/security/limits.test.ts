@@ -14,10 +14,10 @@ describe('limits answer with a clear 4xx', () => {
   });
   afterAll(async () => h?.close());
 
-  it('a definition over 1 MiB is a 413 naming the limit', async () => {
+  it('a definition over 4 MiB is a 413 naming the limit', async () => {
     const def = {
       process_definition_name: 'big',
-      task_definitions: [shellTask('a', `echo ${'x'.repeat(1024 * 1024)}`)],
+      task_definitions: [shellTask('a', `echo ${'x'.repeat(4 * 1024 * 1024)}`)],
     };
     const res = await h.sundial.api.inject({
       method: 'PUT',
@@ -26,11 +26,11 @@ describe('limits answer with a clear 4xx', () => {
       headers: bearer(h.token),
     });
     expect(res.statusCode).toBe(413);
-    expect(res.json<ErrorBody>().message).toBe("body: larger than this route's limit of 1048576 bytes");
+    expect(res.json<ErrorBody>().message).toBe("body: larger than this route's limit of 4194304 bytes");
   });
 
-  it('more than 1000 tasks in one definition is a 400', async () => {
-    const tasks = Array.from({ length: 1001 }, (_, i) => shellTask(`t${i}`, 'true'));
+  it('more than 10,000 tasks in one definition is a 400', async () => {
+    const tasks = Array.from({ length: 10_001 }, (_, i) => shellTask(`t${i}`, 'true'));
     const res = await h.sundial.api.inject({
       method: 'PUT',
       url: '/api/process_definitions/wide',
@@ -39,7 +39,7 @@ describe('limits answer with a clear 4xx', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json<ErrorBody>().message).toBe(
-      'task_definitions: holds 1001 tasks; at most 1000 are allowed',
+      'task_definitions: holds 10001 tasks; at most 10000 are allowed',
     );
   });
 
