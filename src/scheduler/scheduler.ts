@@ -161,7 +161,12 @@ export class Scheduler {
 
   private begin(epoch: number): Term {
     const lease: LeaseTerm = { lease: LEASE, holder: this.opts.replicaId, epoch, revoked: false };
-    const db = fencedDatabase(this.opts.db, lease, (err) => this.fenced(err));
+    const db = fencedDatabase(
+      this.opts.db,
+      lease,
+      (err) => this.fenced(err),
+      (err) => this.opts.logger.warn({ err }, 'a write lost its database connection; trying it again'),
+    );
     this.opts.logger.info({ replicaId: this.opts.replicaId, epoch }, 'became scheduler leader');
     this.opts.events?.became?.(epoch);
     const leading = () => !lease.revoked && performance.now() - this.renewedAt < this.ttl;

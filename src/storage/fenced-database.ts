@@ -1,5 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Queryable } from './database.js';
 import { lockLeaseForWrite } from './stores/leases-store.js';
+import { isTransientConnectionError } from './transient-errors.js';
+
+/** First pause before a write that lost its connection is tried again; it doubles up to the cap. */
+const RETRY_FIRST_MS = 50;
+const RETRY_CAP_MS = 1000;
 
 /**
  * One replica's time as leader: the lease it holds and the epoch it got.
@@ -42,6 +48,15 @@ export class FencedWriteError extends Error {
  * of landing beside the new leader's. Plain `select`s are read as they are.
  * Only PostgreSQL needs this: PGlite is one process, one replica.
  *
+ * A write whose connection breaks (a database restart, a failover,
+ * `pg_terminate_backend`) is tried again on a fresh one, with backoff, for
+ * as long as the term lasts: each try checks the lease again, and once the
+ * term is over the write fails as fenced. A job's 'starting' record thus
+ * survives an outage instead of failing the attempt. The engine's writes
+ * are conditional (an attempt is inserted once, a result lands on an active
+ * task only), so a write that did commit before its connection broke and
+ * is tried again changes nothing.
+ *
  * @example
  * const db = fencedDatabase(pool, term, (err) => scheduler.fenced(err));
  * await insertTasks(db, …); // throws FencedWriteError once term is over
@@ -50,11 +65,24 @@ export function fencedDatabase(
   db: Database,
   term: LeaseTerm,
   onFenced: (err: FencedWriteError) => void,
+  onRetry?: (err: Error) => void,
 ): Database {
   if (!db.sharedByReplicas) return db;
   const guarded = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
-    if (term.revoked) throw new FencedWriteError('lost', term);
-    return db.transaction(async (tx) => {
+    for (let attempt = 0; ; attempt++) {
+      if (term.revoked) throw new FencedWriteError('lost', term);
+      try {
+        return await fencedTransaction(fn);
+      } catch (err) {
+        if (!isTransientConnectionError(err)) throw err;
+        onRetry?.(err as Error);
+        const pause = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** attempt);
+        await sleep(pause / 2 + Math.random() * (pause / 2));
+      }
+    }
+  };
+  const fencedTransaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
+    db.transaction(async (tx) => {
       const lease = await lockLeaseForWrite(tx, term.lease);
       const held = lease?.holder === term.holder && lease.epoch === term.epoch;
       if (!held || !lease.live || term.revoked) {
@@ -64,7 +92,6 @@ export function fencedDatabase(
       }
       return fn(tx);
     });
-  };
   return {
     kind: db.kind,
     preparesStatements: db.preparesStatements,

@@ -58,14 +58,21 @@ export function pgDatabase(connectionString: string, options: PgDatabaseOptions 
     sharedByReplicas: true,
     query: (sql, params) => run(pool, sql, params),
     async transaction(fn) {
-      const client = await pool.connect();
       // Checked-out clients have no error listener of the pool's: without this one, a backend
       // terminated mid-transaction would be an unhandled 'error' event. The statement fails anyway.
       let broken: Error | undefined;
       const onError = (err: Error) => {
         broken = err;
       };
-      client.on('error', onError);
+      // Attached in the pool's callback, not after an `await`: the termination of a backend that
+      // just connected can arrive in the same packet as its ready-for-query, before any await resumes.
+      const client = await new Promise<pg.PoolClient>((resolve, reject) =>
+        pool.connect((err, c) => {
+          if (err || !c) return reject(err);
+          c.on('error', onError);
+          resolve(c);
+        }),
+      );
       try {
         await client.query('begin');
         const tx: Queryable = { query: (sql, params) => run(client, sql, params) };

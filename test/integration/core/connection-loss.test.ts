@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ledgerScript, readLedger, startedTwice } from '../../chaos/cluster.js';
 import { dependsOn, shellTask, type WireProcess, waitFor } from '../../helpers/harness.js';
 import { ServerProcess } from '../../helpers/server-process.js';
 import { backend, freshDatabase } from '../../helpers/test-database.js';
@@ -94,5 +98,51 @@ describe.skipIf(backend !== 'postgres')('losing the database connections mid-run
     expect((await follower.api('POST', `/api/processes/${running.process_id}/kill`)).status).toBe(204);
     const ended = await waitFor(() => endedRun(follower, running.process_id));
     expect(ended.status).toBe('failed');
+  });
+
+  it('fails no attempt and runs none twice while every backend is terminated again and again as jobs start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sundial-outage-'));
+    const ledger = join(dir, 'ledger');
+    // Six waves of four: every wave is a burst of writes (results, new attempts, 'starting', 'running').
+    const tasks = Array.from({ length: 24 }, (_, i) =>
+      // max_attempts 2: an attempt failed by the outage would show as a second attempt, not a failed run.
+      shellTask(`t${i}`, ledgerScript(ledger, 'sleep 0.05'), {
+        max_attempts: 2,
+        ...(i >= 4 && { dependencies: dependsOn(`t${i - 4}`) }),
+      }),
+    );
+    await leader.api('PUT', '/api/process_definitions/waves', {
+      process_definition_name: 'waves',
+      task_definitions: tasks,
+    });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await leader.api('POST', '/api/process_definitions/waves/trigger');
+    const run = await waitFor(async () => {
+      const res = await leader.api<WireProcess[]>('GET', '/api/processes?process_definition_name=waves');
+      return res.status === 200 ? res.body[0] : undefined;
+    });
+    let terminations = 0;
+    let ended: WireProcess | undefined;
+    for (let round = 0; !ended; round++) {
+      const { rowCount } = await admin.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      terminations += rowCount ?? 0;
+      await new Promise((r) => setTimeout(r, 100));
+      // A crash (an unhandled 'error' of a connection) would show here with its stack trace.
+      if (!leader.alive) throw new Error(leader.logs.map((l) => l.msg).join('\n'));
+      if (round % 3 === 0) ended = await endedRun(leader, run.process_id);
+    }
+    await admin.end();
+    const lines = readLedger(ledger);
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`outage: ${terminations} backends terminated during a run of ${tasks.length} tasks`);
+    expect(ended.status).toBe('succeeded');
+    expect(ended.task.filter((t) => t.status !== 'succeeded')).toEqual([]);
+    expect(ended.task).toHaveLength(tasks.length);
+    expect(startedTwice(lines)).toEqual([]);
+    expect(lines.filter((l) => l.event === 'end')).toHaveLength(tasks.length);
+    expect(leader.alive && follower.alive).toBe(true);
   });
 });

@@ -1,8 +1,10 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/storage/database.js';
+import type { Database, Queryable } from '../../../src/storage/database.js';
 import { FencedWriteError, fencedDatabase, type LeaseTerm } from '../../../src/storage/fenced-database.js';
 import { openDatabase } from '../../../src/storage/open-database.js';
 import { tryAcquireLease } from '../../../src/storage/stores/leases-store.js';
+import { isTransientConnectionError } from '../../../src/storage/transient-errors.js';
 import { backend, freshDatabase } from '../../helpers/test-database.js';
 
 // Fencing matters where several replicas share the database: PostgreSQL.
@@ -49,5 +51,49 @@ describe.skipIf(backend !== 'postgres')('writes fenced by the leader lease', () 
     await write(fenced);
     term.revoked = true;
     await expect(write(fenced)).rejects.toMatchObject({ why: 'lost' });
+  });
+
+  /** Ends the transaction's connection from another one, as a database restart or failover would. */
+  const terminateOwnBackend = async (tx: Queryable) => {
+    const [{ pid }] = (await tx.query<{ pid: number }>('select pg_backend_pid() as pid')) as [
+      { pid: number },
+    ];
+    const admin = new pg.Client({ connectionString: fresh.options.databaseUrl });
+    await admin.connect();
+    await admin.query('select pg_terminate_backend($1)', [pid]);
+    await admin.end();
+  };
+
+  it('tries a write again on a fresh connection when its connection dies mid-transaction; it lands once', async () => {
+    const term = await termOf('b', 10_000);
+    const retried: Error[] = [];
+    const fenced = fencedDatabase(
+      db,
+      term,
+      () => {},
+      (e) => retried.push(e),
+    );
+    const marker = Math.floor(Math.random() * 1e9);
+    let tries = 0;
+    await fenced.transaction(async (tx) => {
+      tries += 1;
+      if (tries === 1) await terminateOwnBackend(tx);
+      await tx.query('insert into sundial_migrations (id) values ($1)', [marker]);
+    });
+    expect(tries).toBe(2);
+    expect(retried).toHaveLength(1);
+    expect(isTransientConnectionError(retried[0])).toBe(true);
+    expect(await db.query('select id from sundial_migrations where id = $1', [marker])).toHaveLength(1);
+  });
+
+  it('stops trying once the term is over: the write fails as fenced', async () => {
+    const term = await termOf('b', 10_000);
+    const fenced = fencedDatabase(db, term, () => {});
+    const attempt = fenced.transaction(async (tx) => {
+      term.revoked = true; // deposed while the connection breaks
+      await terminateOwnBackend(tx);
+      await tx.query('select 1');
+    });
+    await expect(attempt).rejects.toMatchObject({ name: 'FencedWriteError', why: 'lost' });
   });
 });
