@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '../domain/validation-error.js';
 import { followLog } from '../logs/log-follower.js';
 import { SharedReads } from '../logs/shared-reads.js';
 import {
@@ -7,6 +8,8 @@ import {
   logState,
   readLogPage,
   readLogPageBefore,
+  readLogPageByTime,
+  type TimeCursor,
 } from '../storage/stores/log-reads-store.js';
 import type { ApiContext } from './api-context.js';
 import { notFound } from './errors.js';
@@ -14,7 +17,7 @@ import { intParam, uuidParam } from './query-params.js';
 
 type LogRequest = FastifyRequest<{
   Params: { id: string };
-  Querystring: { after?: string; before?: string; limit?: string };
+  Querystring: { after?: string; before?: string; limit?: string; order?: string };
 }>;
 
 /** A stored line on the wire (paged JSON and SSE `data`). */
@@ -53,6 +56,7 @@ export const logsRoutes =
 
       app.get(base, async (req: LogRequest) => {
         const target = targetOf(kind, req);
+        if (orderOf(req) === 'time') return logPageByTime(target, req);
         const after = intParam(req.query.after, 'after', 0, Number.MAX_SAFE_INTEGER) ?? 0;
         const limit = intParam(req.query.limit, 'limit', 1, 10_000) ?? 1000;
         const before = intParam(req.query.before, 'before', 1, Number.MAX_SAFE_INTEGER);
@@ -67,6 +71,23 @@ export const logsRoutes =
           complete: state.complete && rows.length < limit,
         };
       });
+
+      // In the lines' own time order (`?order=time`): `after` and `next_cursor` are `MS:SEQ` time cursors.
+      async function logPageByTime(target: LogTarget, req: LogRequest) {
+        if (req.query.before !== undefined)
+          throw new ValidationError([{ field: 'before', problem: 'cannot be used with order=time' }]);
+        const after = timeCursorParam(req.query.after);
+        const limit = intParam(req.query.limit, 'limit', 1, 10_000) ?? 1000;
+        const state = await logState(ctx.db, target, new Date(Date.now() - staleMs));
+        if (!state.exists) throw notFound(`${kind} ${target.id}`);
+        const rows = await readLogPageByTime(ctx.db, target, after, limit);
+        const last = rows.at(-1);
+        return {
+          entries: rows.map(logRecordToWire),
+          next_cursor: last ? `${last.at.getTime()}:${last.seq}` : (req.query.after ?? '0:0'),
+          complete: state.complete && rows.length < limit,
+        };
+      }
 
       // Paging back: the `limit` lines before a cursor; `has_more_before` says whether older lines exist.
       async function logPageBefore(target: LogTarget, before: number, limit: number) {
@@ -136,6 +157,25 @@ export const logsRoutes =
       });
     }
   };
+
+/** `order`: `cursor` (storage order, the default) or `time` (each line's own time). */
+function orderOf(req: LogRequest): 'cursor' | 'time' {
+  const order = req.query.order ?? 'cursor';
+  if (order !== 'cursor' && order !== 'time')
+    throw new ValidationError([{ field: 'order', problem: `must be cursor or time (got '${order}')` }]);
+  return order;
+}
+
+/** A time-order cursor `MS:SEQ` (a `next_cursor` of `?order=time`); none: from the start. */
+function timeCursorParam(value: string | undefined): TimeCursor | undefined {
+  if (value === undefined || value === '' || value === '0') return undefined;
+  const m = /^(\d{1,15}):(\d{1,16})$/.exec(value);
+  if (!m) {
+    const problem = `with order=time, must be a next_cursor of that order, MS:SEQ (got '${value}')`;
+    throw new ValidationError([{ field: 'after', problem }]);
+  }
+  return { at: new Date(Number(m[1])), seq: Number(m[2]) };
+}
 
 function targetOf(kind: 'task' | 'process', req: LogRequest): LogTarget {
   return { kind, id: uuidParam(req.params.id, `${kind}_id`) };

@@ -41,7 +41,7 @@ export function registerLogsCommand(program: Command): void {
   withUrl(
     program
       .command('logs <id>')
-      .description("print a process's or a task's log; -f follows it live until it ends")
+      .description("print a process's or a task's log in time order; -f follows it live until it ends")
       .option('-f, --follow', 'keep printing new lines until the task or process has finished'),
   ).action(async (id: string, o: { follow?: boolean; url: string }) => {
     const url = serverUrl(o.url);
@@ -84,10 +84,11 @@ async function kindOf(url: string, id: string): Promise<Kind> {
   throw new ApiError(404, `no task or process ${id}`);
 }
 
+/** The whole log in the lines' own time order (sources stored at different paces fall into place). */
 async function printPages(url: string, kind: Kind, id: string, print: (l: WireLine) => void): Promise<void> {
   let after = '0';
   for (;;) {
-    const res = await fetch(new URL(`/api/${kind}/${id}/logs?after=${after}&limit=5000`, url), {
+    const res = await fetch(new URL(`/api/${kind}/${id}/logs?order=time&after=${after}&limit=5000`, url), {
       headers: authHeaders(),
     });
     if (!res.ok) throw new ApiError(res.status, await res.text());

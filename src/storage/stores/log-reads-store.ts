@@ -37,6 +37,42 @@ export async function readLogPage(
   );
 }
 
+/** A place in a log read in time order: a line's time and, among lines of that time, its cursor. */
+export interface TimeCursor {
+  at: Date;
+  seq: number;
+}
+
+/**
+ * Lines in the order of their own times (ties in storage order), after a
+ * time cursor: a log whose sources were stored at different paces (a
+ * CloudWatch stream read after the scheduler's end line) read as it
+ * happened. Stable on a complete log; while one is written, a line can land
+ * before a cursor already passed.
+ *
+ * @example
+ * const page = await readLogPageByTime(db, { kind: 'task', id }, undefined, 1000);
+ * const next = await readLogPageByTime(db, { kind: 'task', id }, { at: page.at(-1)!.at, seq: page.at(-1)!.seq }, 1000);
+ */
+export async function readLogPageByTime(
+  db: Queryable,
+  target: LogTarget,
+  after: TimeCursor | undefined,
+  limit: number,
+): Promise<LogRecord[]> {
+  const where = target.kind === 'task' ? 't.id = $1' : 't.process_id = $1';
+  const select = `select l.seq, l.id, l.task_id, t.task_definition_name, l.at, l.source, l.message
+     from tasks t join task_log_entries l on l.task_id = t.id`;
+  // To the millisecond, as the cursor holds it: a finer stored time must not make a line come twice.
+  const at = `date_trunc('milliseconds', l.at)`;
+  if (!after)
+    return db.query<LogRecord>(`${select} where ${where} order by ${at}, l.seq limit $2`, [target.id, limit]);
+  return db.query<LogRecord>(
+    `${select} where ${where} and (${at}, l.seq) > ($2, $3) order by ${at}, l.seq limit $4`,
+    [target.id, after.at, after.seq, limit],
+  );
+}
+
 /**
  * The last `limit` lines before a cursor, oldest first: how a reader shows
  * the end of a long log and pages back through it without reading it whole.

@@ -46,6 +46,17 @@ describe.skipIf(backend !== 'postgres')('sundial logs', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^\S+Z hello \[stderr\] err$/));
     expect(lines[0]).toMatch(/hello \[scheduler\] task started \(attempt 1\) on shell$/);
     expect(res.out.stdout).not.toContain('\x1b['); // not a terminal: no colours
+
+    // A line stored last but stamped before the task started (a late remote log) prints first.
+    const task = run.task[0]!;
+    const when = new Date(Date.parse(task.start_time) - 1000).toISOString();
+    const late = [{ when, source: 'cloudwatch', message: 'written before the start, stored last' }];
+    expect((await h.request('POST', `/api/tasks/${task.task_id}/log_entries`, late)).status).toBe(204);
+    const again = sundial('logs', run.process_id, '--url', h.url);
+    expect(await again.exited).toBe(0);
+    expect(again.out.stdout.split('\n')[0]).toBe(
+      `${when} hello [cloudwatch] written before the start, stored last`,
+    );
   });
 
   it('follows a running task with -f: lines as they come, then exits when it ends', async () => {
