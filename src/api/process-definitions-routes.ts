@@ -11,6 +11,7 @@ import {
 } from '../storage/stores/definitions-store.js';
 import { insertTriggerRequest } from '../storage/stores/triggers-store.js';
 import type { ApiContext } from './api-context.js';
+import { audited } from './auth/audit-hook.js';
 import { notFound } from './errors.js';
 import { PROCESS_ID_HEADER, TRIGGER_REQUEST_HEADER, triggeredProcess } from './trigger-answer.js';
 
@@ -34,14 +35,16 @@ export const processDefinitionsRoutes =
       if (req.body === undefined)
         throw new ValidationError([{ field: 'body', problem: 'a process definition is required' }]);
       const def = validateDefinition(req.body, { urlName: req.params.name });
-      const row = await ctx.db.transaction((tx) => upsertDefinition(tx, def, new Date()));
+      const row = await audited(ctx.db, req, 200, (tx) => upsertDefinition(tx, def, new Date()));
       ctx.wake('tick');
       return definitionToWire(row);
     });
 
     app.delete<NameParams>(`${base}/:name`, async (req, reply) => {
-      if (!(await deleteDefinition(ctx.db, req.params.name)))
-        throw notFound(`process definition '${req.params.name}'`);
+      await audited(ctx.db, req, 204, async (tx) => {
+        if (!(await deleteDefinition(tx, req.params.name)))
+          throw notFound(`process definition '${req.params.name}'`);
+      });
       return reply.status(204).send();
     });
 
@@ -59,7 +62,9 @@ export const processDefinitionsRoutes =
             { field: 'task_definition_name', problem: `'${req.params.name}' has no task named '${unknown}'` },
           ]);
         }
-        const requestId = await insertTriggerRequest(ctx.db, req.params.name, filter, new Date());
+        const requestId = await audited(ctx.db, req, 204, (tx) =>
+          insertTriggerRequest(tx, req.params.name, filter, new Date()),
+        );
         ctx.wake('tick');
         reply.header(TRIGGER_REQUEST_HEADER, requestId);
         const processId = await triggeredProcess(ctx.db, req.params.name, requestId);
@@ -70,9 +75,10 @@ export const processDefinitionsRoutes =
 
     for (const action of ['pause', 'resume'] as const) {
       app.post<NameParams>(`${base}/:name/${action}`, async (req, reply) => {
-        if (!(await setPaused(ctx.db, req.params.name, action === 'pause'))) {
-          throw notFound(`process definition '${req.params.name}'`);
-        }
+        await audited(ctx.db, req, 204, async (tx) => {
+          if (!(await setPaused(tx, req.params.name, action === 'pause')))
+            throw notFound(`process definition '${req.params.name}'`);
+        });
         if (action === 'resume') ctx.wake('tick');
         return reply.status(204).send();
       });

@@ -19,6 +19,7 @@ import {
   tasksOfProcessPage,
 } from '../storage/stores/tasks-store.js';
 import type { ApiContext } from './api-context.js';
+import { audited } from './auth/audit-hook.js';
 import { HttpError, notFound } from './errors.js';
 import { dateParam, intParam, listParam, uuidParam } from './query-params.js';
 import { INLINE_LOG_ENTRIES, processesToWire, processPageToWire } from './wire.js';
@@ -79,14 +80,16 @@ export const processesRoutes =
       if (process.status !== 'running') {
         throw new HttpError(400, `process ${id} is not running (it ${process.status}); nothing to kill`);
       }
-      await requestKill(ctx.db, id, 'killed by request (POST /api/processes/{id}/kill)', new Date());
+      await audited(ctx.db, req, 204, (tx) =>
+        requestKill(tx, id, 'killed by request (POST /api/processes/{id}/kill)', new Date()),
+      );
       ctx.wake(`process:${id}`);
       return reply.status(204).send();
     });
 
     app.post<IdParams>(`${base}/:id/retry`, async (req, reply) => {
       const id = uuidParam(req.params.id, 'process_id');
-      await ctx.db.transaction(async (tx) => {
+      await audited(ctx.db, req, 204, async (tx) => {
         const full = await getProcess(tx, id, { forUpdate: true });
         if (!full) throw notFound(`process ${id}`);
         if (full.status !== 'failed') {

@@ -6,6 +6,7 @@ import { ValidationError } from '../domain/validation-error.js';
 import { appendMetadata } from '../storage/stores/entries-store.js';
 import { getTask, listTasks, reportTaskStatus } from '../storage/stores/tasks-store.js';
 import type { ApiContext } from './api-context.js';
+import { audited } from './auth/audit-hook.js';
 import { HttpError, notFound } from './errors.js';
 import { dateParam, intParam, listParam, uuidParam } from './query-params.js';
 import { tasksToWire } from './wire.js';
@@ -74,15 +75,17 @@ export const tasksRoutes =
         'metadata_entry',
         req.body,
       );
-      await appendMetadata(
-        ctx.db,
-        id,
-        entries.map((e) => ({
-          ...(e.metadata_entry_id && { id: e.metadata_entry_id }),
-          at: new Date(e.when),
-          key: e.key,
-          value: e.value,
-        })),
+      await audited(ctx.db, req, 204, (tx) =>
+        appendMetadata(
+          tx,
+          id,
+          entries.map((e) => ({
+            ...(e.metadata_entry_id && { id: e.metadata_entry_id }),
+            at: new Date(e.when),
+            key: e.key,
+            value: e.value,
+          })),
+        ),
       );
       return reply.status(204).send();
     });
@@ -93,9 +96,11 @@ export const tasksRoutes =
     ] as const) {
       app.post<IdParams>(`${base}/:id/${action}`, async (req, reply) => {
         const id = uuidParam(req.params.id, 'task_id');
-        const result = await reportTaskStatus(ctx.db, id, status);
-        if (result === 'unknown') throw notFound(`task ${id}`);
-        if (result === 'finished') throw new HttpError(400, `task ${id} has already finished`);
+        await audited(ctx.db, req, 204, async (tx) => {
+          const result = await reportTaskStatus(tx, id, status);
+          if (result === 'unknown') throw notFound(`task ${id}`);
+          if (result === 'finished') throw new HttpError(400, `task ${id} has already finished`);
+        });
         return reply.status(204).send();
       });
     }

@@ -7,6 +7,7 @@ import { listAudit } from '../storage/stores/audit-store.js';
 import { insertToken, listTokens, revokeToken, type TokenRow } from '../storage/stores/tokens-store.js';
 import type { ApiContext } from './api-context.js';
 import { newApiToken } from './auth/api-tokens.js';
+import { audited } from './auth/audit-hook.js';
 import { actorOf } from './auth/principal.js';
 import { HttpError, notFound } from './errors.js';
 import { intParam } from './query-params.js';
@@ -45,15 +46,18 @@ export const tokensRoutes =
     app.post('/api/tokens', async (req, reply) => {
       const { name, role } = checkTokenRequest(req.body);
       const { token, hash, prefix } = newApiToken();
-      const row = await insertToken(ctx.db, {
-        id: randomUUID(),
-        name,
-        role,
-        hash,
-        prefix,
-        createdBy: actorOf(req.principal).actor,
+      const row = await audited(ctx.db, req, 201, async (tx) => {
+        const inserted = await insertToken(tx, {
+          id: randomUUID(),
+          name,
+          role,
+          hash,
+          prefix,
+          createdBy: actorOf(req.principal).actor,
+        });
+        if (!inserted) throw new HttpError(409, `name: an active token is already named '${name}'`);
+        return inserted;
       });
-      if (!row) throw new HttpError(409, `name: an active token is already named '${name}'`);
       // The only time the token is ever shown.
       return reply.status(201).send({ ...tokenToWire(row), token });
     });
@@ -61,8 +65,10 @@ export const tokensRoutes =
     app.get('/api/tokens', async () => (await listTokens(ctx.db)).map(tokenToWire));
 
     app.delete<{ Params: { id: string } }>('/api/tokens/:id', async (req, reply) => {
-      if (!(await revokeToken(ctx.db, req.params.id, new Date())))
-        throw notFound(`active token '${req.params.id}'`);
+      await audited(ctx.db, req, 204, async (tx) => {
+        if (!(await revokeToken(tx, req.params.id, new Date())))
+          throw notFound(`active token '${req.params.id}'`);
+      });
       return reply.status(204).send();
     });
 

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { newApiToken } from '../api/auth/api-tokens.js';
 import { checkTokenRequest, tokenToWire } from '../api/tokens-routes.js';
-import type { Database } from '../storage/database.js';
+import type { Database, Queryable } from '../storage/database.js';
 import { openDatabase } from '../storage/open-database.js';
 import { insertAudit } from '../storage/stores/audit-store.js';
 import { insertToken, listTokens, revokeToken } from '../storage/stores/tokens-store.js';
@@ -63,11 +63,14 @@ export function registerTokenCommand(program: Command): void {
     async (idOrName: string, o: Where) => {
       if (o.url) await callApi(o.url, 'DELETE', `/api/tokens/${encodeURIComponent(idOrName)}`);
       else {
-        const done = await inDatabase(o, async (db) => {
-          const revoked = await revokeToken(db, idOrName, new Date());
-          if (revoked) await audit(db, 'token revoke', { id: idOrName });
-          return revoked;
-        });
+        // The revocation and its audit entry commit together, or neither does.
+        const done = await inDatabase(o, (db) =>
+          db.transaction(async (tx) => {
+            const revoked = await revokeToken(tx, idOrName, new Date());
+            if (revoked) await audit(tx, 'token revoke', { id: idOrName });
+            return revoked;
+          }),
+        );
         if (!done) throw new ApiError(404, `no active token '${idOrName}'`);
       }
       console.log(`revoked ${idOrName}`);
@@ -80,15 +83,24 @@ async function createInDatabase(
   wanted: ReturnType<typeof checkTokenRequest>,
 ): Promise<WireToken> {
   const { token, hash, prefix } = newApiToken();
-  const row = await insertToken(db, { id: randomUUID(), ...wanted, hash, prefix, createdBy: cliActor() });
-  if (!row) throw new ApiError(409, `an active token is already named '${wanted.name}'`);
-  await audit(db, 'token create', { name: wanted.name, role: wanted.role });
+  const row = await db.transaction(async (tx) => {
+    const inserted = await insertToken(tx, {
+      id: randomUUID(),
+      ...wanted,
+      hash,
+      prefix,
+      createdBy: cliActor(),
+    });
+    if (!inserted) throw new ApiError(409, `an active token is already named '${wanted.name}'`);
+    await audit(tx, 'token create', { name: wanted.name, role: wanted.role });
+    return inserted;
+  });
   return { ...tokenToWire(row), token };
 }
 
 const cliActor = () => `cli:${userInfo().username}`;
 
-function audit(db: Database, action: string, target: Record<string, unknown>) {
+function audit(db: Queryable, action: string, target: Record<string, unknown>) {
   return insertAudit(db, {
     actor: cliActor(),
     role: null,
