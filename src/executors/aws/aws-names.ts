@@ -83,3 +83,10 @@ export function secretValueFroms(
     return [{ name: v.variable_name, valueFrom }];
   });
 }
+
+/** An order-free key of name/value pairs (environment lists, container secrets), to compare two revisions. */
+export function pairsKey(
+  list: readonly { name?: string; value?: string; valueFrom?: string }[] | undefined,
+): string {
+  return JSON.stringify((list ?? []).map((e) => [e.name ?? '', e.value ?? e.valueFrom ?? '']).sort());
+}

@@ -5,7 +5,7 @@ import type {
   SubmitJobCommandInput,
 } from '@aws-sdk/client-batch';
 import type { BatchImageCommand } from '../../domain/types.js';
-import { definitionFamily, keyValues, safeName, secretValueFroms } from '../aws/aws-names.js';
+import { definitionFamily, keyValues, pairsKey, safeName, secretValueFroms } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
 
 /**
@@ -61,11 +61,6 @@ const resource = (
 ): string | undefined =>
   props?.resourceRequirements?.find((r) => r.type === type)?.value ?? legacy?.toString();
 
-const envKey = (list: { name?: string; value?: string }[] | undefined) =>
-  JSON.stringify((list ?? []).map((e) => [e.name ?? '', e.value ?? '']).sort());
-const secretsKey = (list: { name?: string; valueFrom?: string }[] | undefined) =>
-  envKey(list?.map((s) => ({ name: s.name, value: s.valueFrom })));
-
 /** Whether a registered revision runs the same container as the one we would register. */
 export function jobDefinitionMatches(
   existing: JobDefinition,
@@ -79,8 +74,8 @@ export function jobDefinitionMatches(
     JSON.stringify(a?.command ?? []) === JSON.stringify(b?.command ?? []) &&
     (a?.jobRoleArn ?? '') === (b?.jobRoleArn ?? '') &&
     (a?.executionRoleArn ?? '') === (b?.executionRoleArn ?? '') &&
-    envKey(a?.environment) === envKey(b?.environment) &&
-    secretsKey(a?.secrets) === secretsKey(b?.secrets) &&
+    pairsKey(a?.environment) === pairsKey(b?.environment) &&
+    pairsKey(a?.secrets) === pairsKey(b?.secrets) &&
     resource(a, 'VCPU', a?.vcpus) === resource(b, 'VCPU', undefined) &&
     resource(a, 'MEMORY', a?.memory) === resource(b, 'MEMORY', undefined)
   );

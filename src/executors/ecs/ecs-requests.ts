@@ -6,7 +6,7 @@ import type {
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import type { DockerImageCommand } from '../../domain/types.js';
-import { definitionFamily, keyValues, secretValueFroms } from '../aws/aws-names.js';
+import { definitionFamily, keyValues, pairsKey, secretValueFroms } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
 
 /**
@@ -72,11 +72,6 @@ export function registerTaskDefinitionInput(
   };
 }
 
-const envKey = (list: { name?: string; value?: string }[] | undefined) =>
-  JSON.stringify((list ?? []).map((e) => [e.name ?? '', e.value ?? '']).sort());
-const secretsKey = (list: { name?: string; valueFrom?: string }[] | undefined) =>
-  envKey(list?.map((s) => ({ name: s.name, value: s.valueFrom })));
-
 /** Whether a registered revision runs the same container as the one we would register. */
 export function taskDefinitionMatches(
   existing: TaskDefinition,
@@ -92,8 +87,8 @@ export function taskDefinitionMatches(
     JSON.stringify(a?.command ?? []) === JSON.stringify(b?.command ?? []) &&
     a?.cpu === b?.cpu &&
     a?.memory === b?.memory &&
-    envKey(a?.environment) === envKey(b?.environment) &&
-    secretsKey(a?.secrets) === secretsKey(b?.secrets) &&
+    pairsKey(a?.environment) === pairsKey(b?.environment) &&
+    pairsKey(a?.secrets) === pairsKey(b?.secrets) &&
     JSON.stringify(a?.logConfiguration ?? {}) === JSON.stringify(b?.logConfiguration ?? {}) &&
     (existing.taskRoleArn ?? '') === (wanted.taskRoleArn ?? '') &&
     (existing.executionRoleArn ?? '') === (wanted.executionRoleArn ?? '')
