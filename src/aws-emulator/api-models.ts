@@ -36,6 +36,7 @@ export interface ApiModel {
 
 const MODEL_FILES: Record<ServiceName, string> = {
   emr: 'elasticmapreduce-2009-03-31',
+  'emr-serverless': 'emr-serverless-2021-07-13',
   batch: 'batch-2016-08-10',
   ecs: 'ecs-2014-11-13',
   logs: 'logs-2014-03-28',
@@ -86,11 +87,31 @@ export function resolveShape(service: ServiceName, ref: ShapeRef): ShapeRef {
   return { ...resolveShape(service, target), ...own };
 }
 
-/** Batch (REST-JSON) operations by request path, e.g. `/v1/submitjob` → `SubmitJob`. */
-export function operationByPath(service: ServiceName, method: string, path: string): string | undefined {
+/**
+ * REST-JSON operations by method and request path, with the path's labels: Batch's
+ * `/v1/submitjob` → `SubmitJob`; EMR Serverless's `/applications/00f1/jobruns/00f2` (GET) →
+ * `GetJobRun` with `{ applicationId: '00f1', jobRunId: '00f2' }`.
+ */
+export function operationByPath(
+  service: ServiceName,
+  method: string,
+  path: string,
+): { operation: string; labels: Record<string, string> } | undefined {
   for (const [name, op] of Object.entries(apiModel(service).operations)) {
-    const uri = op.http?.requestUri?.split('?')[0];
-    if (uri === path && (op.http?.method ?? 'POST') === method) return name;
+    if ((op.http?.method ?? 'POST') !== method) continue;
+    const template = op.http?.requestUri?.split('?')[0] ?? '';
+    const names: string[] = [];
+    const pattern = template
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{(\w+)\+?\}/g, (_m, label: string) => {
+        names.push(label);
+        return '([^/]+)';
+      });
+    const match = new RegExp(`^${pattern}$`).exec(path);
+    if (match) {
+      const labels = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
+      return { operation: name, labels };
+    }
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import { createBatchService } from './batch/batch-service.js';
 import type { EmulatorContext } from './context.js';
 import { createEcsService } from './ecs/ecs-service.js';
 import { createEmrService } from './emr/emr-service.js';
+import { createEmrServerlessService } from './emr-serverless/emr-serverless-service.js';
 import { FaultBook } from './faults.js';
 import { LogStore } from './logs/log-store.js';
 import { createLogsService } from './logs/logs-service.js';
@@ -82,6 +83,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const emr = createEmrService(ctx);
   const services = {
     emr,
+    'emr-serverless': createEmrServerlessService(ctx),
     batch: createBatchService(ctx),
     ecs: createEcsService(ctx),
     logs: createLogsService(ctx),
@@ -97,6 +99,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   };
   const state = (): JsonObject => ({
     emr: services.emr.state(),
+    'emr-serverless': services['emr-serverless'].state(),
     batch: services.batch.state(),
     ecs: services.ecs.state(),
     logs: services.logs.state(),

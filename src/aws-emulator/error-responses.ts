@@ -13,6 +13,7 @@ import type { ServiceName } from './types.js';
 /** Validation failures: what each service's front end answers. */
 export const VALIDATION_CODE: Record<ServiceName, string> = {
   emr: 'ValidationException',
+  'emr-serverless': 'ValidationException',
   ecs: 'ValidationException',
   logs: 'InvalidParameterException',
   batch: 'ClientException',
@@ -24,6 +25,7 @@ export const VALIDATION_CODE: Record<ServiceName, string> = {
 /** JSON of the wrong kind: Coral's SerializationException, except Batch which says ClientException. */
 export const SERIALIZATION_CODE: Record<ServiceName, string> = {
   emr: 'SerializationException',
+  'emr-serverless': 'ValidationException',
   ecs: 'SerializationException',
   logs: 'SerializationException',
   batch: 'ClientException',
@@ -55,13 +57,18 @@ export function toAwsError(err: unknown): AwsError {
   return new AwsError('InternalFailure', err instanceof Error ? err.message : String(err), 500);
 }
 
+/** Batch and EMR Serverless speak REST-JSON; the other JSON services JSON 1.1. */
+export function restJson(service: ServiceName | undefined): boolean {
+  return service === 'batch' || service === 'emr-serverless';
+}
+
 export function writeJsonError(
   res: ServerResponse,
   service: ServiceName | undefined,
   err: AwsError,
   requestId: string,
 ): void {
-  const contentType = service === 'batch' ? 'application/json' : 'application/x-amz-json-1.1';
+  const contentType = restJson(service) ? 'application/json' : 'application/x-amz-json-1.1';
   const body = JSON.stringify({ __type: err.code, message: err.message, ...err.extra });
   res.writeHead(err.status, {
     'content-type': contentType,

@@ -6,16 +6,22 @@ import type { ServiceName } from './types.js';
  * Decides which service and operation a request is for. Every service shares one endpoint (the
  * SDK sends all of them to AWS_ENDPOINT_URL), so: `X-Amz-Target` prefix for the JSON 1.1
  * services, the Batch REST paths (`POST /v1/...`, also recognised by the SigV4 credential scope),
- * and everything else is S3 REST-XML.
+ * EMR Serverless's REST paths by its credential scope, and everything else is S3 REST-XML.
  */
 
 export type Route =
   | { kind: 'control'; path: string }
-  | { kind: 'json'; service: Exclude<ServiceName, 's3'>; operation: string }
+  | {
+      kind: 'json';
+      service: Exclude<ServiceName, 's3'>;
+      operation: string;
+      /** REST-JSON: the members the path carries (`{applicationId}` …). */
+      labels?: Record<string, string>;
+    }
   | { kind: 's3'; bucket?: string; key?: string }
   | { kind: 'unknown'; service: ServiceName | undefined; message: string };
 
-const TARGET_PREFIXES: Record<string, Exclude<ServiceName, 's3' | 'batch'>> = {
+const TARGET_PREFIXES: Record<string, Exclude<ServiceName, 's3' | 'batch' | 'emr-serverless'>> = {
   ElasticMapReduce: 'emr',
   AmazonEC2ContainerServiceV20141113: 'ecs',
   Logs_20140328: 'logs',
@@ -61,7 +67,7 @@ export function routeRequest(method: string, url: URL, headers: IncomingHttpHead
   }
   const scope = signingService(headers);
   if (scope === 'batch' || (scope === undefined && method === 'POST' && url.pathname.startsWith('/v1/'))) {
-    const operation = operationByPath('batch', method, url.pathname);
+    const operation = operationByPath('batch', method, url.pathname)?.operation;
     if (!operation)
       return {
         kind: 'unknown',
@@ -69,6 +75,16 @@ export function routeRequest(method: string, url: URL, headers: IncomingHttpHead
         message: `No Batch operation at ${method} ${url.pathname}`,
       };
     return { kind: 'json', service: 'batch', operation };
+  }
+  if (scope === 'emr-serverless') {
+    const found = operationByPath('emr-serverless', method, url.pathname);
+    if (!found)
+      return {
+        kind: 'unknown',
+        service: 'emr-serverless',
+        message: `No EMR Serverless operation at ${method} ${url.pathname}`,
+      };
+    return { kind: 'json', service: 'emr-serverless', ...found };
   }
   const hostBucket = virtualHostBucket(String(headers.host ?? ''), ownHost);
   const segments = url.pathname.slice(1);

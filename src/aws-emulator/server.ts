@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { findOperation } from './api-models.js';
+import { findOperation, resolveShape, type ShapeRef } from './api-models.js';
 import { AwsError } from './aws-error.js';
 import type { EmulatorContext, JsonService } from './context.js';
 import {
   faultError,
+  restJson,
   SERIALIZATION_CODE,
   toAwsError,
   VALIDATION_CODE,
@@ -128,7 +129,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const { service, operation } = route;
   stats.record(service, operation);
   ctx.config.log(`${service}.${operation}`);
-  const contentType = service === 'batch' ? 'application/json' : 'application/x-amz-json-1.1';
+  const contentType = restJson(service) ? 'application/json' : 'application/x-amz-json-1.1';
   const fault = ctx.faults.takeRequestFault(service, operation);
   try {
     if (fault && fault.kind !== 'lost-response') throw faultError(service, fault);
@@ -138,19 +139,40 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     } catch {
       throw new AwsError(SERIALIZATION_CODE[service], 'Request body is not valid JSON');
     }
-    const problems = validateInput(service, findOperation(service, operation)?.input, input);
+    const model = findOperation(service, operation)?.input;
+    const problems = validateInput(service, model, input);
     if (problems.type.length) throw new AwsError(SERIALIZATION_CODE[service], problems.type.join('; '));
     if (problems.constraint.length)
       throw new AwsError(VALIDATION_CODE[service], describeProblems(problems.constraint));
     const handler = deps.services[service].operations[operation];
     if (!handler)
       throw new AwsError('NotImplemented', `${operation} is not implemented by the emulator`, 501);
-    const out = await handler(input as JsonObject);
+    const out = await handler({
+      ...(input as JsonObject),
+      ...route.labels,
+      ...queryMembers(service, model, url.searchParams),
+    });
     if (fault?.kind === 'lost-response') return loseResponse(res, service, fault.mode, method, requestId);
     writeJson(res, 200, out, contentType, requestId);
   } catch (err) {
     writeJsonError(res, service, toAwsError(err), requestId);
   }
+}
+
+/** REST-JSON members sent in the query string (`?maxResults=10&states=RUNNING`), typed per the model. */
+function queryMembers(service: ServiceName, model: ShapeRef | undefined, query: URLSearchParams): JsonObject {
+  const out: JsonObject = {};
+  const members = model ? (resolveShape(service, model).members ?? {}) : {};
+  for (const [name, ref] of Object.entries(members)) {
+    if (ref.location !== 'querystring') continue;
+    const values = query.getAll(ref.locationName ?? name);
+    if (values.length === 0) continue;
+    const type = resolveShape(service, ref).type;
+    if (type === 'list') out[name] = values;
+    else if (type === 'integer' || type === 'long') out[name] = Number(values[0]);
+    else out[name] = values[0]!;
+  }
+  return out;
 }
 
 /** The action happened; now the client must not learn it: drop the connection or answer 500. */

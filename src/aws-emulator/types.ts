@@ -6,7 +6,15 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /** The services the emulator speaks, named like their API model files' endpoint prefixes. */
-export type ServiceName = 'emr' | 'batch' | 'ecs' | 'logs' | 's3' | 'secretsmanager' | 'ssm';
+export type ServiceName =
+  | 'emr'
+  | 'emr-serverless'
+  | 'batch'
+  | 'ecs'
+  | 'logs'
+  | 's3'
+  | 'secretsmanager'
+  | 'ssm';
 
 /** Speeds of the simulated lifecycles, in milliseconds. */
 export interface EmulatorTimings {

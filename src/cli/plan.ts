@@ -17,13 +17,14 @@ import {
 } from '../executors/ecs/ecs-requests.js';
 import { runJobFlowInput } from '../executors/emr/emr-cluster-request.js';
 import { emrSteps } from '../executors/emr/emr-steps.js';
+import { startJobRunInput } from '../executors/emr-serverless/emr-serverless-requests.js';
 import type { TaskRun } from '../executors/executor.js';
 import { jobEnvironment } from '../executors/job-environment.js';
 
 /** One AWS request a task would make, built by the executors' own functions. */
 export interface PlannedRequest {
   task: string;
-  service: 'batch' | 'ecs' | 'emr';
+  service: 'batch' | 'ecs' | 'emr' | 'emr-serverless';
   operation: string;
   input: unknown;
   /** When it is sent, if not always. */
@@ -166,6 +167,17 @@ export function planAwsRequests(def: ProcessDefinition, settings: PlanSettings):
         },
       ];
     }
+    if ('emr_serverless_command' in exe) {
+      return [
+        {
+          task,
+          service: 'emr-serverless',
+          operation: 'StartJobRun',
+          input: startJobRunInput(run, exe.emr_serverless_command, env),
+          when: 'sent again with the same clientToken after a crash: it answers the same job run',
+        },
+      ];
+    }
     return [];
   });
 }
@@ -173,6 +185,7 @@ export function planAwsRequests(def: ProcessDefinition, settings: PlanSettings):
 const FOLLOW: Record<PlannedRequest['service'], string> = {
   batch: 'then DescribeJobs (shared: one call per 100 running jobs); kill: TerminateJob',
   ecs: 'then DescribeTasks (shared: one call per 100 running tasks of a cluster); kill: StopTask',
+  'emr-serverless': 'then GetJobRun (shared poller); kill: CancelJobRun; driver logs from s3_log_uri',
   emr: 'then ListSteps (shared: one call per cluster), DescribeCluster when a step ends badly; kill: TerminateJobFlows (new cluster) or CancelSteps (existing)',
 };
 

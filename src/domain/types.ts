@@ -189,6 +189,35 @@ export interface EmrCommand {
   save_results?: S3Cp[];
 }
 
+/**
+ * A Spark job run on an EMR Serverless application (StartJobRun's `sparkSubmit` driver).
+ *
+ * @example
+ * const cmd: EmrServerlessCommand = {
+ *   application_id: '00fabcdexyz12345',
+ *   execution_role_arn: 'arn:aws:iam::123456789012:role/emr-serverless-job',
+ *   entry_point: 's3://acme/jobs/etl.jar',
+ *   entry_point_arguments: ['--day', '2026-12-01'],
+ *   spark_submit_parameters: '--class com.acme.Etl --conf spark.executor.cores=2',
+ *   s3_log_uri: 's3://acme/logs/serverless/',
+ * };
+ */
+export interface EmrServerlessCommand {
+  application_id: string;
+  execution_role_arn: string;
+  /** The jar or Python file, usually in S3. */
+  entry_point: string;
+  entry_point_arguments?: string[];
+  /** spark-submit options as one string (`--class …`, `--conf k=v` …). */
+  spark_submit_parameters?: string;
+  /** Where EMR Serverless writes the driver's logs; they are read into the task log from there. */
+  s3_log_uri?: string;
+  /** Default: the region of the AWS executors. */
+  region?: string;
+  /** EMR Serverless cancels the run after this; default its own (12 hours). */
+  execution_timeout_minutes?: number;
+}
+
 /** Does nothing and succeeds at once: a join point in a DAG (like Airflow's EmptyOperator). */
 export type NoopCommand = Record<string, never>;
 
@@ -197,9 +226,10 @@ export type TaskExecutable =
   | { noop_command: NoopCommand }
   | { batch_image_command: BatchImageCommand }
   | { docker_image_command: DockerImageCommand }
-  | { emr_command: EmrCommand };
+  | { emr_command: EmrCommand }
+  | { emr_serverless_command: EmrServerlessCommand };
 
-export type ExecutorKind = 'shell' | 'noop' | 'batch' | 'ecs' | 'emr';
+export type ExecutorKind = 'shell' | 'noop' | 'batch' | 'ecs' | 'emr' | 'emr_serverless';
 
 export type NotifyWhen =
   | 'always'
@@ -275,5 +305,6 @@ export function executorKindOf(executable: TaskExecutable): ExecutorKind {
   if ('noop_command' in executable) return 'noop';
   if ('batch_image_command' in executable) return 'batch';
   if ('docker_image_command' in executable) return 'ecs';
+  if ('emr_serverless_command' in executable) return 'emr_serverless';
   return 'emr';
 }

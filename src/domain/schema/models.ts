@@ -80,6 +80,7 @@ export const definitionSchemas: Record<string, JsonSchema> = {
     batch_image_command: ref('batch_image_command'),
     docker_image_command: ref('docker_image_command'),
     emr_command: ref('emr_command'),
+    emr_serverless_command: ref('emr_serverless_command'),
   }),
   // Not in the original API: a task that succeeds at once, for DAG join points.
   noop_command: model({}),
@@ -154,6 +155,28 @@ export const definitionSchemas: Record<string, JsonSchema> = {
       save_results: arr(ref('s3_cp')),
     },
     ['emr_cluster', 'job_name', 'class', 's3_jar_path', 'spark_conf', 'args'],
+  ),
+  // Not in the original API: a Spark job run on an EMR Serverless application.
+  emr_serverless_command: model(
+    {
+      application_id: { ...nonEmptyStr('the EMR Serverless application'), pattern: '^[0-9a-z]+$' },
+      execution_role_arn: {
+        ...nonEmptyStr('IAM role the job run assumes'),
+        pattern: '^arn:aws[-a-z]*:iam::',
+      },
+      entry_point: nonEmptyStr('the jar or Python file, e.g. s3://bucket/jobs/etl.jar'),
+      entry_point_arguments: arr(str()),
+      spark_submit_parameters: str(
+        'spark-submit options, e.g. "--class com.acme.Etl --conf spark.executor.cores=2"',
+      ),
+      s3_log_uri: {
+        ...str('where EMR Serverless writes the driver logs, read into the task log'),
+        pattern: '^s3a?://',
+      },
+      region: nonEmptyStr(),
+      execution_timeout_minutes: int(1),
+    },
+    ['application_id', 'execution_role_arn', 'entry_point'],
   ),
   s3_log_details: model({ log_group_name: nonEmptyStr(), log_stream_name: nonEmptyStr() }, [
     'log_group_name',

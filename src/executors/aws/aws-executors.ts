@@ -1,15 +1,17 @@
 import { BatchClient } from '@aws-sdk/client-batch';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EMRClient } from '@aws-sdk/client-emr';
+import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import { BatchExecutor } from '../batch/batch-executor.js';
 import { EcsExecutor } from '../ecs/ecs-executor.js';
 import { EmrExecutor } from '../emr/emr-executor.js';
+import { EmrServerlessExecutor } from '../emr-serverless/emr-serverless-executor.js';
 import type { Executor, ExecutorHost } from '../executor.js';
 import { type AwsExecutorOptions, callRate, defaultRegion, pollSettings } from './aws-options.js';
 import { ClientPool } from './client-pool.js';
 
 /**
- * The Batch, ECS and EMR executors, sharing one configuration. They make no AWS call until a task
+ * The Batch, ECS, EMR and EMR Serverless executors, sharing one configuration. They make no AWS call until a task
  * uses them, so a server without AWS credentials can still run shell tasks.
  *
  * @example
@@ -42,6 +44,10 @@ export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptio
       clusterRequest: { idleTimeoutSeconds: options.emrIdleTimeoutSeconds },
       ...(options.prices && { prices: options.prices }),
       ...(options.onCost && { onCost: options.onCost }),
+    }),
+    new EmrServerlessExecutor(host, {
+      ...common,
+      clients: new ClientPool((c) => new EMRServerlessClient(c), options.client, rate),
     }),
   ];
 }

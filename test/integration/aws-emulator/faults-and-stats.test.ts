@@ -121,7 +121,16 @@ describe('control endpoints', () => {
     await fetch(`${emulator.url}/_emulator/reset-stats`, { method: 'POST' });
     expect(await (await fetch(`${emulator.url}/_emulator/stats`)).json()).toEqual({});
     const state = (await (await fetch(`${emulator.url}/_emulator/state`)).json()) as Record<string, unknown>;
-    expect(Object.keys(state).sort()).toEqual(['batch', 'ecs', 'emr', 'logs', 's3', 'secretsmanager', 'ssm']);
+    expect(Object.keys(state).sort()).toEqual([
+      'batch',
+      'ecs',
+      'emr',
+      'emr-serverless',
+      'logs',
+      's3',
+      'secretsmanager',
+      'ssm',
+    ]);
     const bad = await fetch(`${emulator.url}/_emulator/faults`, { method: 'POST', body: '"nope"' });
     expect(bad.status).toBe(400);
   });

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateApplicationCommand, EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import { afterAll, beforeAll } from 'vitest';
+import type { SundialOptions } from '../../../src/app.js';
 import { type AwsEmulator, startAwsEmulator } from '../../../src/aws-emulator/index.js';
 import type { TaskDefinition, TaskExecutable } from '../../../src/domain/types.js';
 import type { AwsExecutorOptions } from '../../../src/executors/aws/aws-options.js';
@@ -52,6 +54,8 @@ export interface AwsWorldOptions {
   sundial?: boolean;
   /** Executor settings on top of {@link awsOptions}. */
   aws?: AwsExecutorOptions;
+  /** Other Sundial settings (e.g. `liveLogs`). */
+  sundialOptions?: Omit<SundialOptions, 'aws'>;
 }
 
 /**
@@ -73,7 +77,7 @@ export function useAwsWorld(options: AwsWorldOptions = {}): AwsWorld {
   beforeAll(async () => {
     emulator = await startEmulator();
     await options.seed?.(emulator);
-    if (options.sundial !== false) h = await startSundial(emulator, options.aws);
+    if (options.sundial !== false) h = await startSundial(emulator, options.aws, options.sundialOptions);
   });
   afterAll(async () => {
     await h?.close();
@@ -134,7 +138,7 @@ export const metadataOf = (t: WireTask) =>
 /** The emulator's view of one service, typed loosely for assertions. */
 export function emulatorState<T = Record<string, unknown>[]>(
   emulator: AwsEmulator,
-  service: 'batch' | 'ecs' | 'emr',
+  service: 'batch' | 'ecs' | 'emr' | 'emr-serverless',
   key: string,
 ): T {
   return (emulator.state()[service] as Record<string, unknown>)[key] as T;
@@ -152,4 +156,17 @@ export async function durableDatabase(): Promise<{
     options: { dataDir: dir, pgliteTemplate: undefined },
     drop: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** Creates a Spark application on the emulator's EMR Serverless; returns its id. */
+export async function createServerlessApplication(emulator: AwsEmulator): Promise<string> {
+  const client = new EMRServerlessClient(awsOptions(emulator).client!);
+  try {
+    const app = await client.send(
+      new CreateApplicationCommand({ name: 'spark', releaseLabel: 'emr-7.5.0', type: 'SPARK' }),
+    );
+    return app.applicationId!;
+  } finally {
+    client.destroy();
+  }
 }

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, waitFor } from '../../helpers/harness.js';
-import { awsOptions, awsTask, durableDatabase, emulatorState, useAwsWorld } from './aws-world.js';
+import {
+  awsOptions,
+  awsTask,
+  createServerlessApplication,
+  durableDatabase,
+  emulatorState,
+  useAwsWorld,
+} from './aws-world.js';
 import {
   clusterById,
   clustersOfTask,
@@ -13,7 +20,14 @@ import {
 
 describe('a scheduler that dies between an AWS create call and recording its id', () => {
   // The test starts its Sundials itself: two lives on one database, the first with a hook.
-  const world = useAwsWorld({ seed: createExistingCluster, sundial: false });
+  let applicationId = '';
+  const world = useAwsWorld({
+    seed: async (emulator) => {
+      await createExistingCluster(emulator);
+      applicationId = await createServerlessApplication(emulator);
+    },
+    sundial: false,
+  });
   let db: Awaited<ReturnType<typeof durableDatabase>>;
   const sundials: Harness[] = [];
   beforeAll(async () => {
@@ -60,6 +74,14 @@ describe('a scheduler that dies between an AWS create call and recording its id'
         awsTask('ecs', { docker_image_command: job('1') }),
         awsTask('emr-new', newClusterJob({ args: ['--sleep', '1'] })),
         awsTask('emr-existing', postExistingExecutable()),
+        awsTask('sls', {
+          emr_serverless_command: {
+            application_id: applicationId,
+            execution_role_arn: 'arn:aws:iam::000000000000:role/job',
+            entry_point: 's3://jobs/etl.jar',
+            entry_point_arguments: ['--sleep', '1'],
+          },
+        }),
         awsTask('batch-known', { batch_image_command: job('3') }),
         awsTask('emr-known', newClusterJob({ args: ['--sleep', '3'] })),
       ],
@@ -69,7 +91,7 @@ describe('a scheduler that dies between an AWS create call and recording its id'
     await waitFor(async () => {
       const p = await first.process(run.process_id);
       const known = p.task.filter((t) => t.task_definition_name.endsWith('-known'));
-      return created.size === 4 && known.every((t) => t.status === 'running') ? true : undefined;
+      return created.size === 5 && known.every((t) => t.status === 'running') ? true : undefined;
     });
     const before = await first.process(run.process_id);
     expect(
@@ -77,7 +99,7 @@ describe('a scheduler that dies between an AWS create call and recording its id'
         .filter((t) => t.status === 'submitted')
         .map((t) => t.task_definition_name)
         .sort(),
-    ).toEqual(['batch', 'ecs', 'emr-existing', 'emr-new']);
+    ).toEqual(['batch', 'ecs', 'emr-existing', 'emr-new', 'sls']);
     sundials.pop();
     await first.close();
 
@@ -92,6 +114,7 @@ describe('a scheduler that dies between an AWS create call and recording its id'
         ['emr-existing', 'succeeded'],
         ['emr-known', 'succeeded'],
         ['emr-new', 'succeeded'],
+        ['sls', 'succeeded'],
       ]);
       const taskOf = (name: string) => ended.task.find((t) => t.task_definition_name === name)!;
       const idOf = (name: string) => taskOf(name).task_id;
@@ -122,6 +145,15 @@ describe('a scheduler that dies between an AWS create call and recording its id'
       await waitFor(async () =>
         terminal(clusterById(world.emulator, clusters[0]!.Id).Status.State) ? true : undefined,
       );
+
+      const jobRuns = emulatorState<{ jobRunId: string; name: string }[]>(
+        world.emulator,
+        'emr-serverless',
+        'jobRuns',
+      );
+      expect(jobRuns.filter((r) => r.name.endsWith(idOf('sls'))).map((r) => r.jobRunId)).toEqual([
+        created.get('sls'),
+      ]);
 
       const steps = clusterById(world.emulator, POST_CLUSTER_ID).Steps.filter((s) =>
         s.Name.includes(idOf('emr-existing')),

@@ -23,6 +23,14 @@ function executableFacts(t: TaskDefinition): [string, string][] {
       ['Command', d.command.join(' ')],
     ];
   }
+  if ('emr_serverless_command' in e) {
+    const s = e.emr_serverless_command;
+    return [
+      ['Application', s.application_id],
+      ['Entry point', s.entry_point],
+      ['Arguments', (s.entry_point_arguments ?? []).join(' ')],
+    ];
+  }
   const m = e.emr_command;
   const cluster =
     'existing_emr_cluster' in m.emr_cluster
@@ -42,6 +50,7 @@ const KINDS: Record<string, string> = {
   batch_image_command: 'AWS Batch',
   docker_image_command: 'Amazon ECS',
   emr_command: 'Spark on EMR',
+  emr_serverless_command: 'Spark on EMR Serverless',
 };
 
 /** A task definition: its kind and key fields, retries and limits. */
