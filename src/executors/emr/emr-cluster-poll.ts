@@ -38,3 +38,17 @@ export function stepsDue(
   if (ENDED_CLUSTER_STATES.includes(state)) return true;
   return now - w.stepsCheckedAt >= refreshMs;
 }
+
+/**
+ * The ListClusters summary, when it can tell why the steps of its cluster ended badly: only once
+ * the cluster is ending. The summary is read before the steps are listed, so a cluster that died
+ * in between (a bootstrap failure cancelling every step) still shows its earlier state there,
+ * without the reason; then DescribeCluster must be asked.
+ *
+ * @example
+ * endingSummary({ Id: 'j-1', Status: { State: 'BOOTSTRAPPING' } }) // undefined: ask DescribeCluster
+ */
+export function endingSummary(summary: ClusterSummary | undefined): ClusterSummary | undefined {
+  const state = summary?.Status?.State;
+  return state === 'TERMINATING' || (state && ENDED_CLUSTER_STATES.includes(state)) ? summary : undefined;
+}

@@ -16,7 +16,7 @@ import { CreateAbandoned } from '../aws/create-once.js';
 import { addCosts, type JobCost, type PriceTable } from '../aws/price-table.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost } from '../executor.js';
-import { type ClusterWatch, STEPS_REFRESH_MS, stepsDue } from './emr-cluster-poll.js';
+import { type ClusterWatch, endingSummary, STEPS_REFRESH_MS, stepsDue } from './emr-cluster-poll.js';
 import type { ClusterRequestSettings } from './emr-cluster-request.js';
 import { createdClusterCost } from './emr-cost.js';
 import { liveLogRef, stepLogRefs } from './emr-logs.js';
@@ -198,7 +198,8 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
       if (t.logUri === undefined) t.logUri = (await describeCluster())?.LogUri ?? '';
       this.watchStepLogs(t);
       let outcome = emrOutcome(mine);
-      if (needsClusterReason(mine)) outcome = emrOutcome(mine, summary ?? (await describeCluster()));
+      if (needsClusterReason(mine))
+        outcome = emrOutcome(mine, endingSummary(summary) ?? (await describeCluster()));
       if ('result' in outcome) await this.cleanUpAndEnd(t, outcome.result, mine);
       else if (summary && ENDED_CLUSTER_STATES.includes(summary.Status?.State ?? 'RUNNING')) {
         // Steps end with their cluster; if they keep saying otherwise, the cluster's end is the answer.

@@ -1,6 +1,6 @@
 import type { ClusterState, ClusterSummary } from '@aws-sdk/client-emr';
 import { describe, expect, it } from 'vitest';
-import { stepsDue } from '../../../src/executors/emr/emr-cluster-poll.js';
+import { endingSummary, stepsDue } from '../../../src/executors/emr/emr-cluster-poll.js';
 import { clusterEndedFirst } from '../../../src/executors/emr/emr-status.js';
 
 const listed = (State: ClusterState): ClusterSummary => ({ Id: 'j-1', Status: { State } });
@@ -40,5 +40,14 @@ describe('steps of a created cluster are listed', () => {
       reason:
         'EMR cluster j-1 TERMINATED_WITH_ERRORS (INTERNAL_ERROR: gone) before the steps finished (s-2 PENDING)',
     });
+  });
+
+  it('takes the cluster reason of a failed step from the summary only once the cluster is ending', () => {
+    // Listed while bootstrapping, then the steps came back cancelled: the summary is older than them.
+    expect(endingSummary(listed('BOOTSTRAPPING'))).toBeUndefined();
+    expect(endingSummary(listed('RUNNING'))).toBeUndefined();
+    expect(endingSummary(undefined)).toBeUndefined();
+    expect(endingSummary(listed('TERMINATING'))).toEqual(listed('TERMINATING'));
+    expect(endingSummary(listed('TERMINATED_WITH_ERRORS'))).toEqual(listed('TERMINATED_WITH_ERRORS'));
   });
 });
