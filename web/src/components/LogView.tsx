@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { api, type LogKind } from '../api/client.js';
 import type { LogLine } from '../api/types.js';
 import { AnsiText } from './AnsiText.js';
@@ -27,6 +27,10 @@ const clock = new Intl.DateTimeFormat(undefined, {
 
 type StreamState = 'loading' | 'live' | 'ended' | 'error';
 
+/** By each line's own time, then as stored: sources stored at different paces fall into place. */
+const byWhen = (a: LogLine, b: LogLine) =>
+  Date.parse(a.when) - Date.parse(b.when) || Number(a.cursor) - Number(b.cursor);
+
 /**
  * A log of any length: its end first, older pages on request, new lines
  * from the server's event stream as they arrive, rendered as a virtual list
@@ -37,6 +41,9 @@ export function LogView({ kind, id, showTask }: Props) {
   const [moreBefore, setMoreBefore] = useState(false);
   const [state, setState] = useState<StreamState>('loading');
   const [follow, setFollow] = useState(true);
+  /** Show the loaded lines in time order instead of as stored (the stream's order). */
+  const [inTimeOrder, setInTimeOrder] = useState(false);
+  const shown = useMemo(() => (inTimeOrder ? [...lines].sort(byWhen) : lines), [lines, inTimeOrder]);
   const scroller = useRef<HTMLDivElement>(null);
   const prepended = useRef(0);
 
@@ -143,6 +150,14 @@ export function LogView({ kind, id, showTask }: Props) {
             Load older lines
           </button>
         )}
+        <button
+          type="button"
+          onClick={() => setInTimeOrder(!inTimeOrder)}
+          aria-pressed={inTimeOrder}
+          title="Sort the lines shown by their own time (a remote log's lines are stored after a delay)"
+        >
+          Time order
+        </button>
         <button type="button" onClick={() => setFollow(!follow)} aria-pressed={follow}>
           {follow ? 'Pause follow' : 'Follow'}
         </button>
@@ -168,7 +183,7 @@ export function LogView({ kind, id, showTask }: Props) {
         {lines.length === 0 && state !== 'loading' && <p className="muted log-empty">No log lines yet.</p>}
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((row) => {
-            const line = lines[row.index]!;
+            const line = shown[row.index]!;
             return (
               <div
                 key={line.cursor}
