@@ -66,6 +66,8 @@ export class ShellExecutor implements Executor<ShellRun> {
   private launching = 0;
   /** 'starting' writes in flight, each followed by its spawn (or not). */
   private readonly launches = new Set<Promise<void>>();
+  /** Tasks between their 'starting' write and their spawn (reading secrets may take a while), and kills asked meanwhile. */
+  private readonly launchingKills = new Map<string, string | undefined>();
   private closing = false;
   private readonly concurrency: number;
   private readonly killGraceMs: number;
@@ -90,6 +92,10 @@ export class ShellExecutor implements Executor<ShellRun> {
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       this.host.finished(run.taskId, { succeeded: false, reason });
+      return;
+    }
+    if (this.launchingKills.has(run.taskId)) {
+      this.launchingKills.set(run.taskId, reason); // the launch ends it instead of spawning
       return;
     }
     const r = this.running.get(run.taskId);
@@ -154,6 +160,7 @@ export class ShellExecutor implements Executor<ShellRun> {
     while (this.running.size + this.launching < this.concurrency && this.queue.length > 0) {
       const run = this.queue.shift()!;
       this.launching += 1;
+      this.launchingKills.set(run.taskId, undefined);
       // The host is recorded before spawning: after a crash, "host but no pid" means it may have run.
       // Secrets are read only now, at dispatch: their values live in this process and the job, nowhere else.
       const launch: Promise<void> = this.host
@@ -168,6 +175,7 @@ export class ShellExecutor implements Executor<ShellRun> {
         )
         .finally(() => {
           this.launching -= 1;
+          this.launchingKills.delete(run.taskId);
           this.launches.delete(launch);
         });
       this.launches.add(launch);
@@ -182,6 +190,11 @@ export class ShellExecutor implements Executor<ShellRun> {
         succeeded: false,
         reason: 'the scheduler lost its lease before starting the job',
       });
+      return;
+    }
+    const killReason = this.launchingKills.get(run.taskId);
+    if (killReason !== undefined) {
+      this.host.finished(run.taskId, { succeeded: false, reason: killReason });
       return;
     }
     if (this.closing) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -103,6 +104,32 @@ describe('secret references in environment variables', () => {
       expect(run.task[0]!.failure_reason).toMatch(reason);
       expect(run.task[0]!.log_entries.map((l) => l.message)).not.toContain('ran');
     }
+  });
+
+  it('a kill while a secret is still being read ends the task; the job never starts', async () => {
+    // Reading a FIFO blocks until something writes to it: the launch waits there, without any timing.
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    await world.h.put({
+      process_definition_name: 'secret-slow',
+      task_definitions: [
+        {
+          ...shellTask('use', 'x'),
+          executable: shellWith('echo started', [{ variable_name: 'PW', secret: `file:${fifo}` }]),
+        },
+      ],
+    });
+    await world.h.trigger('secret-slow');
+    const started = await world.h.waitForRun('secret-slow');
+    await waitFor(async () =>
+      (await world.h.process(started.process_id)).task.find((t) => t.status === 'starting'),
+    );
+    expect((await world.h.request('POST', `/api/processes/${started.process_id}/kill`)).status).toBe(204);
+    await writeFile(fifo, 'late\n'); // lets the read finish
+    const run = await world.h.waitForEnd(started.process_id);
+    expect(run.status).toBe('failed');
+    expect(run.task[0]!.failure_reason).toMatch(/killed by request/);
+    expect(run.task[0]!.log_entries.map((l) => l.message)).not.toContain('started');
   });
 
   it('a PUT with a bad reference is a 400 naming each field, and stores nothing', async () => {
