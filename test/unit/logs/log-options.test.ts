@@ -15,11 +15,13 @@ describe('resolveLiveLogOptions', () => {
     const env = {
       SUNDIAL_LOG_MAX_LINES_PER_TASK: '500',
       SUNDIAL_LOG_GRACE_MS: '2000',
+      SUNDIAL_LOG_DRAIN_SETTLE_MS: '250',
       SUNDIAL_LOG_MASK_PATTERNS: 'AKIA[0-9A-Z]{16}, ghp_\\w+ ,',
     };
     expect(resolveLiveLogOptions({}, env)).toMatchObject({
       maxLinesPerTask: 500,
       graceMs: 2000,
+      drainSettleMs: 250,
       maskPatterns: ['AKIA[0-9A-Z]{16}', 'ghp_\\w+'],
     });
     expect(resolveLiveLogOptions({ maxLinesPerTask: 7, graceMs: undefined }, env)).toMatchObject({
