@@ -30,12 +30,13 @@ import { Engine } from './scheduler/engine.js';
 import { HistoryRetention } from './scheduler/history-retention.js';
 import { ProcessStarter } from './scheduler/process-starter.js';
 import { type LeaderParts, Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
+import { SchedulerMetrics } from './scheduler/scheduler-metrics.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
 import { listDefinitions, upsertDefinition } from './storage/stores/definitions-store.js';
 import { pendingNotificationCounts } from './storage/stores/outbox-store.js';
 import { serverSecret } from './storage/stores/server-secrets-store.js';
-import { getTask } from './storage/stores/tasks-store.js';
+import { activeTaskCounts, getTask } from './storage/stores/tasks-store.js';
 import { activeTokenCount } from './storage/stores/tokens-store.js';
 import { insertTriggerRequest } from './storage/stores/triggers-store.js';
 
@@ -178,6 +179,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   // Loaded once the API answers: the Batch, ECS and EMR SDK clients are a third of the start-up's modules.
   const awsModule = options.aws === false ? undefined : await import('./executors/aws/aws-executors.js');
   const aws = options.aws === false ? undefined : awsOptions(db, logger, metrics, options.aws);
+  const schedulerMetrics = new SchedulerMetrics(metrics, () => activeTaskCounts(db));
   // Every term as leader gets a new engine, executors and starter over the term's fenced database.
   const lead = (fenced: Database, leading: () => boolean): LeaderParts => {
     const engine = new Engine({
@@ -191,6 +193,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
         sender.wake(); // the run's notifications are in the outbox
       },
       taskToken: (taskId) => taskToken(auth.taskTokenKey, taskId),
+      onDispatched: (ms) => schedulerMetrics.dispatched(ms),
       leading,
     });
     for (const executor of executorsOf(
@@ -209,6 +212,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     lead,
     logger,
     replicaId,
+    events: schedulerMetrics,
     ...(options.tickMs && { tickMs: options.tickMs }),
     ...(options.leaseTtlMs && { leaseTtlMs: options.leaseTtlMs }),
   });

@@ -25,6 +25,8 @@ export interface EngineOptions {
   liveLogs: LiveLogs;
   /** Called when a process ends (a waiting overlap may start now). */
   onProcessFinished?: (processId: string) => void;
+  /** How long each dispatch took (see ProcessDispatcherOptions.onDispatched). */
+  onDispatched?: (ms: number) => void;
   /** The SUNDIAL_TASK_TOKEN of a task (see api/auth/task-token.ts); none when absent. */
   taskToken?: (taskId: string) => string;
   /** Whether this replica surely still leads now (see ExecutorHost.mayStart); always, without. */
@@ -74,6 +76,7 @@ export class Engine implements ExecutorHost {
       log,
       halted: () => this.abandoned || this.draining,
       ...(opts.onProcessFinished && { onProcessFinished: opts.onProcessFinished }),
+      ...(opts.onDispatched && { onDispatched: opts.onDispatched }),
     });
     this.results = new TaskResults({
       db,

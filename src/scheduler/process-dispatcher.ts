@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { type ExecutorKind, executorKindOf } from '../domain/types.js';
 import type { Executor, TaskRun } from '../executors/executor.js';
@@ -31,6 +32,8 @@ export interface ProcessDispatcherOptions {
   halted: () => boolean;
   /** Called when a process ends (a waiting overlap may start now). */
   onProcessFinished?: (processId: string) => void;
+  /** How long a dispatch took, from the decision to the jobs handed to their executors (metrics). */
+  onDispatched?: (ms: number) => void;
 }
 
 /**
@@ -141,6 +144,7 @@ export class ProcessDispatcher {
   /** Records every attempt that may start now in one write, then hands each to its executor. */
   private async dispatch(processId: string, process: RunningProcess, names: readonly string[]) {
     if (names.length === 0 || this.opts.halted()) return; // the next leader starts them
+    const decided = performance.now();
     const rows = await insertTasks(
       this.opts.db,
       { processId, definitionName: process.definitionName, runnerId: this.opts.replicaId },
@@ -150,6 +154,7 @@ export class ProcessDispatcher {
     process.started(rows);
     if (rows.length < names.length) this.markDirty(processId); // an attempt existed already: this copy was behind
     this.launch(process, rows);
+    this.opts.onDispatched?.(performance.now() - decided);
   }
 
   /** Hands recorded attempts to their executors. */

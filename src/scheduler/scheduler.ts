@@ -256,6 +256,7 @@ export class Scheduler {
     if (!term || this.term !== term) return; // deposed meanwhile: the lease is someone else's
     term.lease.revoked = true;
     this.term = undefined;
+    this.opts.events?.lost?.(term.lease.epoch, 'shut down');
     try {
       await releaseLease(this.opts.db, LEASE, this.opts.replicaId);
       await this.opts.db.notify(WAKE_CHANNEL, LEASE_RELEASED);

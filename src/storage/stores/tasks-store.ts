@@ -147,6 +147,19 @@ export async function activeTasks(db: Queryable, processId?: string): Promise<Ta
     : db.query<TaskRow>(`select * from tasks where status not in ${TERMINAL}`);
 }
 
+/**
+ * How many active tasks each status holds, across replicas (metrics).
+ *
+ * @example
+ * await activeTaskCounts(db); // { running: 3, submitted: 1 }
+ */
+export async function activeTaskCounts(db: Queryable): Promise<Record<string, number>> {
+  const rows = await db.query<{ status: string; n: number }>(
+    `select status, count(*)::int as n from tasks where status not in ${TERMINAL} group by status`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
 /** Moves an active task to a non-terminal status, keeping executor bookkeeping. */
 export async function updateTaskProgress(
   db: Queryable,
