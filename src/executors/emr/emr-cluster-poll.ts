@@ -52,3 +52,17 @@ export function endingSummary(summary: ClusterSummary | undefined): ClusterSumma
   const state = summary?.Status?.State;
   return state === 'TERMINATING' || (state && ENDED_CLUSTER_STATES.includes(state)) ? summary : undefined;
 }
+
+/**
+ * A created cluster's state with EMR's reason for it, as the task log tells it.
+ *
+ * @example
+ * clusterStateLine('j-1', { Status: { State: 'TERMINATING', StateChangeReason: { Code: 'BOOTSTRAP_FAILURE' } } })
+ * // 'EMR cluster j-1 is TERMINATING: BOOTSTRAP_FAILURE'
+ */
+export function clusterStateLine(clusterId: string, summary: ClusterSummary | undefined): string | undefined {
+  const status = summary?.Status;
+  if (!status?.State) return undefined;
+  const why = [status.StateChangeReason?.Code, status.StateChangeReason?.Message].filter(Boolean).join(': ');
+  return `EMR cluster ${clusterId} is ${status.State}${why ? `: ${why}` : ''}`;
+}

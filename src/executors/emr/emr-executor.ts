@@ -7,32 +7,24 @@ import {
 } from '@aws-sdk/client-emr';
 import type { Logger } from 'pino';
 import type { ExecutorResult } from '../../domain/task-outcome.js';
-import type { TaskStatus } from '../../domain/types.js';
 import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
 import { AwsJobExecutor } from '../aws/aws-job-executor.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import { CreateAbandoned } from '../aws/create-once.js';
-import { addCosts, type JobCost, type PriceTable } from '../aws/price-table.js';
-import type { PollTarget } from '../aws/shared-poller.js';
+import type { PriceTable } from '../aws/price-table.js';
 import type { ExecutorHost } from '../executor.js';
-import { type ClusterWatch, endingSummary, STEPS_REFRESH_MS, stepsDue } from './emr-cluster-poll.js';
+import { clusterStateLine, endingSummary, STEPS_REFRESH_MS, stepsDue } from './emr-cluster-poll.js';
 import type { ClusterRequestSettings } from './emr-cluster-request.js';
-import { createdClusterCost } from './emr-cost.js';
+import { recordClusterCost } from './emr-cost-record.js';
 import { liveLogRef, stepLogRefs } from './emr-logs.js';
 import { clusterStates, ENDED_CLUSTER_STATES, recentSteps } from './emr-lookup.js';
 import { retryAfterSpotLoss } from './emr-spot-retry.js';
 import { clusterEndedFirst, emrOutcome, needsClusterReason } from './emr-status.js';
 import { stepMark } from './emr-steps.js';
-import {
-  commandOf,
-  type EmrRun,
-  type EmrState,
-  type EmrSubmitDeps,
-  regionOf,
-  submitEmrTask,
-} from './emr-submit.js';
+import { commandOf, type EmrRun, type EmrSubmitDeps, regionOf, submitEmrTask } from './emr-submit.js';
 import { sweepOrphanClusters } from './emr-sweep.js';
+import { type EmrTarget, emrTarget, moveToCluster, oldestStart } from './emr-target.js';
 import { cleanUpEmrWork, stopEmrWork } from './emr-teardown.js';
 
 export interface EmrExecutorOptions {
@@ -50,25 +42,6 @@ export interface EmrExecutorOptions {
   stepsRefreshMs?: number;
   logger?: Logger;
   hooks?: AwsExecutorHooks;
-}
-
-interface EmrTarget extends PollTarget, ClusterWatch {
-  run: EmrRun;
-  region: string;
-  clusterId: string;
-  newCluster: boolean;
-  /** Our steps, oldest first; learnt from the first ListSteps for a new cluster. */
-  stepIds?: string[];
-  logUri?: string;
-  logsWatched: boolean;
-  status?: TaskStatus;
-  missing: number;
-  /** The cluster state (with its reason) last told in the task log. */
-  toldState?: string;
-  killed: boolean;
-  spotLosses: number;
-  lostClusters: string[];
-  cost?: JobCost;
 }
 
 /** How soon a failed teardown of one of our clusters is retried by a sweep. */
@@ -118,7 +91,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
   protected async submit(run: EmrRun, replay: boolean): Promise<EmrTarget> {
     const live = liveLogRef(regionOf(commandOf(run)), commandOf(run));
     if (live) this.host.watchLogs(run.taskId, live);
-    return this.target(run, await submitEmrTask(this.submitDeps(), run, replay));
+    return emrTarget(run, await submitEmrTask(this.submitDeps(), run, replay));
   }
 
   private submitDeps(): EmrSubmitDeps {
@@ -138,7 +111,7 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
     if (!state.newCluster && !state.stepIds) return undefined;
     const live = liveLogRef(region, commandOf(run));
     if (live) this.host.watchLogs(run.taskId, live);
-    return this.target(run, { ...state, region, clusterId });
+    return emrTarget(run, { ...state, region, clusterId });
   }
 
   protected describeTarget(t: EmrTarget): string {
@@ -213,13 +186,8 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
 
   /** A created cluster's new state goes to the task log at once, with EMR's reason for it. */
   private tellClusterState(t: EmrTarget, summary: ClusterSummary | undefined): void {
-    const status = summary?.Status;
-    if (!status?.State) return;
-    const why = [status.StateChangeReason?.Code, status.StateChangeReason?.Message]
-      .filter(Boolean)
-      .join(': ');
-    const told = `EMR cluster ${t.clusterId} is ${status.State}${why ? `: ${why}` : ''}`;
-    if (told === t.toldState) return;
+    const told = clusterStateLine(t.clusterId, summary);
+    if (!told || told === t.toldState) return;
     t.toldState = told;
     this.host.log(t.taskId, 'scheduler', told);
   }
@@ -285,65 +253,17 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
     }
     if (!clusterId) return false;
     await this.recordCost(t, lost.clusterId, lost.spotLosses);
-    Object.assign(t, { clusterId, missing: 0, endedChecks: 0, logsWatched: false });
-    for (const key of ['stepIds', 'clusterState', 'stepsCheckedAt', 'status', 'logUri'] as const)
-      delete t[key];
+    moveToCluster(t, clusterId);
     this.record(t.taskId, 'starting');
     // A kill that came while the fresh cluster was being created applies to it too.
     if (t.killed) await this.stop(t, 'killed while moving to a fresh cluster');
     return true;
   }
 
-  /**
-   * With a price table: what a cluster we created cost (its definition's instances × the hours
-   * from its creation to its end, or now), added to the task's `cost` and told in its log.
-   */
-  private async recordCost(t: EmrTarget, clusterId: string, spotLossesBefore: number): Promise<void> {
-    const prices = this.opts.prices;
-    const cmd = commandOf(t.run);
-    if (!prices || !t.newCluster || !('new_emr_cluster' in cmd.emr_cluster)) return;
-    const spec = cmd.emr_cluster.new_emr_cluster;
-    try {
-      const onDemand = spotLossesBefore > 0 && spec.spot_fallback === 'on_demand';
-      const emr = this.opts.clients.get(t.region);
-      const cost = await createdClusterCost(emr, clusterId, spec, onDemand, prices, t.run.startedAt);
-      t.cost = addCosts(t.cost, cost);
-      await this.host.progress(t.taskId, t.status ?? 'running', { cost: t.cost });
-      this.opts.onCost?.('emr', cost.usd);
-      const unpriced = cost.unpriced ? ` (no price for ${cost.unpriced.join(', ')})` : '';
-      this.host.log(
-        t.taskId,
-        'scheduler',
-        `EMR cluster ${clusterId} cost $${cost.usd.toFixed(4)}: ${cost.instance_hours.toFixed(4)} instance-hours${unpriced}`,
-      );
-    } catch (err) {
-      this.host.log(
-        t.taskId,
-        'scheduler',
-        `could not work out what EMR cluster ${clusterId} cost: ${errorText(err)}`,
-      );
-    }
-  }
-
-  private target(run: EmrRun, s: EmrState & { region: string; clusterId: string }): EmrTarget {
-    return {
-      taskId: run.taskId,
-      // Created clusters of a region are watched together; steps on an existing cluster per cluster.
-      group: s.newCluster ? `${s.region}|created` : `${s.region}|${s.clusterId}`,
-      run,
-      region: s.region,
-      clusterId: s.clusterId,
-      newCluster: s.newCluster ?? false,
-      ...(s.stepIds && { stepIds: s.stepIds }),
-      ...(s.logUri !== undefined && { logUri: s.logUri }),
-      logsWatched: false,
-      missing: 0,
-      endedChecks: 0,
-      killed: false,
-      spotLosses: s.spotLosses ?? 0,
-      lostClusters: s.lostClusters ?? [],
-      ...(s.cost && { cost: s.cost }),
-    };
+  private recordCost(t: EmrTarget, clusterId: string, spotLossesBefore: number): Promise<void> {
+    const { prices, onCost } = this.opts;
+    const deps = { prices, onCost, emr: this.opts.clients.get(t.region), host: this.host };
+    return recordClusterCost(deps, t, clusterId, spotLossesBefore);
   }
 
   /** Terminates clusters whose task has ended (in the background; once per start and per resume). */
@@ -374,7 +294,3 @@ export class EmrExecutor extends AwsJobExecutor<EmrTarget, EmrRun> {
       });
   }
 }
-
-/** When the first of these tasks started: their clusters were created after it. */
-const oldestStart = (targets: EmrTarget[]) =>
-  new Date(Math.min(...targets.map((t) => t.run.startedAt.getTime())));
