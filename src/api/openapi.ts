@@ -28,6 +28,35 @@ const processResponse: JsonSchema = {
       description:
         "Messages about the run's end and every attempt to deliver them; absent when there are none",
     },
+    cost_usd: {
+      type: 'number',
+      minimum: 0,
+      description:
+        "The sum of its tasks' `cost.usd` (rounded to 1e-6); absent when no task has a cost (no price table)",
+    },
+    task: {
+      type: 'array',
+      description: "The original API's task fields, plus each task's `cost` when it has one",
+      items: { type: 'object', properties: { cost: r('task_cost') } },
+    },
+  },
+};
+
+/** What a task's AWS resources cost, with a price table configured (`SUNDIAL_AWS_PRICES`). */
+const taskCost: JsonSchema = {
+  type: 'object',
+  description:
+    "What the task's EMR clusters cost (instances × hours from creation to end × the price table), " +
+    'recorded as each cluster ends; absent without a price table and for other executors',
+  required: ['usd', 'instance_hours'],
+  properties: {
+    usd: { type: 'number', minimum: 0, description: 'US dollars; unpriced instance types count 0' },
+    instance_hours: { type: 'number', minimum: 0 },
+    unpriced: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Instance types missing from the price table (their hours are counted, not priced)',
+    },
   },
 };
 
@@ -260,6 +289,13 @@ export function openApiDocument(): JsonSchema {
       description: 'Wire-compatible with the original Sundial API v2.',
     },
     paths,
-    components: { schemas: { ...definitionSchemas, error, notification_delivery: notificationDelivery } },
+    components: {
+      schemas: {
+        ...definitionSchemas,
+        error,
+        notification_delivery: notificationDelivery,
+        task_cost: taskCost,
+      },
+    },
   };
 }
