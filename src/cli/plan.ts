@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ProcessDefinition, TaskDefinition } from '../domain/types.js';
+import { parseSecretReference } from '../domain/secret-reference.js';
+import type { EnvironmentVariable, ProcessDefinition, TaskDefinition } from '../domain/types.js';
 import { validateDefinition } from '../domain/validate-definition.js';
 import { ValidationError } from '../domain/validation-error.js';
 import { awsJobEnvironment, definitionFamily } from '../executors/aws/aws-names.js';
@@ -20,11 +21,12 @@ import { emrSteps } from '../executors/emr/emr-steps.js';
 import { startJobRunInput } from '../executors/emr-serverless/emr-serverless-requests.js';
 import type { TaskRun } from '../executors/executor.js';
 import { jobEnvironment } from '../executors/job-environment.js';
+import { getParameterInput, getSecretValueInput } from '../executors/secrets/secret-reader.js';
 
 /** One AWS request a task would make, built by the executors' own functions. */
 export interface PlannedRequest {
   task: string;
-  service: 'batch' | 'ecs' | 'emr' | 'emr-serverless';
+  service: 'batch' | 'ecs' | 'emr' | 'emr-serverless' | 'secretsmanager' | 'ssm';
   operation: string;
   input: unknown;
   /** When it is sent, if not always. */
@@ -62,7 +64,7 @@ const placeholderHost = (publicUrl: string) => ({
 
 /**
  * Every AWS request the tasks of a definition would make on their first run, without making any.
- * Shell tasks make none.
+ * Shell tasks make none, except the reads of their secrets in AWS (references shown, never values).
  *
  * @example
  * planAwsRequests(def, { publicUrl: 'http://sundial:8080', batchJobQueue: 'jobs' })
@@ -167,6 +169,8 @@ export function planAwsRequests(def: ProcessDefinition, settings: PlanSettings):
         },
       ];
     }
+    if ('shell_script_command' in exe)
+      return secretReads(task, exe.shell_script_command.environment_variables);
     if ('emr_serverless_command' in exe) {
       return [
         {
@@ -182,7 +186,32 @@ export function planAwsRequests(def: ProcessDefinition, settings: PlanSettings):
   });
 }
 
+/** The reads a shell task's AWS secret references make at dispatch: references only, never values. */
+function secretReads(task: string, vars: readonly EnvironmentVariable[] | undefined): PlannedRequest[] {
+  return (vars ?? []).flatMap((v): PlannedRequest[] => {
+    const ref = v.secret === undefined ? undefined : parseSecretReference(v.secret);
+    const when = `at dispatch, for ${v.variable_name}`;
+    if (typeof ref !== 'object') return [];
+    if (ref.source === 'secretsmanager')
+      return [
+        {
+          task,
+          service: 'secretsmanager',
+          operation: 'GetSecretValue',
+          input: getSecretValueInput(ref.id),
+          when,
+        },
+      ];
+    if (ref.source === 'ssm')
+      return [{ task, service: 'ssm', operation: 'GetParameter', input: getParameterInput(ref.id), when }];
+    return [];
+  });
+}
+
+const SECRET_READ = "the value goes only into the job's environment and is masked in its log";
 const FOLLOW: Record<PlannedRequest['service'], string> = {
+  secretsmanager: SECRET_READ,
+  ssm: SECRET_READ,
   batch: 'then DescribeJobs (shared: one call per 100 running jobs); kill: TerminateJob',
   ecs: 'then DescribeTasks (shared: one call per 100 running tasks of a cluster); kill: StopTask',
   'emr-serverless': 'then GetJobRun (shared poller); kill: CancelJobRun; driver logs from s3_log_uri',

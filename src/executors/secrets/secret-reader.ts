@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { GetSecretValueCommandInput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { GetParameterCommandInput, SSMClient } from '@aws-sdk/client-ssm';
 import { parseSecretReference, type SecretReference } from '../../domain/secret-reference.js';
 import type { EnvironmentVariable } from '../../domain/types.js';
 import { type AwsClientSettings, defaultRegion } from '../aws/aws-options.js';
@@ -76,7 +76,7 @@ export class SecretReader {
         }));
         const { sdk, pool } = await this.secretsManager;
         const client = pool.get(arnRegion(ref.id) ?? defaultRegion(this.settings));
-        const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: ref.id }));
+        const out = await client.send(new sdk.GetSecretValueCommand(getSecretValueInput(ref.id)));
         if (out.SecretString !== undefined) return out.SecretString;
         if (out.SecretBinary) return Buffer.from(out.SecretBinary).toString('utf8');
         throw new Error('the secret has no value');
@@ -88,7 +88,7 @@ export class SecretReader {
         }));
         const { sdk, pool } = await this.ssm;
         const client = pool.get(arnRegion(ref.id) ?? defaultRegion(this.settings));
-        const out = await client.send(new sdk.GetParameterCommand({ Name: ref.id, WithDecryption: true }));
+        const out = await client.send(new sdk.GetParameterCommand(getParameterInput(ref.id)));
         const value = out.Parameter?.Value;
         if (value === undefined) throw new Error('the parameter has no value');
         return value;
@@ -96,6 +96,15 @@ export class SecretReader {
     }
   }
 }
+
+/** The Secrets Manager read of a reference: the reader sends it, `sundial plan` prints it. */
+export const getSecretValueInput = (secretId: string): GetSecretValueCommandInput => ({ SecretId: secretId });
+
+/** The SSM read of a reference, decrypting a SecureString: the reader sends it, `sundial plan` prints it. */
+export const getParameterInput = (name: string): GetParameterCommandInput => ({
+  Name: name,
+  WithDecryption: true,
+});
 
 /** AWS errors as `Code: message` (SSM's ParameterNotFound has no message of its own). */
 function describe(err: unknown): string {

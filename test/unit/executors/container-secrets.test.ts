@@ -1,6 +1,7 @@
 import type { JobDefinition } from '@aws-sdk/client-batch';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { planAwsRequests } from '../../../src/cli/plan.js';
 import type { BatchImageCommand, DockerImageCommand } from '../../../src/domain/types.js';
 import {
   jobDefinitionMatches,
@@ -66,5 +67,61 @@ describe('container secrets in Batch and ECS definitions', () => {
     expect(taskDefinitionMatches(registered, registerTaskDefinitionInput(run, cmd(ARN), placement))).toBe(
       false,
     );
+  });
+});
+
+describe('sundial plan and secrets', () => {
+  it('shows references only: container secrets for ECS, the reads a shell task makes at dispatch', () => {
+    const def = {
+      process_definition_name: 'etl',
+      task_definitions: [
+        {
+          task_definition_name: 'sh',
+          dependencies: [],
+          max_attempts: 1,
+          backoff_base_seconds: 0,
+          executable: {
+            shell_script_command: {
+              script: 'run',
+              environment_variables: [
+                { variable_name: 'A', secret: 'prod/db' },
+                { variable_name: 'B', secret: 'ssm:/prod/key' },
+                { variable_name: 'C', secret: 'env:HOME' },
+              ],
+            },
+          },
+        },
+        {
+          task_definition_name: 'box',
+          dependencies: [],
+          max_attempts: 1,
+          backoff_base_seconds: 0,
+          executable: {
+            docker_image_command: {
+              image: 'acme/etl',
+              tag: '1',
+              command: ['run'],
+              execution_role_arn: ROLE,
+              environment_variables: vars(ARN),
+            },
+          },
+        },
+      ],
+    };
+    const plan = planAwsRequests(def, { publicUrl: 'http://sundial:8080' });
+    expect(plan.filter((r) => r.task === 'sh')).toEqual([
+      expect.objectContaining({
+        service: 'secretsmanager',
+        operation: 'GetSecretValue',
+        input: { SecretId: 'prod/db' },
+      }),
+      expect.objectContaining({
+        service: 'ssm',
+        operation: 'GetParameter',
+        input: { Name: '/prod/key', WithDecryption: true },
+      }),
+    ]);
+    const register = plan.find((r) => r.operation === 'RegisterTaskDefinition')!;
+    expect(JSON.stringify(register.input)).toContain(`"secrets":[{"name":"DB","valueFrom":"${ARN}"}]`);
   });
 });
