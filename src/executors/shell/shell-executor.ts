@@ -64,9 +64,9 @@ export class ShellExecutor implements Executor<ShellRun> {
   private readonly running = new Map<string, Running>();
   private readonly queue: ShellRun[] = [];
   private launching = 0;
-  /** 'starting' writes in flight, each followed by its spawn (or not). */
+  /** Jobs being launched (secrets read, spawned at the gate, recorded), each opened or stopped. */
   private readonly launches = new Set<Promise<void>>();
-  /** Tasks between their 'starting' write and their spawn (reading secrets may take a while), and kills asked meanwhile. */
+  /** Tasks not spawned yet (reading secrets may take a while), and kills asked meanwhile. */
   private readonly launchingKills = new Map<string, string | undefined>();
   private closing = false;
   private readonly concurrency: number;
@@ -161,12 +161,16 @@ export class ShellExecutor implements Executor<ShellRun> {
       const run = this.queue.shift()!;
       this.launching += 1;
       this.launchingKills.set(run.taskId, undefined);
-      // The host is recorded before spawning: after a crash, "host but no pid" means it may have run.
+      let counted = true; // until the job is spawned and counted in `running`
+      const spawned = () => {
+        this.launching -= 1;
+        this.launchingKills.delete(run.taskId); // from now on a kill signals the job
+        counted = false;
+      };
       // Secrets are read only now, at dispatch: their values live in this process and the job, nowhere else.
-      const launch: Promise<void> = this.host
-        .progress(run.taskId, 'starting', { host: hostname() })
-        .then(() => this.secrets.resolve(run.executable.shell_script_command.environment_variables))
-        .then((secrets) => this.spawn(run, secrets))
+      const launch: Promise<void> = this.secrets
+        .resolve(run.executable.shell_script_command.environment_variables)
+        .then((secrets) => this.launch(run, secrets, spawned))
         .catch((e: Error) =>
           this.host.finished(run.taskId, {
             succeeded: false,
@@ -174,24 +178,26 @@ export class ShellExecutor implements Executor<ShellRun> {
           }),
         )
         .finally(() => {
-          this.launching -= 1;
-          this.launchingKills.delete(run.taskId);
+          if (counted) {
+            this.launching -= 1;
+            this.launchingKills.delete(run.taskId);
+          }
           this.launches.delete(launch);
         });
       this.launches.add(launch);
     }
   }
 
-  private spawn(run: ShellRun, secrets: Record<string, string>): void {
-    // The 'starting' write may have landed just before this scheduler froze and lost the lease: the
-    // new leader has then ended the task already. Starting it now would run it beside its retry.
-    if (!this.host.mayStart()) {
-      this.host.finished(run.taskId, {
-        succeeded: false,
-        reason: 'the scheduler lost its lease before starting the job',
-      });
-      return;
-    }
+  /**
+   * Spawns the job held at a gate, records where it runs (host and process
+   * group) in the task's one status write, and only then lets it go. Until
+   * the gate opens, bash waits on a line from this process: if this process
+   * dies first, the pipe closes and the job exits without running, while
+   * the task has no host recorded and the next leader runs it as a first try.
+   * Once the write is stored, a restart knows the job may have run and
+   * which process group to kill.
+   */
+  private async launch(run: ShellRun, secrets: Record<string, string>, spawned: () => void): Promise<void> {
     const killReason = this.launchingKills.get(run.taskId);
     if (killReason !== undefined) {
       this.host.finished(run.taskId, { succeeded: false, reason: killReason });
@@ -208,20 +214,20 @@ export class ShellExecutor implements Executor<ShellRun> {
     const env: Record<string, string | undefined> = { ...process.env, ...this.host.jobEnvironment(run) };
     for (const v of command.environment_variables ?? [])
       env[v.variable_name] = v.value ?? secrets[v.variable_name];
-    const child = spawn('bash', ['-c', command.script], {
+    const child = spawn('bash', ['-c', START_GATE, 'bash', command.script], {
       detached: true,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     const entry: Running = { child };
     this.running.set(run.taskId, entry);
+    spawned();
     const group = child.pid;
     if (group !== undefined) jobGroups.add(group);
-    // Refused once this scheduler lost its lease (the new leader ends the task); never unhandled.
-    this.host.progress(run.taskId, 'running', { pid: child.pid, host: hostname() }).catch(() => {});
     const mask = resolvedSecretsMasker(Object.values(secrets));
     this.pipe(run.taskId, child.stdout!, 'stdout', mask);
     this.pipe(run.taskId, child.stderr!, 'stderr', mask);
+    child.stdin!.on('error', () => {}); // a job that ended at the gate (killed) closed it
     child.on('error', (e) => {
       this.host.log(run.taskId, 'scheduler', `could not start bash: ${e.message}`);
     });
@@ -233,6 +239,24 @@ export class ShellExecutor implements Executor<ShellRun> {
       else if (code === 0) this.host.finished(run.taskId, { succeeded: true });
       else this.host.finished(run.taskId, { succeeded: false, reason: exitReason(code, signal) });
     });
+    if (group === undefined) return; // spawning failed: 'error', then 'close', report it
+    try {
+      await this.host.progress(run.taskId, 'running', { host: hostname(), pid: group });
+    } catch (e) {
+      return this.stopAtGate(entry, `could not start: ${(e as Error).message}`);
+    }
+    // The write may have landed just before this scheduler froze and lost the lease: the new
+    // leader has then ended the task already. Starting it now would run it beside its retry.
+    if (!this.host.mayStart())
+      return this.stopAtGate(entry, 'the scheduler lost its lease before starting the job');
+    if (this.closing) return this.stopAtGate(entry, 'the scheduler shut down before starting the job');
+    if (!entry.killReason) child.stdin!.end('go\n');
+  }
+
+  /** Ends a job still waiting at its gate (it never ran); its `close` reports the task failed with `reason`. */
+  private stopAtGate(entry: Running, reason: string): void {
+    entry.killReason ??= reason;
+    signalGroup(entry.child, 'SIGKILL');
   }
 
   private pipe(
@@ -250,6 +274,17 @@ export class ShellExecutor implements Executor<ShellRun> {
     });
   }
 }
+
+/**
+ * Runs the script (`$1`) once a line arrives on stdin, as `bash -c script`
+ * would, with stdin from /dev/null; exits 125 without running it if stdin
+ * closes first (the scheduler died before the job was recorded as started).
+ *
+ * @example
+ * const child = spawn('bash', ['-c', START_GATE, 'bash', 'echo hi'], { stdio: ['pipe', 'pipe', 'pipe'] });
+ * child.stdin.end('go\n'); // or child.stdin.destroy(): it exits 125, having run nothing
+ */
+export const START_GATE = 'read -r _ || exit 125; exec bash -c "$1" </dev/null';
 
 /** Longer lines reach the log in pieces (the log writer cuts lines at 64 KiB anyway). */
 const MAX_LINE_BYTES = 64 * 1024;

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ExecutorHost, TaskRun } from '../../../src/executors/executor.js';
+import { ShellExecutor, START_GATE } from '../../../src/executors/shell/shell-executor.js';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'sundial-gate-'));
+
+function gated(script: string) {
+  const child = spawn('bash', ['-c', START_GATE, 'bash', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  return { child, output: () => out, exit: once(child, 'close') as Promise<[number | null]> };
+}
+
+describe('the shell start gate', () => {
+  it('runs nothing when its scheduler goes away before opening it (the pipe closes)', async () => {
+    const marker = join(scratch(), 'ran');
+    const job = gated(`touch ${marker}`);
+    job.child.stdin.destroy(); // what the scheduler's death does to the pipe
+    expect((await job.exit)[0]).toBe(125);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('once opened, runs the script as `bash -c` would, with stdin empty', async () => {
+    const job = gated('echo "$0 [$1] $(cat | wc -c)"; exit 3');
+    job.child.stdin.end('go\n');
+    expect((await job.exit)[0]).toBe(3);
+    expect(job.output()).toBe('bash [] 0\n');
+  });
+
+  it('records where a job runs before it runs, and runs nothing when that write fails', async () => {
+    const marker = join(scratch(), 'ran');
+    const ended = new Promise<{ succeeded: boolean; reason?: string }>((resolve) => {
+      const host = {
+        progress: async () => {
+          throw new Error('database unreachable');
+        },
+        finished: (_id: string, result: { succeeded: boolean; reason?: string }) => resolve(result),
+        log: () => {},
+        metadata: () => {},
+        reported: () => {},
+        watchLogs: () => {},
+        mayStart: () => true,
+        jobEnvironment: () => ({}),
+      } satisfies ExecutorHost;
+      const shell = new ShellExecutor(host);
+      void shell.start({
+        taskId: 't1',
+        processId: 'p1',
+        definitionName: 'd',
+        taskDefinitionName: 'touch',
+        attempt: 0,
+        executable: { shell_script_command: { script: `touch ${marker}` } },
+        executionState: {},
+        startedAt: new Date(),
+      } satisfies TaskRun as never);
+    });
+    expect(await ended).toEqual({ succeeded: false, reason: 'could not start: database unreachable' });
+    expect(existsSync(marker)).toBe(false);
+  });
+});
