@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
+import { keepStatistics } from './pglite-statistics.js';
 
 /**
  * How the embedded PostgreSQL starts: PGlite's own parameters plus a small
@@ -42,6 +43,7 @@ export function openPglite(dataDir?: string, template?: Blob): Promise<PGlite> {
 export function wrapPglite(db: PGlite): Database {
   const run = async <R>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
     (await q.query<R>(sql, params as unknown[])).rows;
+  const stopStatistics = keepStatistics({ query: (sql, params) => run(db, sql, params) });
   return {
     kind: 'pglite',
     preparesStatements: false,
@@ -57,6 +59,9 @@ export function wrapPglite(db: PGlite): Database {
       await db.query('select pg_notify($1, $2)', [channel, payload]);
     },
     connection: { connected: true }, // in-process: it cannot be lost
-    close: () => db.close(),
+    close: () => {
+      stopStatistics();
+      return db.close();
+    },
   };
 }
