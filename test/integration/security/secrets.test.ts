@@ -121,8 +121,10 @@ describe('secret references in environment variables', () => {
     });
     await world.h.trigger('secret-slow');
     const started = await world.h.waitForRun('secret-slow');
+    // Recorded and handed to the shell executor, whose launch is blocked reading the secret
+    // (a shell task is recorded 'running' only once spawned, so it stays 'submitted' meanwhile).
     await waitFor(async () =>
-      (await world.h.process(started.process_id)).task.find((t) => t.status === 'starting'),
+      (await world.h.process(started.process_id)).task.find((t) => t.status === 'submitted'),
     );
     expect((await world.h.request('POST', `/api/processes/${started.process_id}/kill`)).status).toBe(204);
     await writeFile(fifo, 'late\n'); // lets the read finish
