@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// The AWS SDK is pinned on purpose (README, Choices); its Node 22 notice would only fill the test output.
+// Set here, it reaches every worker process and every server a test spawns.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // Integration tests run twice, once per storage backend; everything else once.
 const integration = ['test/integration/**/*.test.ts'];
 const backendFree = ['test/integration/aws-emulator/**'];

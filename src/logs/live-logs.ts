@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Database } from '../storage/database.js';
 import { LogBuffer } from './log-buffer.js';
@@ -79,13 +80,16 @@ export class LiveLogs {
    * log is closed. Resolves once every line the task's job and the scheduler
    * wrote is stored and its CloudWatch streams are drained: with nothing else
    * to wait for, once its log is closed. EMR step logs in S3 may still come
-   * after (their grace period, see `s3GraceMs`).
+   * after (their grace period, see `s3GraceMs`). A CloudWatch that cannot be
+   * read (unreachable, or no permission) holds the end for `graceMs` at most:
+   * the drain goes on behind the ended run, as a lagging S3 log does.
    */
   taskEnded(taskId: string): Promise<void> {
     const drained = this.tailers.taskEnded(taskId); // with nothing tailed this closes the log at once
     const closing = this.closing.get(taskId);
     if (closing) return closing;
-    return drained.then(() => this.closing.get(taskId) ?? this.buffer.flush(taskId));
+    const bounded = Promise.race([drained, sleep(this.options.graceMs, undefined, { ref: false })]);
+    return bounded.then(() => this.closing.get(taskId) ?? this.buffer.flush(taskId));
   }
 
   /** On becoming leader: resume tailers from their stored cursors. */

@@ -88,11 +88,12 @@ describe('a scheduler that dies between an AWS create call and recording its id'
     });
     await first.trigger('crash');
     const run = await first.waitForRun('crash');
+    // Seven creates, two of them EMR clusters that must reach RUNNING: slow on a busy machine.
     await waitFor(async () => {
       const p = await first.process(run.process_id);
       const known = p.task.filter((t) => t.task_definition_name.endsWith('-known'));
       return created.size === 5 && known.every((t) => t.status === 'running') ? true : undefined;
-    });
+    }, 60_000);
     const before = await first.process(run.process_id);
     expect(
       before.task
