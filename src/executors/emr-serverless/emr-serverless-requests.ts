@@ -3,6 +3,7 @@ import type { ExecutorResult } from '../../domain/task-outcome.js';
 import type { EmrServerlessCommand, TaskStatus } from '../../domain/types.js';
 import type { LogStreamRef } from '../../logs/log-stream-ref.js';
 import { safeName, sundialTags } from '../aws/aws-names.js';
+import { s3OutputRefs } from '../aws/s3-output-refs.js';
 import type { TaskRun } from '../executor.js';
 
 /**
@@ -101,15 +102,5 @@ export function driverLogRefs(
   applicationId: string,
   jobRunId: string,
 ): LogStreamRef[] {
-  const match = /^s3[an]?:\/\/([^/]+)\/?(.*)$/.exec(logUri);
-  if (!match) return [];
-  const prefix = match[2]!.replace(/\/+$/, '');
-  const base = `${prefix ? `${prefix}/` : ''}applications/${applicationId}/jobs/${jobRunId}/SPARK_DRIVER`;
-  return (['stdout', 'stderr'] as const).map((file) => ({
-    kind: 's3',
-    region,
-    bucket: match[1]!,
-    key: `${base}/${file}.gz`,
-    source: `emr-${file}`,
-  }));
+  return s3OutputRefs(region, logUri, `applications/${applicationId}/jobs/${jobRunId}/SPARK_DRIVER`);
 }

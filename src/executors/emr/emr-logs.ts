@@ -1,5 +1,6 @@
 import type { EmrCommand } from '../../domain/types.js';
 import type { LogStreamRef } from '../../logs/log-stream-ref.js';
+import { s3OutputRefs } from '../aws/s3-output-refs.js';
 
 /**
  * Where EMR puts a step's output: `<LogUri>/<cluster-id>/steps/<step-id>/{stdout,stderr}.gz`,
@@ -15,17 +16,7 @@ export function stepLogRefs(
   clusterId: string,
   stepId: string,
 ): LogStreamRef[] {
-  const match = /^s3[an]?:\/\/([^/]+)\/?(.*)$/.exec(logUri);
-  if (!match) return [];
-  const prefix = match[2]!.replace(/\/+$/, '');
-  const base = `${prefix ? `${prefix}/` : ''}${clusterId}/steps/${stepId}`;
-  return (['stdout', 'stderr'] as const).map((file) => ({
-    kind: 's3',
-    region,
-    bucket: match[1]!,
-    key: `${base}/${file}.gz`,
-    source: `emr-${file}`,
-  }));
+  return s3OutputRefs(region, logUri, `${clusterId}/steps/${stepId}`);
 }
 
 /** The CloudWatch stream a job writes to itself (`s3_log_details`, named so by the original API). */
