@@ -53,17 +53,8 @@ export function jobRunOutput(run: JobRunRecord): JsonObject {
   const { jobDriver, configurationOverrides, tags, executionTimeoutMinutes } = run.request;
   const durationS = run.startedAt ? Math.round(((run.endedAt ?? Date.now()) - run.startedAt) / 1000) : 0;
   return {
-    applicationId: run.applicationId,
+    ...commonFields(run),
     jobRunId: run.id,
-    arn: run.arn,
-    ...(run.name !== undefined && { name: run.name }),
-    createdBy: 'arn:aws:iam::000000000000:user/emulator',
-    createdAt: seconds(run.createdAt),
-    updatedAt: seconds(run.updatedAt),
-    executionRole: run.executionRole,
-    state: run.state,
-    stateDetails: run.stateDetails,
-    releaseLabel: run.releaseLabel,
     jobDriver: jobDriver ?? {},
     ...(configurationOverrides !== undefined && { configurationOverrides }),
     ...(tags !== undefined && { tags }),
@@ -78,9 +69,13 @@ export function jobRunOutput(run: JobRunRecord): JsonObject {
 
 /** An entry of ListJobRuns. */
 export function jobRunSummary(run: JobRunRecord): JsonObject {
+  return { ...commonFields(run), id: run.id };
+}
+
+/** What GetJobRun and ListJobRuns both say of a run (each names its id its own way). */
+function commonFields(run: JobRunRecord): JsonObject {
   return {
     applicationId: run.applicationId,
-    id: run.id,
     arn: run.arn,
     ...(run.name !== undefined && { name: run.name }),
     createdBy: 'arn:aws:iam::000000000000:user/emulator',
