@@ -70,7 +70,7 @@ export class HistoryRetention {
       await new Promise((resolve) => setTimeout(resolve, this.opts.pauseMs ?? 50));
     }
     if (deleted.runs + deleted.tasks > 0) {
-      if (db.kind === 'pglite' && !this.stopped) await vacuumHistory(db);
+      if (!db.autovacuums && !this.stopped) await vacuumHistory(db);
       logger.info({ ...deleted, cutoff }, 'deleted history older than the retention period');
     }
     return deleted;

@@ -29,6 +29,11 @@ export interface Database extends Queryable {
    * one process, so there is no one else to tell.
    */
   readonly sharedByReplicas: boolean;
+  /**
+   * The database reclaims the space of deleted rows by itself (PostgreSQL's autovacuum); PGlite runs
+   * none, so whoever deletes many rows there vacuums afterwards.
+   */
+  readonly autovacuums: boolean;
   /** Runs `fn` in one transaction, committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**

@@ -96,6 +96,7 @@ export function fencedDatabase(
     kind: db.kind,
     preparesStatements: db.preparesStatements,
     sharedByReplicas: db.sharedByReplicas,
+    autovacuums: db.autovacuums,
     query: (sql, params) =>
       /^\s*select\b/i.test(sql) ? db.query(sql, params) : guarded((tx) => tx.query(sql, params)),
     transaction: (fn) => guarded(fn),

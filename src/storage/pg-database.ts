@@ -56,6 +56,7 @@ export function pgDatabase(connectionString: string, options: PgDatabaseOptions 
     kind: 'postgres',
     preparesStatements: true,
     sharedByReplicas: true,
+    autovacuums: true,
     query: (sql, params) => run(pool, sql, params),
     async transaction(fn) {
       // Checked-out clients have no error listener of the pool's: without this one, a backend

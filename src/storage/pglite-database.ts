@@ -48,6 +48,7 @@ export function wrapPglite(db: PGlite): Database {
     kind: 'pglite',
     preparesStatements: false,
     sharedByReplicas: false,
+    autovacuums: false,
     query: (sql, params) => run(db, sql, params),
     transaction: (fn) =>
       db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) } as Queryable)),
