@@ -262,7 +262,7 @@ function executorsOf(
   return [...list, ...(options.executors?.(engine) ?? [])];
 }
 
-/** The AWS executors' settings, made once for every term: the environment's, the caller's, cost metrics. */
+/** The AWS executors' settings, made once for every term: the environment's, the caller's, cost and call metrics. */
 function awsOptions(
   db: Database,
   logger: Logger,
@@ -277,6 +277,13 @@ function awsOptions(
     registers: [metrics],
   });
   aws.onCost ??= (executor, usd) => awsCost.inc({ executor }, usd);
+  const awsCalls = new Counter({
+    name: 'sundial_aws_calls_total',
+    help: 'AWS calls this replica made (after the SDK retries), by service, operation and outcome (ok, throttled, error)',
+    labelNames: ['service', 'operation', 'outcome'],
+    registers: [metrics],
+  });
+  aws.client = { onCall: (call) => awsCalls.inc({ ...call }), ...aws.client };
   aws.endedTasks ??= async (ids) => {
     const rows = await Promise.all(ids.map((id) => getTask(db, id)));
     return rows.flatMap((t) => (t?.ended_at ? [t.id] : []));

@@ -20,6 +20,18 @@ export interface AwsClientSettings {
   maxAttempts?: number;
   /** Default `standard` unless AWS_RETRY_MODE is set: the shared token bucket does the rate limiting. */
   retryMode?: 'standard' | 'adaptive';
+  /** Told of every call once it has ended (after the SDK's retries): `/metrics` counts them. */
+  onCall?: (call: AwsCall) => void;
+}
+
+/** One AWS call as `/metrics` counts it: `sundial_aws_calls_total{service,operation,outcome}`. */
+export interface AwsCall {
+  /** The SDK client's service, lower case: `batch`, `ecs`, `emr`, `emrserverless`, `secretsmanager`, `ssm`. */
+  service: string;
+  /** The API operation, e.g. `SubmitJob`. */
+  operation: string;
+  /** `throttled` when the last attempt was throttled; `error` for any other failure. */
+  outcome: 'ok' | 'throttled' | 'error';
 }
 
 /** How often the shared pollers ask AWS: `fastMs` right after a submit, doubling up to `slowMs`. */

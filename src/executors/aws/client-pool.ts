@@ -1,5 +1,5 @@
 import { isThrottling } from './aws-errors.js';
-import type { AwsClientSettings } from './aws-options.js';
+import type { AwsCall, AwsClientSettings } from './aws-options.js';
 import { type CallRate, DEFAULT_CALL_RATE, TokenBucket } from './token-bucket.js';
 
 /** The configuration subset every SDK v3 client constructor accepts. */
@@ -12,11 +12,20 @@ export interface SdkClientConfig {
 }
 
 type Handler = (args: never) => Promise<unknown>;
+/** What the SDK tells a middleware about the call (`BatchClient`, `SubmitJobCommand`). */
+interface CallContext {
+  clientName?: string;
+  commandName?: string;
+}
 
-/** What the pool needs of an SDK v3 client: its middleware stack, to put the token bucket in. */
+/** What the pool needs of an SDK v3 client: its middleware stack, to put the token bucket and the call count in. */
 export interface PooledClient {
   destroy(): void;
   middlewareStack: {
+    add(
+      middleware: (next: Handler, context: CallContext) => Handler,
+      options: { step: 'initialize'; priority: 'high'; name: string },
+    ): void;
     add(
       middleware: (next: Handler) => Handler,
       options: { step: 'finalizeRequest'; priority: 'low'; name: string },
@@ -31,6 +40,7 @@ export interface PooledClient {
  *   a blind retry after a lost response would create a second job. Their callers look before retrying.
  * Every client of a region shares one {@link TokenBucket}: each attempt (SDK retries included)
  * waits for a token, and a throttled answer pauses the service in that region for all callers.
+ * Each call's end (after the retries) is told to the settings' `onCall`, for `/metrics`.
  *
  * @example
  * const batch = new ClientPool((c) => new BatchClient(c), { endpoint: emulator.url });
@@ -65,6 +75,7 @@ export class ClientPool<C extends PooledClient> {
     if (!client) {
       client = this.make(this.config(region, single));
       this.throttle(client, region);
+      this.count(client);
       this.clients.set(key, client);
     }
     return client;
@@ -91,6 +102,29 @@ export class ClientPool<C extends PooledClient> {
         }
       },
       { step: 'finalizeRequest', priority: 'low', name: 'sundialTokenBucket' },
+    );
+  }
+
+  /** Tells `onCall` how each call ended: above the SDK's retries, so once per call. */
+  private count(client: C): void {
+    const onCall = this.settings.onCall;
+    if (!onCall) return;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const call = {
+          service: (context.clientName ?? 'unknown').replace(/Client$/, '').toLowerCase(),
+          operation: (context.commandName ?? 'unknown').replace(/Command$/, ''),
+        };
+        try {
+          const out = await next(args);
+          onCall({ ...call, outcome: 'ok' });
+          return out;
+        } catch (err) {
+          onCall({ ...call, outcome: isThrottling(err) ? 'throttled' : 'error' } satisfies AwsCall);
+          throw err;
+        }
+      },
+      { step: 'initialize', priority: 'high', name: 'sundialCallCount' },
     );
   }
 

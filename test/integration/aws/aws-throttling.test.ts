@@ -32,6 +32,13 @@ describe('AWS Batch under throttling', () => {
     expect(run.task.filter((t) => t.status === 'succeeded')).toHaveLength(JOBS);
     // Every job submitted once, after the 15 throttled attempts.
     expect(world.emulator.count('batch', 'SubmitJob')).toBe(JOBS + 15);
+    // /metrics counts calls, not attempts: SubmitJob makes one attempt a call, DescribeJobs retries inside.
+    const metrics = await (await fetch(`${world.h.url}/metrics`)).text();
+    const calls = (operation: string, outcome: string) =>
+      `sundial_aws_calls_total{service="batch",operation="${operation}",outcome="${outcome}"}`;
+    expect(metrics).toContain(`${calls('SubmitJob', 'ok')} ${JOBS}\n`);
+    expect(metrics).toContain(`${calls('SubmitJob', 'throttled')} 15\n`);
+    expect(metrics).not.toContain(calls('DescribeJobs', 'throttled'));
     // One DescribeJobs covers all 100 jobs: per-job polling would need at least 100 calls.
     const describes = world.emulator.count('batch', 'DescribeJobs');
     expect(describes).toBeGreaterThan(4);

@@ -36,6 +36,12 @@ describe('batch_image_command on AWS Batch', () => {
     expect(second.status).toBe('succeeded');
     expect(emulatorState(world.emulator, 'batch', 'jobDefinitions')).toHaveLength(1);
     expect(world.emulator.count('batch', 'RegisterJobDefinition')).toBe(1);
+    // Every call the emulator answered is counted in /metrics, by service, operation and outcome.
+    const metrics = await (await fetch(`${world.h.url}/metrics`)).text();
+    for (const operation of ['SubmitJob', 'RegisterJobDefinition'])
+      expect(metrics).toContain(
+        `sundial_aws_calls_total{service="batch",operation="${operation}",outcome="ok"} ${world.emulator.count('batch', operation)}\n`,
+      );
   });
 
   it('fails with the status reason and the container exit code', async () => {
