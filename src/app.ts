@@ -10,14 +10,15 @@ import {
   type AwsClientSettings,
   type AwsExecutorOptions,
   awsOptionsFromEnv,
+  callRate,
 } from './executors/aws/aws-options.js';
+import { pooledLogClients } from './executors/aws/log-client-pools.js';
 import type { Executor, ExecutorHost } from './executors/executor.js';
 import { NoopExecutor } from './executors/noop/noop-executor.js';
 import { SecretReader } from './executors/secrets/secret-reader.js';
 import { ShellExecutor } from './executors/shell/shell-executor.js';
 import { LiveLogs } from './logs/live-logs.js';
-import type { LiveLogOptions } from './logs/log-options.js';
-import type { AwsClientConfig } from './logs/tailers/aws-log-clients.js';
+import type { AwsLogClientConfig, LiveLogOptions } from './logs/log-options.js';
 import { NotificationMetrics } from './notifications/notification-metrics.js';
 import { NotificationSender } from './notifications/notification-sender.js';
 import {
@@ -134,17 +135,18 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
     throw e;
   }
   const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const metrics = new Registry();
+  const aws = options.aws === false ? undefined : awsOptions(db, logger, metrics, options.aws);
   const liveLogs = new LiveLogs({
     db,
     logger,
     replicaId,
-    // The tailers reach AWS like the executors do unless told otherwise.
-    options: { aws: options.aws ? awsClientOf(options.aws.client) : {}, ...options.liveLogs },
+    options: options.liveLogs,
+    clients: logClientsOf(aws, options.liveLogs?.aws),
   });
   await liveLogs.start();
   let scheduler: Scheduler | undefined;
   let closing = false;
-  const metrics = new Registry();
   const api = await buildApi(
     {
       db,
@@ -178,7 +180,6 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const publicUrl = options.publicUrl ?? url;
   // Loaded once the API answers: the Batch, ECS and EMR SDK clients are a third of the start-up's modules.
   const awsModule = options.aws === false ? undefined : await import('./executors/aws/aws-executors.js');
-  const aws = options.aws === false ? undefined : awsOptions(db, logger, metrics, options.aws);
   const schedulerMetrics = new SchedulerMetrics(metrics, () => activeTaskCounts(db));
   // Every term as leader gets a new engine, executors and starter over the term's fenced database.
   const lead = (fenced: Database, leading: () => boolean): LeaderParts => {
@@ -291,9 +292,11 @@ function awsOptions(
   return aws;
 }
 
-function awsClientOf(client: AwsClientSettings | undefined): AwsClientConfig {
-  return {
-    ...(client?.endpoint && { endpoint: client.endpoint }),
-    ...(client?.credentials && { credentials: client.credentials }),
-  };
+/**
+ * The tailers' clients: they reach AWS like the executors (endpoint, credentials, retries, and a
+ * token bucket per service and region at the same rate) unless `liveLogs.aws` says otherwise.
+ */
+function logClientsOf(aws: AwsExecutorOptions | undefined, own: AwsLogClientConfig | undefined) {
+  const settings: AwsClientSettings | undefined = own ? { ...aws?.client, ...own } : aws?.client;
+  return pooledLogClients(settings, callRate(aws?.callRate));
 }

@@ -5,7 +5,7 @@ import { LogBuffer } from './log-buffer.js';
 import { LogFeed } from './log-feed.js';
 import { type LiveLogOptions, type ResolvedLiveLogOptions, resolveLiveLogOptions } from './log-options.js';
 import type { LogStreamRef } from './log-stream-ref.js';
-import { type AwsLogClients, awsLogClients } from './tailers/aws-log-clients.js';
+import type { AwsLogClients } from './tailers/aws-log-clients.js';
 import { TailerManager } from './tailers/tailer-manager.js';
 import { TaskLogWriter } from './task-log-writer.js';
 
@@ -14,8 +14,8 @@ export interface LiveLogsDeps {
   logger: Logger;
   replicaId: string;
   options?: LiveLogOptions;
-  /** Tests inject clients; by default they are built from `options.aws`. */
-  clients?: AwsLogClients;
+  /** The tailers' AWS clients (the server's share the executors' rate budget per service and region). */
+  clients: AwsLogClients;
 }
 
 /**
@@ -24,7 +24,7 @@ export interface LiveLogsDeps {
  * the feed readers wait on.
  *
  * @example
- * const logs = new LiveLogs({ db, logger, replicaId });
+ * const logs = new LiveLogs({ db, logger, replicaId, clients: pooledLogClients(settings, rate) });
  * await logs.start();
  * const engine = new Engine({ db, logger, replicaId, publicUrl, liveLogs: logs });
  * // … at shutdown, after the engine's stop (which flushes the buffer):
@@ -51,7 +51,7 @@ export class LiveLogs {
       maxPendingBytes: this.options.maxPendingBytes,
       onError: (err) => deps.logger.error({ err }, 'writing log entries failed'),
     });
-    this.clients = deps.clients ?? awsLogClients(this.options.aws);
+    this.clients = deps.clients;
     this.tailers = new TailerManager({
       db: deps.db,
       writer: this.writer,

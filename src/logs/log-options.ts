@@ -1,4 +1,11 @@
-import type { AwsClientConfig } from './tailers/aws-log-clients.js';
+import type { CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
+
+/** Where the tailers reach AWS, when not where the executors do (tests: the emulator, dummy credentials). */
+export interface AwsLogClientConfig {
+  endpoint?: string;
+  /** Static credentials or a provider, as every SDK v3 client accepts. */
+  credentials?: CloudWatchLogsClientConfig['credentials'];
+}
 
 /**
  * Settings of live logs. Every field has a default; `liveLogOptionsFromEnv`
@@ -40,8 +47,8 @@ export interface LiveLogOptions {
   maxBackoffMs?: number;
   /** Extra regular expressions whose matches are masked (`****`) in every stored line. */
   maskPatterns?: readonly string[];
-  /** Endpoint and credentials of the AWS clients; default: the SDK's own chain (AWS_ENDPOINT_URL, AWS_REGION…). */
-  aws?: AwsClientConfig;
+  /** Endpoint and credentials of the tailers' AWS clients; default: the AWS executors' (`aws.client`), else the SDK's chain. */
+  aws?: AwsLogClientConfig;
 }
 
 export type ResolvedLiveLogOptions = Required<Omit<LiveLogOptions, 'aws'>> & Pick<LiveLogOptions, 'aws'>;

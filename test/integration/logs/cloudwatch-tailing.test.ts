@@ -83,14 +83,14 @@ describe('CloudWatch Logs tailing', () => {
     await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 'cw-throttle' }));
     const world = await startStubWorld(emulator, db.options, refOf);
     try {
-      // More than the SDK's own 4 attempts: one call fails and the tailer backs off itself.
+      // More than the SDK's own 6 attempts: one call fails and the tailer backs off itself.
       emulator.resetStats();
-      emulator.injectFault({ type: 'throttle', service: 'logs', operation: 'FilterLogEvents', count: 5 });
+      emulator.injectFault({ type: 'throttle', service: 'logs', operation: 'FilterLogEvents', count: 7 });
       const { taskId } = await startRun(world.sundial, 'cw-throttle');
       await put('cw-throttle', 1, 30);
       await waitForLines(world.sundial, taskId, 'cloudwatch', 30);
       expect(await messagesOf(world.sundial, taskId, 'cloudwatch')).toEqual(lineRange(1, 30));
-      expect(emulator.count('logs', 'FilterLogEvents')).toBeGreaterThan(5);
+      expect(emulator.count('logs', 'FilterLogEvents')).toBeGreaterThan(7);
       // Said once in the task's log, with what AWS answered.
       const said = (await messagesOf(world.sundial, taskId, 'scheduler')).filter((m) =>
         m.includes('throttles'),
