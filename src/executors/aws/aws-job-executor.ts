@@ -36,6 +36,13 @@ export abstract class AwsJobExecutor<T extends PollTarget, R extends TaskRun = T
   private readonly submitting = new Map<string, { killReason?: string }>();
   /** The last status write of each task: writes are chained so they land in the order made. */
   private readonly writes = new Map<string, Promise<void>>();
+  /**
+   * Kills AWS has not taken yet (still throttled after the SDK's retries, or unanswered), by task:
+   * asked again before each poll of the task until AWS takes one or the job ends. Kept in memory
+   * only: after a restart the engine kills again what it still must (a killed run, a task past its
+   * max runtime).
+   */
+  private readonly unsentKills = new Map<string, string>();
 
   constructor(
     protected readonly host: ExecutorHost,
@@ -44,7 +51,10 @@ export abstract class AwsJobExecutor<T extends PollTarget, R extends TaskRun = T
     this.poller = new SharedPoller<T>({
       settings: base.poll,
       chunkSize: base.chunkSize,
-      poll: (group, targets) => this.describe(group, targets),
+      poll: async (group, targets) => {
+        await Promise.all(targets.map((t) => this.resendKill(t)));
+        await this.describe(group, targets);
+      },
       onError: (group, err) =>
         base.logger?.warn({ err, group, executor: this.kind }, `${this.kind} status poll failed; will retry`),
     });
@@ -90,9 +100,7 @@ export abstract class AwsJobExecutor<T extends PollTarget, R extends TaskRun = T
       return;
     }
     const target = this.poller.get(run.taskId);
-    if (!target) return;
-    await this.stop(target, reason);
-    this.poller.pollSoon(run.taskId);
+    if (target) await this.sendKill(target, reason);
   }
 
   async close(): Promise<void> {
@@ -112,6 +120,7 @@ export abstract class AwsJobExecutor<T extends PollTarget, R extends TaskRun = T
   protected end(target: T, result: ExecutorResult): void {
     if (this.closed || this.poller.get(target.taskId) !== target) return;
     this.poller.unwatch(target.taskId);
+    this.unsentKills.delete(target.taskId);
     this.host.finished(target.taskId, result);
   }
 
@@ -155,6 +164,37 @@ export abstract class AwsJobExecutor<T extends PollTarget, R extends TaskRun = T
     await this.base.hooks?.afterCreate?.({ kind: this.kind, taskId, awsId });
   }
 
+  /**
+   * Asks AWS to stop the job. A refusal for the rate or no answer does not lose the kill: it is
+   * told once in the task log and sent again before each poll (at the poll's pace, which backs
+   * off while AWS throttles) until AWS takes it or the job ends.
+   */
+  private async sendKill(target: T, reason: string): Promise<void> {
+    try {
+      await this.stop(target, reason);
+    } catch (err) {
+      if (this.closed) return;
+      if (!this.unsentKills.has(target.taskId)) {
+        this.host.log(
+          target.taskId,
+          'scheduler',
+          `the kill did not reach AWS (${errorText(err)}); asking again at each status poll until it does`,
+        );
+      }
+      this.unsentKills.set(target.taskId, reason);
+      return;
+    }
+    this.unsentKills.delete(target.taskId);
+    this.poller.pollSoon(target.taskId);
+  }
+
+  /** Sends again a kill AWS has not taken, if this target has one. */
+  private async resendKill(target: T): Promise<void> {
+    const reason = this.unsentKills.get(target.taskId);
+    if (reason !== undefined && this.poller.get(target.taskId) === target)
+      await this.sendKill(target, reason);
+  }
+
   private async launch(run: R, replay: boolean): Promise<void> {
     const pending: { killReason?: string } = {};
     this.submitting.set(run.taskId, pending);
@@ -162,7 +202,7 @@ export abstract class AwsJobExecutor<T extends PollTarget, R extends TaskRun = T
       const target = await this.submit(run, replay);
       if (this.closed) return;
       this.poller.watch(target);
-      if (pending.killReason) await this.stop(target, pending.killReason);
+      if (pending.killReason) await this.sendKill(target, pending.killReason);
     } catch (err) {
       if (this.closed || err instanceof CreateAbandoned) return;
       const reason = `could not submit the ${this.kind} job: ${errorText(err)}`;

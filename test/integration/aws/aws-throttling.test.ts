@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../helpers/harness.js';
-import { awsTask, useAwsWorld } from './aws-world.js';
+import { awsTask, triggerUntil, useAwsWorld } from './aws-world.js';
 
 const JOBS = 100;
 
@@ -51,4 +51,32 @@ describe('AWS Batch under throttling', () => {
       );
     }, 30_000);
   }, 180_000);
+});
+
+describe('a kill AWS throttles', () => {
+  // Two SDK attempts per call, so that running out of them takes a second, not the default six's ten.
+  const world = useAwsWorld({ aws: { client: { maxAttempts: 2 } } });
+  const batch = (command: string[]) => ({
+    batch_image_command: { image: 'acme/etl', tag: '1.0', command, memory: 512, vCpus: 1 },
+  });
+
+  it('sends a kill again at the next poll when AWS throttles it past the SDK’s retries', async () => {
+    await world.h.put({
+      process_definition_name: 'batch-kill-throttled',
+      task_definitions: [awsTask('extract', batch(['sundial-job', '--sleep', '30']))],
+    });
+    const run = await triggerUntil(world.h, 'batch-kill-throttled', 'running');
+    const before = world.emulator.count('batch', 'TerminateJob');
+    // One more than the SDK's 2 attempts here: the first kill fails, the one sent before the next poll is taken.
+    world.emulator.injectFault({ type: 'throttle', service: 'batch', operation: 'TerminateJob', count: 3 });
+    await world.h.request('POST', `/api/processes/${run.process_id}/kill`);
+    const ended = await world.h.waitForEnd(run.process_id);
+    expect(ended.task[0]!.failure_reason).toContain('killed by request');
+    expect(world.emulator.count('batch', 'TerminateJob') - before).toBe(4);
+    const said = ended.task[0]!.log_entries.map((l) => l.message);
+    expect(said.filter((m) => m.startsWith('the kill did not reach AWS'))).toEqual([
+      expect.stringMatching(/^the kill did not reach AWS \(\w+: .+\); asking again at each status poll/),
+    ]);
+    expect(said.filter((m) => m.startsWith('asked AWS Batch to terminate job'))).toHaveLength(1);
+  });
 });

@@ -22,17 +22,18 @@ export function startEmulator(): Promise<AwsEmulator> {
   });
 }
 
-/** Executor settings pointing at the emulator, with a short poll interval. */
+/** Executor settings pointing at the emulator, with a short poll interval; `extra.client` adds to the client's. */
 export function awsOptions(emulator: AwsEmulator, extra: AwsExecutorOptions = {}): AwsExecutorOptions {
   return {
+    batchJobQueue: 'default',
+    poll: { fastMs: 100, slowMs: 300 },
+    ...extra,
     client: {
       endpoint: emulator.url,
       region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      ...extra.client,
     },
-    batchJobQueue: 'default',
-    poll: { fastMs: 100, slowMs: 300 },
-    ...extra,
   };
 }
 
