@@ -4,7 +4,8 @@ import type { FaultSpec, ServiceName } from './types.js';
 export type RequestFault =
   | { kind: 'throttle' }
   | { kind: 'internal-error' }
-  | { kind: 'lost-response'; mode: 'destroy' | 'status-500' };
+  | { kind: 'lost-response'; mode: 'destroy' | 'status-500' }
+  | { kind: 'late-response'; delayMs: number };
 
 interface ArmedRequestFault {
   fault: RequestFault;
@@ -45,6 +46,14 @@ export class FaultBook {
       case 'lost-response':
         this.requestFaults.push({
           fault: { kind: 'lost-response', mode: spec.mode ?? 'destroy' },
+          operation: spec.operation,
+          service: spec.service,
+          remaining: count,
+        });
+        return true;
+      case 'late-response':
+        this.requestFaults.push({
+          fault: { kind: 'late-response', delayMs: spec.delayMs },
           operation: spec.operation,
           service: spec.service,
           remaining: count,

@@ -11,6 +11,7 @@ import {
   writeJsonError,
   writeS3Error,
 } from './error-responses.js';
+import type { RequestFault } from './faults.js';
 import { decodeAwsChunked, isAwsChunked, readBody } from './http-body.js';
 import { uuid } from './ids.js';
 import { describeProblems, validateInput } from './model-validator.js';
@@ -115,9 +116,10 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     ctx.config.log(`s3.${operation} ${method} ${url.pathname}`);
     const fault = ctx.faults.takeRequestFault('s3', operation);
     try {
-      if (fault && fault.kind !== 'lost-response') throw faultError('s3', fault);
+      if (fault && isRefusal(fault)) throw faultError('s3', fault);
       const out = handleS3(ctx.s3, operation, s3req);
       if (fault?.kind === 'lost-response') return loseResponse(res, 's3', fault.mode, method, requestId);
+      if (fault?.kind === 'late-response') await hold(ctx, fault.delayMs);
       res.writeHead(out.status, { 'x-amz-request-id': requestId, 'x-amz-id-2': requestId, ...out.headers });
       res.end(method === 'HEAD' ? undefined : out.body);
     } catch (err) {
@@ -132,7 +134,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const contentType = restJson(service) ? 'application/json' : 'application/x-amz-json-1.1';
   const fault = ctx.faults.takeRequestFault(service, operation);
   try {
-    if (fault && fault.kind !== 'lost-response') throw faultError(service, fault);
+    if (fault && isRefusal(fault)) throw faultError(service, fault);
     let input: JsonValue;
     try {
       input = raw.length ? (JSON.parse(raw.toString('utf8')) as JsonValue) : {};
@@ -153,6 +155,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       ...queryMembers(service, model, url.searchParams),
     });
     if (fault?.kind === 'lost-response') return loseResponse(res, service, fault.mode, method, requestId);
+    if (fault?.kind === 'late-response') await hold(ctx, fault.delayMs);
     writeJson(res, 200, out, contentType, requestId);
   } catch (err) {
     writeJsonError(res, service, toAwsError(err), requestId);
@@ -173,6 +176,18 @@ function queryMembers(service: ServiceName, model: ShapeRef | undefined, query: 
     else out[name] = values[0]!;
   }
   return out;
+}
+
+/** Faults that answer instead of the operation (it does not happen). */
+function isRefusal(
+  fault: RequestFault,
+): fault is Extract<RequestFault, { kind: 'throttle' | 'internal-error' }> {
+  return fault.kind === 'throttle' || fault.kind === 'internal-error';
+}
+
+/** The action happened; its answer waits (a caller killed meanwhile never gets it; none is sent after stop). */
+function hold(ctx: EmulatorContext, ms: number): Promise<void> {
+  return new Promise((resolve) => ctx.timers.after(ms, resolve));
 }
 
 /** The action happened; now the client must not learn it: drop the connection or answer 500. */

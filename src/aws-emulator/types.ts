@@ -75,7 +75,7 @@ export interface EmulatorConfig {
 }
 
 /**
- * A fault to inject. Request faults (`throttle`, `internal-error`, `lost-response`) hit the next
+ * A fault to inject. Request faults (`throttle`, `internal-error`, `lost-response`, `late-response`) hit the next
  * `count` (default 1) calls of `operation` (optionally only of `service`); the others act on the
  * EMR lifecycle.
  *
@@ -94,6 +94,11 @@ export type FaultSpec =
       /** `destroy` (default) drops the connection after the action took effect; `status-500` answers 500. */
       mode?: 'destroy' | 'status-500';
     }
+  /**
+   * The action takes effect at once, its answer is sent `delayMs` later: a window in which the
+   * caller can be killed after the call did its work and before it learned the result.
+   */
+  | { type: 'late-response'; operation: string; service?: ServiceName; count?: number; delayMs: number }
   | {
       type: 'spot-interruption';
       clusterId: string;

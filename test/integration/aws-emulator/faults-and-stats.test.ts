@@ -99,6 +99,22 @@ describe('fault injection', () => {
     expect(dups.map((c) => c.Id)).toContain(out.JobFlowId);
   });
 
+  it('late response on RunJobFlow: the cluster exists at once, the answer comes after the delay', async () => {
+    emulator.injectFault({ type: 'late-response', service: 'emr', operation: 'RunJobFlow', delayMs: 400 });
+    const sentAt = Date.now();
+    const answer = emr.send(new RunJobFlowCommand({ Name: 'late', Instances: {} }));
+    const clusters = () =>
+      (emulator.state() as { emr: { clusters: { Id: string; Name: string }[] } }).emr.clusters.filter(
+        (c) => c.Name === 'late',
+      );
+    while (clusters().length === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(Date.now() - sentAt).toBeLessThan(400);
+    const { JobFlowId } = await answer;
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(400);
+    expect(clusters().map((c) => c.Id)).toEqual([JobFlowId]);
+    expect(emulator.count('emr', 'RunJobFlow')).toBe(1);
+  });
+
   it('internal errors: 500 InternalFailure, retried by the SDK', async () => {
     const { JobFlowId } = await emr.send(new RunJobFlowCommand({ Name: 'ie', Instances: {} }));
     emulator.injectFault({ type: 'internal-error', operation: 'DescribeCluster', count: 1 });
