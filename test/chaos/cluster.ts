@@ -21,12 +21,14 @@ export class Cluster {
   private constructor(
     readonly databaseUrl: string,
     private readonly args: string[],
+    private readonly env: NodeJS.ProcessEnv,
     private readonly drop: () => Promise<void>,
   ) {}
 
-  static async start(count: number, args: string[]): Promise<Cluster> {
+  /** Starts `count` replicas with the same arguments and environment (e.g. an AWS endpoint); the first leads. */
+  static async start(count: number, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cluster> {
     const db = await freshDatabase();
-    const cluster = new Cluster(db.options.databaseUrl!, args, db.drop);
+    const cluster = new Cluster(db.options.databaseUrl!, args, env, db.drop);
     await cluster.add();
     await cluster.replicas[0]!.waitForLog(becameLeader);
     for (let i = 1; i < count; i++) await cluster.add();
@@ -35,7 +37,7 @@ export class Cluster {
 
   /** Starts one more replica. */
   async add(): Promise<ServerProcess> {
-    const server = await ServerProcess.start(['--database-url', this.databaseUrl, ...this.args]);
+    const server = await ServerProcess.start(['--database-url', this.databaseUrl, ...this.args], this.env);
     this.replicas.push(server);
     return server;
   }
