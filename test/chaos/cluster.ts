@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { waitFor } from '../helpers/harness.js';
+import { type WireProcess, type WireTask, waitFor } from '../helpers/harness.js';
 import { type LogRecord, ServerProcess } from '../helpers/server-process.js';
 import { freshDatabase } from '../helpers/test-database.js';
 
@@ -100,4 +100,30 @@ export function startedTwice(lines: readonly LedgerLine[]): string[] {
   const seen = new Map<string, number>();
   for (const l of lines) if (l.event === 'start') seen.set(l.taskId, (seen.get(l.taskId) ?? 0) + 1);
   return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+}
+
+/** Attempts of one task (same run, same task definition) whose jobs ran at the same time. */
+export function overlapping(runs: readonly WireProcess[], lines: readonly LedgerLine[]): string[] {
+  const out: string[] = [];
+  for (const p of runs) {
+    const byName = new Map<string, WireTask[]>();
+    for (const t of p.task)
+      byName.set(t.task_definition_name, [...(byName.get(t.task_definition_name) ?? []), t]);
+    for (const [name, attempts] of byName) {
+      const spans = attempts
+        .map((t) => {
+          const start = lines.find((l) => l.taskId === t.task_id && l.event === 'start')?.at;
+          // A job cut short wrote no end line: it ended at the latest when its attempt was recorded ended.
+          const end =
+            lines.find((l) => l.taskId === t.task_id && l.event === 'end')?.at ??
+            Date.parse(t.end_time ?? '');
+          return start === undefined ? undefined : { start, end };
+        })
+        .filter((s) => s !== undefined)
+        .sort((a, b) => a.start - b.start);
+      for (let i = 1; i < spans.length; i++)
+        if (spans[i]!.start < spans[i - 1]!.end) out.push(`${p.process_definition_name}/${name}`);
+    }
+  }
+  return out;
 }

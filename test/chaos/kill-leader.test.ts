@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dependsOn, shellTask, type WireProcess, type WireTask, waitFor } from '../helpers/harness.js';
+import { dependsOn, shellTask, type WireProcess, waitFor } from '../helpers/harness.js';
 import type { ServerProcess } from '../helpers/server-process.js';
-import { becameLeader, Cluster, ledgerScript, readLedger, startedTwice } from './cluster.js';
+import { becameLeader, Cluster, ledgerScript, overlapping, readLedger, startedTwice } from './cluster.js';
 import { percentile, recordFigures } from './figures.js';
 
 // The issue's scenario at its scale, with short jobs and a short lease to fit CI: 3 replicas, lease 2 s,
@@ -127,30 +127,4 @@ async function processesOf(server: ServerProcess, name: string): Promise<WirePro
   return Promise.all(
     res.body.map(async (p) => (await server.api<WireProcess>('GET', `/api/processes/${p.process_id}`)).body),
   );
-}
-
-/** Attempts of one task (same run, same task definition) whose jobs ran at the same time. */
-function overlapping(runs: readonly WireProcess[], lines: ReturnType<typeof readLedger>): string[] {
-  const out: string[] = [];
-  for (const p of runs) {
-    const byName = new Map<string, WireTask[]>();
-    for (const t of p.task)
-      byName.set(t.task_definition_name, [...(byName.get(t.task_definition_name) ?? []), t]);
-    for (const [name, attempts] of byName) {
-      const spans = attempts
-        .map((t) => {
-          const start = lines.find((l) => l.taskId === t.task_id && l.event === 'start')?.at;
-          // A job cut short wrote no end line: it ended at the latest when its attempt was recorded ended.
-          const end =
-            lines.find((l) => l.taskId === t.task_id && l.event === 'end')?.at ??
-            Date.parse(t.end_time ?? '');
-          return start === undefined ? undefined : { start, end };
-        })
-        .filter((s) => s !== undefined)
-        .sort((a, b) => a.start - b.start);
-      for (let i = 1; i < spans.length; i++)
-        if (spans[i]!.start < spans[i - 1]!.end) out.push(`${p.process_definition_name}/${name}`);
-    }
-  }
-  return out;
 }

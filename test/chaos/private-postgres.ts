@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const run = promisify(execFile);
 const ROOT = '/usr/lib/postgresql';
@@ -24,6 +25,7 @@ export function postgresBin(): string | undefined {
  *
  * @example
  * const pg = await PrivatePostgres.start(postgresBin()!);
+ * const url = pg.url();
  * await pg.stop(); await pg.start(); // a restart, with the gap under the test's control
  * await pg.destroy();
  */
@@ -43,8 +45,18 @@ export class PrivatePostgres {
     return pg;
   }
 
-  get url(): string {
-    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  /** The URL of one of its databases (default `postgres`, which initdb makes). */
+  url(database = 'postgres'): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** Creates a database and returns its URL. */
+  async createDatabase(name: string): Promise<string> {
+    const admin = new pg.Client({ connectionString: this.url() });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    return this.url(name);
   }
 
   /** Starts the cluster and waits until it accepts connections. */
