@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, shellTask } from '../../helpers/harness.js';
+import { backend } from '../../helpers/test-database.js';
 import { bodyFuzzer, bodyText, prng } from './fuzz-bodies.js';
 
-const BODIES = 10_000;
-const SEED = Number(process.env.SUNDIAL_FUZZ_SEED ?? 20261130);
+// 10,000 distinct bodies per suite run: half on each backend, each from its own seed
+// (the validation is the same code; what a refusal may leave behind is the backend's part).
+const BODIES = Number(process.env.SUNDIAL_FUZZ_BODIES ?? 5_000);
+const SEED = Number(process.env.SUNDIAL_FUZZ_SEED ?? 20261130) + (backend === 'postgres' ? 1 : 0);
 const NAME = 'fuzzed';
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
