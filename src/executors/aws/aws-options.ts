@@ -26,7 +26,7 @@ export interface AwsClientSettings {
 
 /** One AWS call as `/metrics` counts it: `sundial_aws_calls_total{service,operation,outcome}`. */
 export interface AwsCall {
-  /** The SDK client's service, lower case: `batch`, `ecs`, `emr`, `emrserverless`, `secretsmanager`, `ssm`. */
+  /** The SDK client's name, lower case: `batch`, `ecs`, `emr`, `emrserverless`, `secretsmanager`, `ssm`, `cloudwatchlogs`, `s3`. */
   service: string;
   /** The API operation, e.g. `SubmitJob`. */
   operation: string;
