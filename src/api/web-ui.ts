@@ -21,9 +21,10 @@ function defaultWebRoot(): string | undefined {
 const API_PREFIXES = ['/api/', '/_internal_/', '/metrics'];
 
 /**
- * The web UI on the API's port: hashed assets cached for a year, and
- * index.html (never cached, so a new build is picked up) for every other
- * GET, where the browser-side router takes over.
+ * The web UI on the API's port: hashed assets cached for a year (and sent
+ * as the brotli or gzip copy the build wrote, when the browser takes it),
+ * and index.html (never cached, so a new build is picked up) for every
+ * other GET, where the browser-side router takes over.
  */
 export const webUi =
   (root: string | undefined = defaultWebRoot()): FastifyPluginAsync =>
@@ -39,6 +40,9 @@ export const webUi =
         immutable: true,
         maxAge: '365d',
         index: false,
+        preCompressed: true,
+        // The same address answers brotli, gzip or plain bytes: a cache in between must tell them apart.
+        setHeaders: (res) => res.setHeader('vary', 'accept-encoding'),
       });
     }
     const servePage = async (req: FastifyRequest, reply: FastifyReply) => {

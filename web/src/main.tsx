@@ -1,15 +1,22 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { lazy, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from './api/client.js';
 import { Layout } from './components/Layout.js';
-import { DefinitionPage } from './pages/DefinitionPage.js';
-import { EditDefinitionPage } from './pages/EditDefinitionPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { RunPage } from './pages/RunPage.js';
 import './styles.css';
+
+// The pages an operator lands on (home, a run from a notification's link) come with the first
+// download; the others, with the JSON editor's parser, are fetched when first opened.
+const DefinitionPage = lazy(() =>
+  import('./pages/DefinitionPage.js').then((m) => ({ default: m.DefinitionPage })),
+);
+const EditDefinitionPage = lazy(() =>
+  import('./pages/EditDefinitionPage.js').then((m) => ({ default: m.EditDefinitionPage })),
+);
 
 const queries = new QueryClient({
   defaultOptions: {

@@ -171,6 +171,19 @@ describe('reads the web UI adds to the API', () => {
       expect(page.headers.get('content-type'), path).toContain('text/html');
       expect(page.headers.get('cache-control'), path).toBe('no-cache');
     }
+    // The page's script: the build's brotli or gzip copy when the browser takes one, cached for good.
+    const page = await (await fetch(`${h.url}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page)![1]!;
+    const plain = await fetch(`${h.url}${script}`, { headers: { 'accept-encoding': 'identity' } });
+    for (const encoding of ['br', 'gzip']) {
+      const res = await fetch(`${h.url}${script}`, { headers: { 'accept-encoding': encoding } });
+      expect(res.headers.get('content-encoding'), encoding).toBe(encoding);
+      expect(res.headers.get('vary'), encoding).toBe('accept-encoding');
+      expect(res.headers.get('cache-control'), encoding).toContain('immutable');
+      // fetch undoes the encoding: the same script either way.
+      expect(await res.text(), encoding).toBe(await plain.clone().text());
+    }
+    expect(plain.headers.get('content-encoding')).toBeNull();
     const api = await fetch(`${h.url}/api/no-such-thing`);
     expect(api.status).toBe(404);
     expect(await api.json()).toEqual({ message: 'no route for GET /api/no-such-thing' });

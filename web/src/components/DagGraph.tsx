@@ -1,5 +1,5 @@
 import type { TaskDefinition } from '../api/types.js';
-import { NODE_HEIGHT, NODE_WIDTH } from '../lib/dag-layout.js';
+import { NODE_HEIGHT, NODE_WIDTH } from '../lib/dag-node-size.js';
 import { useDagLayout } from '../lib/use-dag-layout.js';
 
 interface Props {

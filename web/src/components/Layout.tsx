@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { type FormEvent, Suspense, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Link, Outlet } from 'react-router';
 import { api, connection } from '../api/client.js';
 import { useCan, useSession } from '../api/session.js';
@@ -63,7 +63,10 @@ export function Layout() {
       )}
       {signedOut && <SignIn />}
       <main id="main">
-        <Outlet />
+        {/* While a page fetched on first use arrives. */}
+        <Suspense fallback={<p className="muted">Loading…</p>}>
+          <Outlet />
+        </Suspense>
       </main>
     </>
   );

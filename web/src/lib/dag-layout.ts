@@ -1,5 +1,6 @@
 import { Graph, layout } from '@dagrejs/dagre';
 import type { TaskDefinition } from '../api/types.js';
+import { NODE_HEIGHT, NODE_WIDTH } from './dag-node-size.js';
 
 export interface PlacedNode {
   name: string;
@@ -23,8 +24,6 @@ export interface DagLayout {
   height: number;
 }
 
-export const NODE_WIDTH = 168;
-export const NODE_HEIGHT = 40;
 /** Above this many tasks dagre ranks by longest path: network simplex costs seconds there, for little gain. */
 const SIMPLEX_LIMIT = 150;
 

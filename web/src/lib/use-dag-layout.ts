@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TaskDefinition } from '../api/types.js';
-import { type DagLayout, layoutDag } from './dag-layout.js';
+import type { DagLayout } from './dag-layout.js';
 
-/** Up to this many tasks the layout takes milliseconds: done in place, no placeholder. */
+/** Up to this many tasks the layout takes milliseconds: done on the page's own thread. */
 const IN_PLACE_LIMIT = 60;
 const CACHE_PREFIX = 'sundial.dag-layout.';
 
@@ -39,19 +39,29 @@ function remember(key: string, layout: DagLayout): void {
 
 /**
  * A DAG's layout: computed in place for small graphs; for big ones in a Web
- * Worker (undefined until it answers), and kept for the browser session so a
- * reload or another run of the same definition draws at once.
+ * Worker, and kept for the browser session so a reload or another run of the
+ * same definition draws at once. Undefined until it is ready: the layout
+ * code (dagre) is fetched when a graph is first drawn, not with the page.
  *
  * @example
  * const layout = useDagLayout(definition.task_definitions);
  */
 export function useDagLayout(tasks: readonly TaskDefinition[]): DagLayout | undefined {
   const small = tasks.length <= IN_PLACE_LIMIT;
-  const key = useMemo(() => (small ? '' : shapeKey(tasks)), [tasks, small]);
-  const inPlace = useMemo(() => (small ? layoutDag(tasks) : cached(key)), [tasks, small, key]);
+  const key = useMemo(() => shapeKey(tasks), [tasks]);
+  const stored = useMemo(() => (small ? undefined : cached(key)), [small, key]);
   const [computed, setComputed] = useState<{ key: string; layout: DagLayout }>();
   useEffect(() => {
-    if (inPlace) return;
+    if (stored) return;
+    if (small) {
+      let gone = false;
+      void import('./dag-layout.js').then(({ layoutDag }) => {
+        if (!gone) setComputed({ key, layout: layoutDag(tasks) });
+      });
+      return () => {
+        gone = true;
+      };
+    }
     const worker = new Worker(new URL('./dag-layout.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (event: MessageEvent<DagLayout>) => {
       remember(key, event.data);
@@ -60,6 +70,6 @@ export function useDagLayout(tasks: readonly TaskDefinition[]): DagLayout | unde
     };
     worker.postMessage(tasks);
     return () => worker.terminate();
-  }, [tasks, key, inPlace]);
-  return inPlace ?? (computed?.key === key ? computed.layout : undefined);
+  }, [tasks, key, small, stored]);
+  return stored ?? (computed?.key === key ? computed.layout : undefined);
 }
