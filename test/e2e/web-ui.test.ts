@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessDefinition } from '../../src/domain/types.js';
 import { dependsOn, Harness, shellTask, waitFor } from '../helpers/harness.js';
@@ -262,6 +262,36 @@ describe('web UI in Chromium', () => {
     await page.reload();
     await page.locator('.dag-node[data-task="step-79"]').waitFor();
     expect(await cachedLayouts()).toBe(1);
+  });
+
+  it('reads a run of more tasks than one page a page at a time, and shows every task', async () => {
+    // One more task than the first page (50) holds; noop tasks, none waiting for another, end at once.
+    const tasks = Array.from({ length: 51 }, (_, i) => ({
+      ...shellTask(`n-${i}`, 'true'),
+      executable: { noop_command: {} },
+    }));
+    await h.put({ process_definition_name: 'many', task_definitions: tasks });
+    const run = await h.triggerAndWait('many');
+    expect(run.status).toBe('succeeded');
+    const cursors: (string | null)[] = [];
+    const onRequest = (r: Request) => {
+      const url = new URL(r.url());
+      if (url.pathname === `/api/processes/${run.process_id}`) cursors.push(url.searchParams.get('after'));
+    };
+    page.on('request', onRequest);
+    await open(`/runs/${run.process_id}`);
+    await expect
+      .poll(() => page.locator('.dag-node[data-status="succeeded"]').count(), { timeout: 10_000 })
+      .toBe(51);
+    page.off('request', onRequest);
+    // The timeline puts only the rows in view in the page; the last task's is there once scrolled to.
+    expect(await page.locator('.gantt-row').count()).toBeLessThan(51);
+    await page.locator('.gantt').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.locator('.gantt-row[data-task="n-50"] .gantt-bar[data-status="succeeded"]').waitFor();
+    // The first page without a cursor, then the rest after the last attempt read.
+    expect(cursors[0]).toBeNull();
+    expect(cursors.length).toBeGreaterThan(1);
+    expect(cursors.slice(1).every((c) => c !== null && /^[0-9a-f-]{36}$/.test(c))).toBe(true);
   });
 
   it('shows a not-found page for unknown ids and addresses', async () => {

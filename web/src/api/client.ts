@@ -11,7 +11,7 @@ import type {
   LogPage,
   ProcessDefinition,
   TaskDefinition,
-  WireProcess,
+  WireProcessPage,
 } from './types.js';
 
 /** An answer other than 2xx, or no answer at all (`status` 0). */
@@ -52,20 +52,41 @@ export const connection = {
   state: (): ConnectionState => state,
 };
 
+/** What index.html's script already asked for while the scripts loaded. */
+interface EarlyRequest {
+  url: string;
+  response: Promise<Response>;
+}
+
+declare global {
+  interface Window {
+    sundialEarly?: EarlyRequest;
+  }
+}
+
+/** The early answer for `path`, once: a later read of the same address asks the server again. */
+function takeEarly(path: string): Promise<Response> | undefined {
+  const early = window.sundialEarly;
+  if (early?.url !== path) return undefined;
+  window.sundialEarly = undefined;
+  return early.response;
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        // Writes through the session cookie need it: another site cannot add it (see the server's auth).
-        'x-sundial-csrf': '1',
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
+    res = await ((method === 'GET' ? takeEarly(path) : undefined) ??
+      fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: {
+          accept: 'application/json',
+          // Writes through the session cookie need it: another site cannot add it (see the server's auth).
+          'x-sundial-csrf': '1',
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      }));
   } catch {
     setState('unreachable');
     throw new ApiError(0, 'The Sundial server cannot be reached');
@@ -116,8 +137,15 @@ export const api = {
   },
   setPaused: (name: string, paused: boolean) =>
     request<void>('POST', `${definitionPath(name)}/${paused ? 'pause' : 'resume'}`),
-  /** A run with every attempt but no inlined log lines (the log view pages them). */
-  process: (id: string) => request<WireProcess>('GET', `/api/processes/${enc(id)}?log_entries=0`),
+  /**
+   * A run with `limit` of its attempts (those after the attempt `after`, in
+   * task name order) and no inlined log lines (the log view pages them).
+   */
+  processPage: (id: string, limit: number, after?: string) =>
+    request<WireProcessPage>(
+      'GET',
+      `/api/processes/${enc(id)}?log_entries=0&limit=${limit}${after ? `&after=${enc(after)}` : ''}`,
+    ),
   taskDefinitions: (id: string) =>
     request<TaskDefinition[]>('GET', `/api/processes/${enc(id)}/task_definitions`),
   kill: (id: string) => request<void>('POST', `/api/processes/${enc(id)}/kill`),

@@ -65,6 +65,11 @@ export interface WireProcess {
   notification_deliveries?: NotificationDelivery[];
 }
 
+/** A run with one page of its attempts; `next_after` is the cursor of the next page while there is one. */
+export interface WireProcessPage extends WireProcess {
+  next_after?: string;
+}
+
 export interface ProcessSummary {
   process_id: string;
   process_definition_name: string;

@@ -13,10 +13,8 @@ import { QueryError, StatusBadge } from '../components/Status.js';
 import { TaskAttempts } from '../components/TaskAttempts.js';
 import { formatUsd } from '../lib/money.js';
 import { durationOf, formatTime } from '../lib/time.js';
+import { useRun } from '../lib/use-run.js';
 import { NotFoundPage } from './NotFoundPage.js';
-
-/** How often a running run's state is read again. */
-const POLL_MS = 1500;
 
 /** One run: its DAG coloured by status, the timeline of attempts, the picked task, actions, logs. */
 export function RunPage() {
@@ -25,16 +23,7 @@ export function RunPage() {
   const [processLog, setProcessLog] = useState(false);
   const queries = useQueryClient();
   const canOperate = useCan('operator');
-  const run = useQuery({
-    queryKey: ['process', id],
-    queryFn: () => api.process(id),
-    // An ended run is read again while its notifications are still on their way.
-    refetchInterval: (q) =>
-      q.state.data?.status === 'running' ||
-      q.state.data?.notification_deliveries?.some((d) => d.status === 'pending')
-        ? POLL_MS
-        : false,
-  });
+  const { run: p, complete, error: runError } = useRun(id);
   // The tasks the run was started with never change; a run in progress may not have attempts of all yet.
   const taskDefinitions = useQuery({
     queryKey: ['task-definitions', id],
@@ -43,19 +32,23 @@ export function RunPage() {
   });
   const latest = useMemo(() => {
     const map = new Map<string, WireTask>();
-    for (const t of run.data?.task ?? []) {
+    for (const t of p?.task ?? []) {
       const seen = map.get(t.task_definition_name);
       if (!seen || seen.previous_attempt_count < t.previous_attempt_count) map.set(t.task_definition_name, t);
     }
     return map;
-  }, [run.data]);
+  }, [p]);
+  const defs = taskDefinitions.data;
+  // Until the run's task definitions arrive, the timeline has a row for each task read so far.
+  const names = useMemo(
+    () => (defs ? defs.map((t) => t.task_definition_name) : [...latest.keys()]),
+    [defs, latest],
+  );
 
-  const error = run.error ?? taskDefinitions.error;
+  const error = runError ?? taskDefinitions.error;
   if (error instanceof ApiError && error.notFound) return <NotFoundPage what={`run with id “${id}”`} />;
   if (error) return <QueryError error={error} />;
-  const p = run.data;
-  const defs = taskDefinitions.data;
-  if (!p || !defs) return <p className="muted">Loading…</p>;
+  if (!p) return <p className="muted">Loading…</p>;
 
   const picked = search.get('task') ?? undefined;
   const select = (name: string, taskId?: string) =>
@@ -121,16 +114,25 @@ export function RunPage() {
         </dd>
       </dl>
       <h2>Graph</h2>
-      <DagGraph
-        tasks={defs}
-        statusOf={(name) => latest.get(name)?.status ?? 'waiting'}
-        selected={picked}
-        onSelect={(name) => select(name)}
-        label="Task graph, coloured by status"
-      />
+      {defs ? (
+        <DagGraph
+          tasks={defs}
+          statusOf={(name) => latest.get(name)?.status ?? (complete ? 'waiting' : undefined)}
+          selected={picked}
+          onSelect={(name) => select(name)}
+          label="Task graph, coloured by status"
+        />
+      ) : (
+        <p className="muted">Reading the run’s tasks…</p>
+      )}
       <h2>Timeline</h2>
+      {!complete && (
+        <p className="muted reading-attempts" aria-live="polite">
+          {p.task.length} attempts read; reading the others…
+        </p>
+      )}
       <Gantt
-        names={defs.map((t) => t.task_definition_name)}
+        names={names}
         attempts={p.task}
         start={p.start_time}
         end={p.end_time}
@@ -142,7 +144,7 @@ export function RunPage() {
         <section className="panel task-panel" aria-label={`Task ${picked}`}>
           <h2>Task {picked}</h2>
           {attemptsOfPicked.length === 0 ? (
-            <p className="muted">Not started yet.</p>
+            <p className="muted">{complete ? 'Not started yet.' : 'Reading its attempts…'}</p>
           ) : (
             <TaskAttempts
               attempts={attemptsOfPicked}
