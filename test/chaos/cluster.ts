@@ -127,3 +127,12 @@ export function overlapping(runs: readonly WireProcess[], lines: readonly Ledger
   }
   return out;
 }
+
+/** The run of a definition once it has ended; undefined while it runs or while the API answers an error. */
+export async function endedRun(server: ServerProcess, name: string): Promise<WireProcess | undefined> {
+  const res = await server.api<WireProcess[]>('GET', `/api/processes?process_definition_name=${name}`);
+  const run = res.status === 200 ? res.body[0] : undefined;
+  if (!run || run.status === 'running') return undefined;
+  const full = await server.api<WireProcess>('GET', `/api/processes/${run.process_id}`);
+  return full.status === 200 ? full.body : undefined;
+}

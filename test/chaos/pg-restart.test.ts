@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dependsOn, shellTask, type WireProcess, waitFor } from '../helpers/harness.js';
+import { dependsOn, shellTask, waitFor } from '../helpers/harness.js';
 import { type LogRecord, ServerProcess } from '../helpers/server-process.js';
-import { becameLeader, ledgerScript, overlapping, readLedger, startedTwice } from './cluster.js';
+import { becameLeader, endedRun, ledgerScript, overlapping, readLedger, startedTwice } from './cluster.js';
 import { recordFigures } from './figures.js';
 import { PrivatePostgres, postgresBin } from './private-postgres.js';
 
@@ -166,15 +166,6 @@ describe.skipIf(!bin)('PostgreSQL restarted and every connection terminated mid-
       ).toHaveLength(1);
   });
 });
-
-/** The run of a definition once it has ended; undefined while it runs or while the API answers an error. */
-async function endedRun(server: ServerProcess, name: string): Promise<WireProcess | undefined> {
-  const res = await server.api<WireProcess[]>('GET', `/api/processes?process_definition_name=${name}`);
-  const run = res.status === 200 ? res.body[0] : undefined;
-  if (!run || run.status === 'running') return undefined;
-  const full = await server.api<WireProcess>('GET', `/api/processes/${run.process_id}`);
-  return full.status === 200 ? full.body : undefined;
-}
 
 /** `/ready`'s answer while it says not ready. */
 async function notReady(server: ServerProcess): Promise<{ reason?: string } | undefined> {
