@@ -69,6 +69,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     accountId: options.accountId ?? '000000000000',
     region: options.region ?? 'us-east-1',
     log: options.log ?? (() => {}),
+    now: options.clock ?? Date.now,
     url: '',
   };
   const ctx: EmulatorContext = {

@@ -59,6 +59,12 @@ export interface AwsEmulatorOptions {
   region?: string;
   /** Called with one line per request and lifecycle event; default: silent. */
   log?: (line: string) => void;
+  /**
+   * The clock (epoch ms) that Batch jobs, ECS tasks and EMR Serverless job runs are stamped with
+   * when created, started and stopped, and that their resource use is measured by; default
+   * `Date.now`. A test that wants known run times passes a clock whose readings it knows.
+   */
+  clock?: () => number;
 }
 
 /** The resolved configuration every service sees. */
@@ -70,6 +76,8 @@ export interface EmulatorConfig {
   accountId: string;
   region: string;
   log: (line: string) => void;
+  /** See {@link AwsEmulatorOptions.clock}. */
+  now: () => number;
   /** Base URL of the emulator (known once the server listens); children get it as AWS_ENDPOINT_URL. */
   url: string;
 }

@@ -53,6 +53,8 @@ export interface JobRecord {
   stoppedAt?: number;
   command: string[];
   environment: KeyValue[];
+  /** VCPU, MEMORY… of the definition, as SubmitJob's containerOverrides changed them. */
+  resourceRequirements: { type: string; value: string }[];
   parameters: Record<string, string>;
   dependsOn: string[];
   tags: Record<string, string>;
@@ -103,6 +105,7 @@ export function jobOutput(j: JobRecord): JsonObject {
       image: j.definition.image,
       command: j.command,
       environment: j.environment,
+      resourceRequirements: j.resourceRequirements,
       exitCode: j.exitCode,
       reason: j.containerReason,
       logStreamName: j.logStreamName,

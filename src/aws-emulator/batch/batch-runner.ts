@@ -65,7 +65,7 @@ export class BatchRunner {
     job.logStreamName = `${job.definition.name}/default/${uuid().replace(/-/g, '')}`;
     job.exitCode = undefined;
     job.containerReason = undefined;
-    const attemptStart = Date.now();
+    const attemptStart = this.ctx.config.now();
     job.startedAt ??= attemptStart;
     this.set(job, 'RUNNING');
     if (!command) {
@@ -103,7 +103,7 @@ export class BatchRunner {
 
   private finish(job: JobRecord, attemptStart: number, exit: ProcessExit): void {
     job.process = undefined;
-    const stoppedAt = Date.now();
+    const stoppedAt = this.ctx.config.now();
     job.exitCode = exit.code;
     if (exit.error) job.containerReason = `CannotStartContainerError: ${exit.error}`;
     const statusReason = job.terminateReason ?? 'Essential container in task exited';
@@ -136,7 +136,7 @@ export class BatchRunner {
     this.fail(job, statusReason, stoppedAt);
   }
 
-  fail(job: JobRecord, reason: string, at = Date.now()): void {
+  fail(job: JobRecord, reason: string, at = this.ctx.config.now()): void {
     if (TERMINAL.includes(job.status)) return;
     job.statusReason = reason;
     job.stoppedAt = at;

@@ -163,12 +163,13 @@ export function createBatchService(ctx: EmulatorContext): JsonService {
           queue,
           definition,
           status: 'SUBMITTED',
-          createdAt: Date.now(),
+          createdAt: ctx.config.now(),
           command: substituteParameters(overrides?.command ?? definition.command, parameters),
           environment: mergeEnv(
             definition.environment,
             (overrides?.environment ?? []).map((e) => ({ name: e.name ?? '', value: e.value ?? '' })),
           ),
+          resourceRequirements: resourcesOf(definition, overrides?.resourceRequirements),
           parameters,
           dependsOn: (req.dependsOn ?? []).map((d) => d.jobId ?? '').filter(Boolean),
           tags: req.tags ?? {},
@@ -232,4 +233,16 @@ export function createBatchService(ctx: EmulatorContext): JsonService {
       },
     },
   };
+}
+
+/** The definition's resource requirements, each type replaced by the override of that type, if any. */
+function resourcesOf(
+  definition: JobDefinitionRecord,
+  overrides: { type?: string; value?: string }[] | undefined,
+): { type: string; value: string }[] {
+  const props = definition.raw.containerProperties as { resourceRequirements?: unknown } | undefined;
+  const byType = new Map<string, string>();
+  for (const r of [...((props?.resourceRequirements ?? []) as typeof overrides & {}), ...(overrides ?? [])])
+    if (r.type && r.value) byType.set(r.type, r.value);
+  return [...byType].map(([type, value]) => ({ type, value }));
 }

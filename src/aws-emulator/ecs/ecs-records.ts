@@ -29,6 +29,9 @@ export interface ContainerDefinition {
   secrets: SecretRef[];
   essential: boolean;
   logOptions?: Record<string, string>;
+  /** CPU units and MiB the container asked for, if it did (DescribeTasks tells them as strings). */
+  cpu?: number;
+  memory?: number;
 }
 
 export interface TaskDefinitionRecord {
@@ -49,6 +52,8 @@ export interface ContainerRun {
   environment: KeyValue[];
   secrets: SecretRef[];
   logOptions?: Record<string, string>;
+  cpu?: number;
+  memory?: number;
   lastStatus: 'PENDING' | 'RUNNING' | 'STOPPED';
   exitCode?: number;
   reason?: string;
@@ -65,6 +70,9 @@ export interface TaskRecord {
   startedBy?: string;
   group: string;
   launchType: string;
+  /** The task's size (CPU units, MiB), from its definition or RunTask's overrides, as strings. */
+  cpu?: string;
+  memory?: string;
   createdAt: number;
   startedAt?: number;
   stoppingAt?: number;
@@ -104,6 +112,8 @@ export function taskOutput(t: TaskRecord): JsonObject {
     startedBy: t.startedBy,
     group: t.group,
     launchType: t.launchType,
+    cpu: t.cpu,
+    memory: t.memory,
     createdAt: seconds(t.createdAt),
     startedAt: seconds(t.startedAt),
     stoppingAt: seconds(t.stoppingAt),
@@ -122,6 +132,8 @@ export function taskOutput(t: TaskRecord): JsonObject {
       lastStatus: c.lastStatus,
       exitCode: c.exitCode,
       reason: c.reason,
+      cpu: c.cpu?.toString(),
+      memory: c.memory?.toString(),
     })),
   });
 }

@@ -68,7 +68,7 @@ export class EcsRunner {
       this.stop(task, 'TaskFailedToStart', reason);
       return;
     }
-    task.startedAt = Date.now();
+    task.startedAt = this.ctx.config.now();
     this.set(task, 'RUNNING');
     for (const c of task.containers) {
       const [command, ...args] = c.command;
@@ -114,7 +114,7 @@ export class EcsRunner {
     task.desiredStatus = 'STOPPED';
     task.stopCode = stopCode;
     task.stoppedReason = reason;
-    task.stoppingAt = Date.now();
+    task.stoppingAt = this.ctx.config.now();
     for (const c of task.containers) c.process?.stop('SIGTERM');
     const advance = () => {
       if (STOP_SEQUENCE.indexOf(task.lastStatus) < 0 || task.lastStatus === 'DEACTIVATING') {
@@ -125,7 +125,7 @@ export class EcsRunner {
       if (!next) return;
       this.set(task, next);
       if (next === 'STOPPED') {
-        task.stoppedAt = Date.now();
+        task.stoppedAt = this.ctx.config.now();
         for (const c of task.containers) c.lastStatus = 'STOPPED';
         return;
       }

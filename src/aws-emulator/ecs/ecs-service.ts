@@ -89,6 +89,8 @@ export function createEcsService(ctx: EmulatorContext): JsonService {
             secrets: (c.secrets ?? []).map((s) => ({ name: s.name ?? '', valueFrom: s.valueFrom ?? '' })),
             essential: c.essential ?? true,
             logOptions: c.logConfiguration?.logDriver === 'awslogs' ? c.logConfiguration.options : undefined,
+            ...(c.cpu !== undefined && { cpu: c.cpu }),
+            ...(c.memory !== undefined && { memory: c.memory }),
           })),
         };
         definitions.push(d);
@@ -130,7 +132,9 @@ export function createEcsService(ctx: EmulatorContext): JsonService {
             startedBy: req.startedBy,
             group: req.group ?? `family:${d.family}`,
             launchType: req.launchType ?? 'EC2',
-            createdAt: Date.now(),
+            cpu: req.overrides?.cpu ?? d.raw.cpu?.toString(),
+            memory: req.overrides?.memory ?? d.raw.memory?.toString(),
+            createdAt: ctx.config.now(),
             overrides: (raw.overrides as JsonObject | undefined) ?? { containerOverrides: [] },
             tags: (raw.tags as JsonObject[] | undefined) ?? [],
             containers: d.containers.map((c) => {
@@ -146,6 +150,8 @@ export function createEcsService(ctx: EmulatorContext): JsonService {
                 environment: [...env].map(([name, value]) => ({ name, value })),
                 secrets: c.secrets,
                 logOptions: c.logOptions,
+                cpu: o?.cpu ?? c.cpu,
+                memory: o?.memory ?? c.memory,
                 lastStatus: 'PENDING',
               };
             }),

@@ -82,7 +82,7 @@ export function createEmrServerlessService(ctx: EmulatorContext): JsonService {
         // Auto-start: the first job run starts a created application.
         app.state = 'STARTED';
         const id = serverlessId();
-        const now = Date.now();
+        const now = ctx.config.now();
         const { applicationId: _a, clientToken: _c, executionRoleArn: _e, name: _n, ...request } = raw;
         const run: JobRunRecord = {
           applicationId: app.id,

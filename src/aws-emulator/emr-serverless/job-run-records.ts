@@ -1,5 +1,6 @@
 import type { RunningProcess } from '../process-runner.js';
 import type { JsonObject } from '../types.js';
+import { jobRunWorkers, resourceUtilization } from './job-run-resources.js';
 
 export type JobRunState =
   | 'SUBMITTED'
@@ -51,7 +52,8 @@ const seconds = (ms: number) => ms / 1000;
 /** The `jobRun` of GetJobRun, with the fields the model requires. */
 export function jobRunOutput(run: JobRunRecord): JsonObject {
   const { jobDriver, configurationOverrides, tags, executionTimeoutMinutes } = run.request;
-  const durationS = run.startedAt ? Math.round(((run.endedAt ?? Date.now()) - run.startedAt) / 1000) : 0;
+  const params = (jobDriver as { sparkSubmit?: { sparkSubmitParameters?: string } } | undefined)?.sparkSubmit
+    ?.sparkSubmitParameters;
   return {
     ...commonFields(run),
     jobRunId: run.id,
@@ -61,9 +63,12 @@ export function jobRunOutput(run: JobRunRecord): JsonObject {
     ...(executionTimeoutMinutes !== undefined && { executionTimeoutMinutes }),
     ...(run.startedAt !== undefined && { startedAt: seconds(run.startedAt) }),
     ...(run.endedAt !== undefined && { endedAt: seconds(run.endedAt) }),
-    totalExecutionDurationSeconds: durationS,
-    // One driver of 4 vCPU / 16 GB, the service's default worker.
-    totalResourceUtilization: { vCPUHour: (4 * durationS) / 3600, memoryGBHour: (16 * durationS) / 3600 },
+    // What the run used is told once it has ended, if it ever started.
+    ...(run.endedAt !== undefined &&
+      run.startedAt !== undefined && {
+        totalExecutionDurationSeconds: Math.ceil((run.endedAt - run.startedAt) / 1000),
+        ...resourceUtilization(jobRunWorkers(params ?? ''), run.endedAt - run.startedAt),
+      }),
   };
 }
 

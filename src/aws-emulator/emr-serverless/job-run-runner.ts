@@ -50,7 +50,7 @@ export class JobRunRunner {
     this.ctx.config.log(`emr-serverless job run ${run.id}: ${run.state} → ${state}`);
     run.state = state;
     run.stateDetails = details;
-    run.updatedAt = Date.now();
+    run.updatedAt = this.ctx.config.now();
   }
 
   /** After a transition delay: from → to (unless the run moved on meanwhile, e.g. cancelled), then next. */
@@ -65,7 +65,7 @@ export class JobRunRunner {
   private run(run: JobRunRecord): void {
     const driver = ((run.request.jobDriver as JsonObject | undefined)?.sparkSubmit ?? {}) as SparkSubmit;
     const params = (driver.sparkSubmitParameters ?? '').split(/\s+/).filter(Boolean);
-    run.startedAt = Date.now();
+    run.startedAt = this.ctx.config.now();
     const upload = () => this.uploadLogs(run);
     run.process = runProcess(
       {
@@ -99,7 +99,7 @@ export class JobRunRunner {
   }
 
   private end(run: JobRunRecord, state: JobRunState, details: string): void {
-    run.endedAt = Date.now();
+    run.endedAt = this.ctx.config.now();
     this.set(run, state, details);
   }
 
