@@ -46,12 +46,26 @@ const processResponse: JsonSchema = {
 const taskCost: JsonSchema = {
   type: 'object',
   description:
-    "What the task's EMR clusters cost (instances × hours from creation to end × the price table), " +
-    'recorded as each cluster ends; absent without a price table and for other executors',
-  required: ['usd', 'instance_hours'],
+    "What the task's AWS work cost at the price table's prices: EMR clusters it created (instances × " +
+    'hours from creation to end, recorded as each cluster ends), a Batch job or ECS task (the vCPUs ' +
+    'and memory it asked for × the time it ran), an EMR Serverless job run (the vCPU, memory and ' +
+    "storage hours EMR Serverless billed). Absent without a price table, without the executor's " +
+    'section in it, and for shell tasks',
+  required: ['usd'],
   properties: {
     usd: { type: 'number', minimum: 0, description: 'US dollars; unpriced instance types count 0' },
-    instance_hours: { type: 'number', minimum: 0 },
+    instance_hours: { type: 'number', minimum: 0, description: 'EMR clusters: instances × hours' },
+    vcpu_hours: { type: 'number', minimum: 0, description: 'Batch, ECS, EMR Serverless: vCPUs × hours' },
+    memory_gb_hours: {
+      type: 'number',
+      minimum: 0,
+      description: 'Batch, ECS, EMR Serverless: GB of memory × hours',
+    },
+    storage_gb_hours: {
+      type: 'number',
+      minimum: 0,
+      description: 'EMR Serverless: GB of disk billed (beyond the free 20 GB per worker) × hours',
+    },
     unpriced: {
       type: 'array',
       items: { type: 'string' },

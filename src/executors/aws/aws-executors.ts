@@ -21,16 +21,19 @@ export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptio
   const poll = pollSettings(options.poll);
   const region = defaultRegion(options.client);
   const rate = callRate(options.callRate);
-  const common = { poll, region, logger: options.logger, hooks: options.hooks };
+  const common = { poll, region, logger: options.logger, hooks: options.hooks, onCost: options.onCost };
+  const prices = options.prices;
   return [
     new BatchExecutor(host, {
       ...common,
       clients: new ClientPool((c) => new BatchClient(c), options.client, rate),
       defaultQueue: options.batchJobQueue,
+      resourcePrices: prices?.batch,
     }),
     new EcsExecutor(host, {
       ...common,
       clients: new ClientPool((c) => new ECSClient(c), options.client, rate),
+      resourcePrices: prices?.ecs,
       cluster: options.ecsCluster ?? 'default',
       logGroup: options.ecsLogGroup ?? '/sundial/ecs',
       ...(options.ecsLaunchType && { launchType: options.ecsLaunchType }),
@@ -42,12 +45,12 @@ export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptio
       sweepRegions: options.emrSweepRegions ?? [region, 'us-east-1'],
       ...(options.endedTasks && { endedTasks: options.endedTasks }),
       clusterRequest: { idleTimeoutSeconds: options.emrIdleTimeoutSeconds },
-      ...(options.prices && { prices: options.prices }),
-      ...(options.onCost && { onCost: options.onCost }),
+      ...(prices && { prices }),
     }),
     new EmrServerlessExecutor(host, {
       ...common,
       clients: new ClientPool((c) => new EMRServerlessClient(c), options.client, rate),
+      resourcePrices: prices?.emr_serverless,
     }),
   ];
 }

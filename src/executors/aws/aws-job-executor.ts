@@ -5,14 +5,37 @@ import type { Executor, ExecutorHost, TaskRun } from '../executor.js';
 import { errorText } from './aws-errors.js';
 import type { AwsExecutorHooks, PollSettings } from './aws-options.js';
 import { CreateAbandoned, type CreateOnceOptions, createOnce } from './create-once.js';
+import { costText, type ResourcePrices, type ResourceUse, resourceCost } from './price-table.js';
 import { type PollTarget, SharedPoller } from './shared-poller.js';
 
-export interface AwsJobExecutorOptions {
+/** How an executor prices the jobs it ran (Batch, ECS, EMR Serverless; EMR prices its clusters itself). */
+export interface AwsJobCostOptions {
+  /** This kind's section of the price table; without it, jobs are not priced. */
+  resourcePrices?: ResourcePrices;
+  /** Told each cost recorded on a task (for `/metrics`). */
+  onCost?: (executor: ExecutorKind, usd: number) => void;
+}
+
+export interface AwsJobExecutorOptions extends AwsJobCostOptions {
   poll: PollSettings;
   /** Most targets one describe call covers. */
   chunkSize: number;
   logger?: Logger;
   hooks?: AwsExecutorHooks;
+}
+
+/**
+ * The shared options out of an executor's own (which hold more: clients, region…).
+ *
+ * @example
+ * super(host, jobExecutorOptions(opts, 100));
+ */
+export function jobExecutorOptions(
+  opts: Omit<AwsJobExecutorOptions, 'chunkSize'>,
+  chunkSize: number,
+): AwsJobExecutorOptions {
+  const { poll, logger, hooks, resourcePrices, onCost } = opts;
+  return { poll, chunkSize, logger, hooks, resourcePrices, onCost };
 }
 
 /**
@@ -157,6 +180,21 @@ export abstract class AwsJobExecutor<T extends PollTarget, R extends TaskRun = T
     });
     await this.afterCreate(run.taskId, awsId);
     return awsId;
+  }
+
+  /**
+   * With prices for this kind: what the ended job used, priced, goes on its task (recorded before
+   * its end is told, so the run shows it as soon as it has ended), its log and `/metrics`.
+   * `use` is undefined when AWS does not say (the job never started, no size asked for).
+   */
+  protected async recordJobCost(target: T, use: ResourceUse | undefined): Promise<void> {
+    const prices = this.base.resourcePrices;
+    if (!prices || !use) return;
+    const cost = resourceCost(use, prices);
+    this.record(target.taskId, 'running', { cost });
+    await this.writes.get(target.taskId);
+    this.base.onCost?.(this.kind, cost.usd);
+    this.host.log(target.taskId, 'scheduler', `${this.describeTarget(target)} cost ${costText(cost)}`);
   }
 
   /** Runs the crash-window test hook, if any. */

@@ -77,7 +77,7 @@ export interface AwsExecutorOptions {
   emrSweepRegions?: string[];
   /** Idle timeout of the AutoTerminationPolicy of every EMR cluster Sundial creates (`SUNDIAL_EMR_IDLE_TIMEOUT_SECONDS`; default 3600). */
   emrIdleTimeoutSeconds?: number;
-  /** Prices of EC2 instance types (`SUNDIAL_AWS_PRICES`, a JSON file): EMR clusters' cost goes on their task. */
+  /** Prices (`SUNDIAL_AWS_PRICES`, a JSON file): what EMR clusters, Batch, ECS and EMR Serverless jobs cost goes on their task. */
   prices?: PriceTable;
   /** Told each cost recorded on a task (for `/metrics`). */
   onCost?: (executor: ExecutorKind, usd: number) => void;

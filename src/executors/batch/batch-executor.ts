@@ -8,13 +8,14 @@ import {
 import type { Logger } from 'pino';
 import type { BatchImageCommand } from '../../domain/types.js';
 import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
-import { AwsJobExecutor } from '../aws/aws-job-executor.js';
+import { type AwsJobCostOptions, AwsJobExecutor, jobExecutorOptions } from '../aws/aws-job-executor.js';
 import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import { withDefinition } from '../aws/definition-cache.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
+import { batchJobUse } from './batch-cost.js';
 import { BatchJobDefinitions } from './batch-job-definitions.js';
 import { batchJobName, findJobInput, registerJobDefinitionInput, submitJobInput } from './batch-requests.js';
 import { batchJobResult, batchTaskStatus } from './batch-status.js';
@@ -22,7 +23,7 @@ import { batchJobResult, batchTaskStatus } from './batch-status.js';
 /** The CloudWatch group the awslogs driver of Batch writes to. */
 export const BATCH_LOG_GROUP = '/aws/batch/job';
 
-export interface BatchExecutorOptions {
+export interface BatchExecutorOptions extends AwsJobCostOptions {
   clients: ClientPool<BatchClient>;
   region: string;
   /** Queue of jobs that name none. */
@@ -66,7 +67,7 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget, BatchRun> {
     host: ExecutorHost,
     private readonly opts: BatchExecutorOptions,
   ) {
-    super(host, { poll: opts.poll, chunkSize: 100, logger: opts.logger, hooks: opts.hooks });
+    super(host, jobExecutorOptions(opts, 100));
     this.definitions = new BatchJobDefinitions(opts.clients);
   }
 
@@ -150,6 +151,7 @@ export class BatchExecutor extends AwsJobExecutor<BatchTarget, BatchRun> {
       const result = batchJobResult(job);
       if (result) {
         this.host.log(target.taskId, 'scheduler', `AWS Batch job ${target.jobId} ${job.status}`);
+        await this.recordJobCost(target, batchJobUse(job));
         this.end(target, result);
       }
     }

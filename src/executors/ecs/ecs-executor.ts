@@ -8,13 +8,14 @@ import {
 import type { Logger } from 'pino';
 import type { DockerImageCommand } from '../../domain/types.js';
 import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
-import { AwsJobExecutor } from '../aws/aws-job-executor.js';
+import { type AwsJobCostOptions, AwsJobExecutor, jobExecutorOptions } from '../aws/aws-job-executor.js';
 import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import { withDefinition } from '../aws/definition-cache.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
+import { ecsTaskUse } from './ecs-cost.js';
 import {
   type EcsPlacement,
   ecsLogStream,
@@ -25,7 +26,7 @@ import {
 import { ecsTaskResult, ecsTaskStatus } from './ecs-status.js';
 import { EcsTaskDefinitions } from './ecs-task-definitions.js';
 
-export interface EcsExecutorOptions {
+export interface EcsExecutorOptions extends AwsJobCostOptions {
   clients: ClientPool<ECSClient>;
   region: string;
   cluster: string;
@@ -70,7 +71,7 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget, EcsRun> {
     host: ExecutorHost,
     private readonly opts: EcsExecutorOptions,
   ) {
-    super(host, { poll: opts.poll, chunkSize: 100, logger: opts.logger, hooks: opts.hooks });
+    super(host, jobExecutorOptions(opts, 100));
     this.definitions = new EcsTaskDefinitions(opts.clients);
   }
 
@@ -148,6 +149,7 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget, EcsRun> {
       const result = ecsTaskResult(task);
       if (result) {
         this.host.log(target.taskId, 'scheduler', `ECS task stopped (${task.stopCode ?? 'no stop code'})`);
+        await this.recordJobCost(target, ecsTaskUse(task));
         this.end(target, result);
       }
     }

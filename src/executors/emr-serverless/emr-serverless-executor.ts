@@ -7,12 +7,13 @@ import {
 import type { Logger } from 'pino';
 import type { EmrServerlessCommand } from '../../domain/types.js';
 import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
-import { AwsJobExecutor } from '../aws/aws-job-executor.js';
+import { type AwsJobCostOptions, AwsJobExecutor, jobExecutorOptions } from '../aws/aws-job-executor.js';
 import { awsJobEnvironment } from '../aws/aws-names.js';
 import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
+import { jobRunUse } from './emr-serverless-cost.js';
 import {
   driverLogRefs,
   jobRunName,
@@ -21,7 +22,7 @@ import {
   startJobRunInput,
 } from './emr-serverless-requests.js';
 
-export interface EmrServerlessExecutorOptions {
+export interface EmrServerlessExecutorOptions extends AwsJobCostOptions {
   clients: ClientPool<EMRServerlessClient>;
   /** Region of commands that name none. */
   region: string;
@@ -65,7 +66,7 @@ export class EmrServerlessExecutor extends AwsJobExecutor<JobRunTarget, EmrServe
     host: ExecutorHost,
     private readonly opts: EmrServerlessExecutorOptions,
   ) {
-    super(host, { poll: opts.poll, chunkSize: CHUNK, logger: opts.logger, hooks: opts.hooks });
+    super(host, jobExecutorOptions(opts, CHUNK));
   }
 
   override async close(): Promise<void> {
@@ -143,7 +144,9 @@ export class EmrServerlessExecutor extends AwsJobExecutor<JobRunTarget, EmrServe
       if (status) this.record(target.taskId, status);
     }
     const result = jobRunResult(jobRun);
-    if (result) this.end(target, result);
+    if (!result) return;
+    await this.recordJobCost(target, jobRunUse(jobRun));
+    this.end(target, result);
   }
 
   private target(

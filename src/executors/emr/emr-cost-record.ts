@@ -1,6 +1,6 @@
 import type { EMRClient } from '@aws-sdk/client-emr';
 import { errorText } from '../aws/aws-errors.js';
-import { addCosts, type PriceTable } from '../aws/price-table.js';
+import { addCosts, costText, type PriceTable } from '../aws/price-table.js';
 import type { ExecutorHost } from '../executor.js';
 import { createdClusterCost } from './emr-cost.js';
 import { commandOf } from './emr-submit.js';
@@ -29,7 +29,7 @@ export async function recordClusterCost(
 ): Promise<void> {
   const { prices, host } = deps;
   const cmd = commandOf(t.run);
-  if (!prices || !t.newCluster || !('new_emr_cluster' in cmd.emr_cluster)) return;
+  if (!prices?.instances || !t.newCluster || !('new_emr_cluster' in cmd.emr_cluster)) return;
   const spec = cmd.emr_cluster.new_emr_cluster;
   try {
     const onDemand = spotLossesBefore > 0 && spec.spot_fallback === 'on_demand';
@@ -37,12 +37,7 @@ export async function recordClusterCost(
     t.cost = addCosts(t.cost, cost);
     await host.progress(t.taskId, t.status ?? 'running', { cost: t.cost });
     deps.onCost?.('emr', cost.usd);
-    const unpriced = cost.unpriced ? ` (no price for ${cost.unpriced.join(', ')})` : '';
-    host.log(
-      t.taskId,
-      'scheduler',
-      `EMR cluster ${clusterId} cost $${cost.usd.toFixed(4)}: ${cost.instance_hours.toFixed(4)} instance-hours${unpriced}`,
-    );
+    host.log(t.taskId, 'scheduler', `EMR cluster ${clusterId} cost ${costText(cost)}`);
   } catch (err) {
     host.log(
       t.taskId,

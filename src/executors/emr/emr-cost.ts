@@ -31,7 +31,7 @@ export function clusterCost(
   const unpriced = new Set<string>();
   for (const run of instanceRuns(cluster, onDemand)) {
     instanceHours += run.count * hours;
-    const price = prices.instances[run.type];
+    const price = prices.instances?.[run.type];
     if (!price) {
       unpriced.add(run.type);
       continue;

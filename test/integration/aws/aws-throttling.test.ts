@@ -55,7 +55,10 @@ describe('AWS Batch under throttling', () => {
 
 describe('a kill AWS throttles', () => {
   // Two SDK attempts per call, so that running out of them takes a second, not the default six's ten.
-  const world = useAwsWorld({ aws: { client: { maxAttempts: 2 } } });
+  const world = useAwsWorld({
+    aws: { client: { maxAttempts: 2 } },
+    sundialOptions: { liveLogs: { graceMs: 300, drainSettleMs: 200 } },
+  });
   const batch = (command: string[]) => ({
     batch_image_command: { image: 'acme/etl', tag: '1.0', command, memory: 512, vCpus: 1 },
   });

@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { CreateApplicationCommand, EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import { afterAll, beforeAll } from 'vitest';
 import type { SundialOptions } from '../../../src/app.js';
-import { type AwsEmulator, startAwsEmulator } from '../../../src/aws-emulator/index.js';
+import {
+  type AwsEmulator,
+  type AwsEmulatorOptions,
+  startAwsEmulator,
+} from '../../../src/aws-emulator/index.js';
 import type { TaskDefinition, TaskExecutable } from '../../../src/domain/types.js';
 import type { AwsExecutorOptions } from '../../../src/executors/aws/aws-options.js';
 import { Harness, type WireProcess, type WireTask, waitFor } from '../../helpers/harness.js';
@@ -14,11 +18,12 @@ import { backend, freshDatabase } from '../../helpers/test-database.js';
 /** Stand-ins the emulator runs as jobs: sundial-job, spark-submit, s3-dist-cp. */
 export const AWS_BIN = fileURLToPath(new URL('../../../aws-stand-ins', import.meta.url));
 
-/** An in-process AWS emulator with fast lifecycles. */
-export function startEmulator(): Promise<AwsEmulator> {
+/** An in-process AWS emulator with fast lifecycles (and `extra` options, e.g. a clock). */
+export function startEmulator(extra: AwsEmulatorOptions = {}): Promise<AwsEmulator> {
   return startAwsEmulator({
     extraPath: [AWS_BIN],
     timings: { transitionMs: 20, logUploadMs: 200, killGraceMs: 300 },
+    ...extra,
   });
 }
 
@@ -57,6 +62,8 @@ export interface AwsWorldOptions {
   aws?: AwsExecutorOptions;
   /** Other Sundial settings (e.g. `liveLogs`). */
   sundialOptions?: Omit<SundialOptions, 'aws'>;
+  /** Emulator settings on top of {@link startEmulator}'s (e.g. a clock). */
+  emulatorOptions?: AwsEmulatorOptions;
 }
 
 /**
@@ -76,7 +83,7 @@ export function useAwsWorld(options: AwsWorldOptions = {}): AwsWorld {
   let emulator: AwsEmulator | undefined;
   let h: Harness | undefined;
   beforeAll(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator(options.emulatorOptions);
     await options.seed?.(emulator);
     if (options.sundial !== false) h = await startSundial(emulator, options.aws, options.sundialOptions);
   });

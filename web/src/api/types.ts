@@ -30,14 +30,20 @@ export interface WireTask {
   metadata_entries: WireEntry[];
   /** What the executor recorded to find its job again: AWS ids (cluster, step, Batch job, ECS task ARN). */
   execution_state: WireEntry[];
-  /** What its job cost (EMR clusters it created, priced by the server's price table). */
+  /** What its job cost (EMR clusters it created, a Batch job, ECS task or EMR Serverless run), priced by the server's price table. */
   cost?: JobCost;
 }
 
-/** A job's cost: USD, and the instance-hours behind it (types without a price count hours only). */
+/** A job's cost: USD, and the hours behind it (instance types without a price count hours only). */
 export interface JobCost {
   usd: number;
-  instance_hours: number;
+  /** EMR clusters. */
+  instance_hours?: number;
+  /** Batch, ECS, EMR Serverless. */
+  vcpu_hours?: number;
+  memory_gb_hours?: number;
+  /** EMR Serverless. */
+  storage_gb_hours?: number;
   unpriced?: string[];
 }
 

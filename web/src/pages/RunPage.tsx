@@ -97,7 +97,7 @@ export function RunPage() {
         {p.cost_usd !== undefined && (
           <>
             <dt>Cost</dt>
-            <dd className="cost" title="EMR clusters the run created, priced by the server's price table">
+            <dd className="cost" title="Its AWS jobs and clusters, priced by the server's price table">
               {formatUsd(p.cost_usd)}
             </dd>
           </>
