@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Executor, ExecutorHost, TaskRun } from '../../src/executors/executor.js';
-import type { Database } from '../../src/storage/database.js';
+import type { Database, Queryable } from '../../src/storage/database.js';
 
 /** When the engine handed a task to its executor, and when the executor said it ended. */
 export interface ProbeMark {
@@ -29,18 +29,40 @@ export class HopProbe {
   /**
    * Notes when each task's result write returns, like graphile-worker's
    * `job:complete` (after its write): a statement that returns ended task rows
-   * (`status` final, `ended_at` set) recorded those tasks.
+   * (`status` final, `ended_at` set) recorded those tasks. A leader's writes
+   * on PostgreSQL run in a transaction that checks its lease first (fencing):
+   * there the tasks count as recorded when that transaction has committed.
    */
   watchResults(db: Database): void {
+    const endedIds = (rows: unknown[]) =>
+      (rows as { id?: unknown; ended_at?: unknown; kind?: unknown }[])
+        .filter((r) => typeof r.id === 'string' && r.ended_at instanceof Date && r.kind !== 'started')
+        .map((r) => r.id as string);
+    const mark = (ids: readonly string[]) => {
+      const now = performance.now();
+      for (const id of ids) this.recorded.set(id, now);
+    };
     const query = db.query.bind(db);
     db.query = (async (sql: string, params?: readonly unknown[]) => {
       const rows = await query(sql, params);
-      const now = performance.now();
-      for (const r of rows as { id?: unknown; ended_at?: unknown; kind?: unknown }[])
-        if (typeof r.id === 'string' && r.ended_at instanceof Date && r.kind !== 'started')
-          this.recorded.set(r.id, now);
+      mark(endedIds(rows));
       return rows;
     }) as Database['query'];
+    const transaction = db.transaction.bind(db);
+    db.transaction = (async (fn: (tx: Queryable) => Promise<unknown>) => {
+      const ended: string[] = [];
+      const result = await transaction((tx) =>
+        fn({
+          query: (async (sql: string, params?: readonly unknown[]) => {
+            const rows = await tx.query(sql, params);
+            ended.push(...endedIds(rows));
+            return rows;
+          }) as Queryable['query'],
+        }),
+      );
+      mark(ended);
+      return result;
+    }) as Database['transaction'];
   }
 
   /** Builds an executor whose host calls and starts are timed; it replaces the default of its kind. */
