@@ -20,8 +20,8 @@ export interface Queryable {
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
   /**
-   * Parameterised statements are planned once per connection and then only run (PostgreSQL);
-   * PGlite plans every statement again, so there one complex statement costs more than two simple ones.
+   * Parameterised statements are prepared once per connection and then only run (both adapters), so
+   * one complex statement costs less than two simple ones.
    */
   readonly preparesStatements: boolean;
   /**

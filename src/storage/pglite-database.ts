@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
+import { PgliteStatements } from './pglite-statements.js';
 import { keepStatistics } from './pglite-statistics.js';
 
 /**
@@ -41,23 +42,22 @@ export function openPglite(dataDir?: string, template?: Blob): Promise<PGlite> {
 
 /** The port over an already open PGlite. */
 export function wrapPglite(db: PGlite): Database {
-  const run = async <R>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) =>
-    (await q.query<R>(sql, params as unknown[])).rows;
-  const stopStatistics = keepStatistics({ query: (sql, params) => run(db, sql, params) });
+  const statements = new PgliteStatements(db);
+  const query: Queryable['query'] = (sql, params) => statements.query(sql, params);
+  const stopStatistics = keepStatistics({ query });
   return {
     kind: 'pglite',
-    preparesStatements: false,
+    preparesStatements: true,
     sharedByReplicas: false,
     autovacuums: false,
-    query: (sql, params) => run(db, sql, params),
-    transaction: (fn) =>
-      db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) } as Queryable)),
+    query,
+    transaction: (fn) => statements.transaction((query) => fn({ query })),
     async listen(channel, onPayload) {
       const unsubscribe = await db.listen(channel, onPayload);
       return async () => unsubscribe();
     },
     async notify(channel, payload) {
-      await db.query('select pg_notify($1, $2)', [channel, payload]);
+      await query('select pg_notify($1, $2)', [channel, payload]);
     },
     connection: { connected: true }, // in-process: it cannot be lost
     close: () => {
