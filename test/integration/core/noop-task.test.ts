@@ -73,7 +73,7 @@ describe('noop_command', () => {
     expect(statements.filter((s) => s.includes('insert into task_log_entries')).length).toBeLessThan(20);
   });
 
-  it('records each task of a chain in the same write that ends the one before it (PostgreSQL)', async () => {
+  it('records each task of a chain in the same write that ends the one before it', async () => {
     const names = Array.from({ length: 30 }, (_, i) => `c${i}`);
     await h.put({
       process_definition_name: 'chain',
@@ -89,10 +89,9 @@ describe('noop_command', () => {
       expect(Date.parse(t.get(names[i]!)!.start_time)).toBeGreaterThanOrEqual(
         Date.parse(t.get(names[i - 1]!)!.end_time!),
       );
-    // On PostgreSQL only the first task is recorded on its own, every other one with its upstream's
-    // result; PGlite records each in a statement of its own (cheaper there, see Engine.startsAfter).
+    // Only the first task is recorded on its own, every other one with its upstream's result.
     const inserts = statements.filter((s) => s.trimStart().startsWith('insert into tasks'));
-    expect(inserts).toHaveLength(h.sundial.db.preparesStatements ? 1 : names.length);
+    expect(inserts).toHaveLength(1);
   });
 });
 
