@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { WireTask } from '../api/types.js';
 import { formatDuration } from '../lib/time.js';
 
@@ -46,6 +46,11 @@ export function Gantt({ names, attempts, start, end, now, selected, onSelect }: 
     overscan: 20,
   });
   const byName = useMemo(() => attemptsByName(attempts), [attempts]);
+  // A task picked in the graph (or named in the address) gets its row scrolled into view.
+  const pickedRow = selected === undefined ? -1 : names.indexOf(selected);
+  useEffect(() => {
+    if (pickedRow >= 0) virtual.scrollToIndex(pickedRow, { align: 'auto' });
+  }, [pickedRow, virtual]);
   const t0 = Date.parse(start);
   let t1 = Math.max(end ? Date.parse(end) : now, t0 + 1000);
   for (const a of attempts) t1 = Math.max(t1, a.end_time ? Date.parse(a.end_time) : now);

@@ -22,6 +22,11 @@ export interface LoadedRun {
   error: Error | null;
 }
 
+/** A run is read again at most this often: every page read again costs a request. */
+function cadence(query: { state: { data?: { pages: unknown[] } } }): number {
+  return POLL_MS_PER_PAGE * (query.state.data?.pages.length ?? 1);
+}
+
 /** An ended run is read again while its notifications are still on their way. */
 function stillChanging(first: WireProcessPage | undefined): boolean {
   return (
@@ -45,10 +50,9 @@ export function useRun(id: string): LoadedRun {
     queryFn: ({ pageParam }) => api.processPage(id, pageParam ? PAGE : FIRST_PAGE, pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_after,
-    refetchInterval: (q) => {
-      const pages = q.state.data?.pages;
-      return stillChanging(pages?.[0]) ? POLL_MS_PER_PAGE * (pages?.length ?? 1) : false;
-    },
+    // Nor read again sooner on a return to the window: a big run's pages are megabytes.
+    staleTime: cadence,
+    refetchInterval: (q) => (stillChanging(q.state.data?.pages[0]) ? cadence(q) : false),
   });
   const { hasNextPage, isFetchingNextPage, isError, fetchNextPage } = query;
   useEffect(() => {
