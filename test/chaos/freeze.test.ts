@@ -70,7 +70,7 @@ describe('a leader frozen past its lease (SIGSTOP), then resumed (SIGCONT)', () 
     for (const [, attempts] of byName) {
       expect(attempts.filter((t) => t.status === 'succeeded')).toHaveLength(1);
       for (const t of attempts.filter((a) => a.status === 'failed'))
-        expect(t.failure_reason).toMatch(/scheduler restarted|scheduler stopped/);
+        expect(t.failure_reason).toMatch(/died or lost its lease|scheduler stopped/);
     }
     expect(frozen.alive).toBe(true);
   });

@@ -115,7 +115,7 @@ describe('kill -9 of the leader while shell and scheduled runs are in flight', (
     expect(notOnce).toEqual([]);
     // An attempt cut short by a kill ends with the reason, and only such attempts failed.
     for (const t of runs.flatMap((p) => p.task).filter((t) => t.status === 'failed'))
-      expect(t.failure_reason).toMatch(/scheduler restarted/);
+      expect(t.failure_reason).toMatch(/died or lost its lease/);
     expect(scheduled.length).toBeGreaterThan(0);
   });
 });

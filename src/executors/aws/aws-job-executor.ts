@@ -106,7 +106,7 @@ export abstract class AwsJobExecutor<T extends PollTarget, R extends TaskRun = T
         this.host.log(
           run.taskId,
           'scheduler',
-          `scheduler restarted: following ${this.describeTarget(target)}`,
+          `scheduler took over: following ${this.describeTarget(target)}`,
         );
         this.poller.watch(target);
       } else {

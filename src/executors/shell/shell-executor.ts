@@ -122,11 +122,13 @@ export class ShellExecutor implements Executor<ShellRun> {
           // already gone
         }
       }
-      this.host.log(run.taskId, 'scheduler', 'scheduler restarted while this shell job was running');
+      // Whoever ran it (this replica before a restart, or another one) died or lost its lease:
+      // the reason says so and where, since a restart is only one of the ways here.
+      const lost = `the scheduler that ran this shell job (on ${host}) died or lost its lease while it ran`;
+      this.host.log(run.taskId, 'scheduler', lost);
       this.host.finished(run.taskId, {
         succeeded: false,
-        reason:
-          'the scheduler restarted while this shell job was running; its output and exit status were lost',
+        reason: `${lost}; its output and exit status were lost`,
       });
     }
   }

@@ -121,7 +121,7 @@ describe('a scheduler that dies between an AWS create call and recording its id'
       const idOf = (name: string) => taskOf(name).task_id;
       for (const name of ['batch-known', 'emr-known']) {
         expect(
-          taskOf(name).log_entries.some((l) => l.message.startsWith('scheduler restarted: following')),
+          taskOf(name).log_entries.some((l) => l.message.startsWith('scheduler took over: following')),
         ).toBe(true);
       }
       const batchJobs = emulatorState<{ jobId: string; jobName: string }[]>(world.emulator, 'batch', 'jobs');
