@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../helpers/harness.js';
+import { type WireTask, waitFor } from '../../helpers/harness.js';
 import { awsTask, triggerUntil, useAwsWorld } from './aws-world.js';
 
 const JOBS = 100;
@@ -9,7 +9,7 @@ describe('AWS Batch under throttling', () => {
   // The 300 calls of the submits (describe, register, submit per job) go at 100 a second.
   const world = useAwsWorld({ aws: { poll: { fastMs: 200, slowMs: 1000 }, callRate: { perSecond: 100 } } });
 
-  it('runs 100 jobs at once with throttled submits and describes: all succeed, describes batched', async () => {
+  it('runs 100 jobs at once with throttled submits, describes and log reads: all succeed, describes batched, no line lost', async () => {
     await world.h.put({
       process_definition_name: 'batch-hundred',
       task_definitions: Array.from({ length: JOBS }, (_, i) =>
@@ -17,7 +17,7 @@ describe('AWS Batch under throttling', () => {
           batch_image_command: {
             image: 'acme/etl',
             tag: '1.0',
-            command: ['echo', `line of job ${i}`],
+            command: ['sh', '-c', `for n in 1 2 3; do echo "line $n of job ${i}"; done`],
             memory: 512,
             vCpus: 1,
           },
@@ -27,6 +27,7 @@ describe('AWS Batch under throttling', () => {
     world.emulator.resetStats();
     world.emulator.injectFault({ type: 'throttle', service: 'batch', operation: 'SubmitJob', count: 15 });
     world.emulator.injectFault({ type: 'throttle', service: 'batch', operation: 'DescribeJobs', count: 4 });
+    world.emulator.injectFault({ type: 'throttle', service: 'logs', operation: 'FilterLogEvents', count: 2 });
     const run = await world.h.triggerAndWait('batch-hundred', undefined, 120_000);
 
     expect(run.task.filter((t) => t.status === 'succeeded')).toHaveLength(JOBS);
@@ -43,13 +44,17 @@ describe('AWS Batch under throttling', () => {
     const describes = world.emulator.count('batch', 'DescribeJobs');
     expect(describes).toBeGreaterThan(4);
     expect(describes).toBeLessThan(JOBS);
-    // No output lost: each job's line reached its own task's log.
-    await waitFor(async () => {
-      const tasks = (await world.h.process(run.process_id)).task;
-      return tasks.every((t) =>
-        t.log_entries.some((l) => l.message === `line of job ${t.task_definition_name.slice(4)}`),
-      );
+    // No output lost or doubled: each job's lines reached its own task's log, once each, in order.
+    const lines = (t: WireTask) =>
+      t.log_entries.filter((l) => l.source === 'cloudwatch').map((l) => l.message);
+    const wanted = (t: WireTask) =>
+      [1, 2, 3].map((n) => `line ${n} of job ${t.task_definition_name.slice(4)}`);
+    const tasks = await waitFor(async () => {
+      const all = (await world.h.process(run.process_id)).task;
+      return all.every((t) => lines(t).length >= 3) ? all : undefined;
     }, 30_000);
+    for (const t of tasks) expect(lines(t)).toEqual(wanted(t));
+    expect(world.emulator.count('logs', 'FilterLogEvents')).toBeGreaterThan(2);
   }, 180_000);
 });
 
