@@ -52,24 +52,18 @@ export const connection = {
   state: (): ConnectionState => state,
 };
 
-/** What index.html's script already asked for while the scripts loaded. */
-interface EarlyRequest {
-  url: string;
-  response: Promise<Response>;
-}
-
 declare global {
   interface Window {
-    sundialEarly?: EarlyRequest;
+    /** What index.html's script already asked for while the scripts loaded, by address. */
+    sundialEarly?: Map<string, Promise<Response>>;
   }
 }
 
 /** The early answer for `path`, once: a later read of the same address asks the server again. */
 function takeEarly(path: string): Promise<Response> | undefined {
-  const early = window.sundialEarly;
-  if (early?.url !== path) return undefined;
-  window.sundialEarly = undefined;
-  return early.response;
+  const response = window.sundialEarly?.get(path);
+  window.sundialEarly?.delete(path);
+  return response;
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
