@@ -20,5 +20,10 @@ function newestSource(dir: string): number {
  */
 export default function setup(): void {
   if (existsSync(built) && statSync(built).mtimeMs >= newestSource(join(root, 'web'))) return;
-  execFileSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test, which would bundle React's development build: test what users get.
+  execFileSync('npx', ['vite', 'build', 'web', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
