@@ -1,3 +1,4 @@
+import fastifyCompress from '@fastify/compress';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -42,6 +43,10 @@ export async function buildApi(
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
   });
   installErrorHandler(app);
+  // A run page's JSON is hundreds of kilobytes: brotli (quality 4, cheap) or gzip when the client
+  // takes it. Registered before the routes, as it hooks each one; log streams (SSE) write their
+  // own response and stay uncompressed, so each line leaves at once.
+  await app.register(fastifyCompress, { global: true, encodings: ['br', 'gzip'] });
   app.addHook('onResponse', async (req, reply) => {
     logger.debug(
       { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },

@@ -188,4 +188,24 @@ describe('reads the web UI adds to the API', () => {
     expect(api.status).toBe(404);
     expect(await api.json()).toEqual({ message: 'no route for GET /api/no-such-thing' });
   });
+
+  it('compresses API answers for clients that take it, and never the log streams', async () => {
+    const plain = await fetch(`${h.url}/api/openapi.json`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const document = await plain.json();
+    for (const encoding of ['br', 'gzip']) {
+      const res = await fetch(`${h.url}/api/openapi.json`, { headers: { 'accept-encoding': encoding } });
+      expect(res.headers.get('content-encoding'), encoding).toBe(encoding);
+      expect(res.headers.get('vary'), encoding).toContain('accept-encoding');
+      expect(await res.json(), encoding).toEqual(document);
+    }
+    const stream = new AbortController();
+    const sse = await fetch(`${h.url}/api/processes/${runs[0]!.process_id}/logs/stream`, {
+      headers: { 'accept-encoding': 'br, gzip' },
+      signal: stream.signal,
+    });
+    expect(sse.headers.get('content-type')).toContain('text/event-stream');
+    expect(sse.headers.get('content-encoding')).toBeNull();
+    stream.abort();
+  });
 });
