@@ -36,7 +36,12 @@ export interface PlannedRequest {
 export interface PlanSettings
   extends Pick<
     AwsExecutorOptions,
-    'batchJobQueue' | 'ecsCluster' | 'ecsLogGroup' | 'ecsLaunchType' | 'emrIdleTimeoutSeconds'
+    | 'batchJobQueue'
+    | 'ecsCluster'
+    | 'ecsLogGroup'
+    | 'ecsLaunchType'
+    | 'ecsLogFilesImage'
+    | 'emrIdleTimeoutSeconds'
   > {
   /** What jobs get as SUNDIAL_URL. */
   publicUrl: string;
@@ -119,6 +124,7 @@ export function planAwsRequests(def: ProcessDefinition, settings: PlanSettings):
         cluster: settings.ecsCluster ?? 'default',
         logGroup: settings.ecsLogGroup ?? '/sundial/ecs',
         ...(settings.ecsLaunchType && { launchType: settings.ecsLaunchType }),
+        ...(settings.ecsLogFilesImage && { logFilesImage: settings.ecsLogFilesImage }),
       };
       const register = registerTaskDefinitionInput(run, exe.docker_image_command, placement);
       return [

@@ -129,8 +129,9 @@ export const definitionSchemas: Record<string, JsonSchema> = {
       log_paths: {
         ...arr(str()),
         description:
-          'Not supported: a non-empty list is refused (files inside the container are not followed); ' +
-          'write to stdout or stderr instead, which reach the task log through awslogs.',
+          'Absolute paths of files inside the container whose lines reach the task log (source ' +
+          "`log-file`): a sidecar shares a volume at each file's directory and follows them with `tail -F`. " +
+          'That volume hides what the image has in the directory: give the files a directory of their own.',
       },
       environment_variables: arr(ref('environment_variable')),
       task_role_arn: str(),

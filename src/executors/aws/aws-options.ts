@@ -70,6 +70,8 @@ export interface AwsExecutorOptions {
   ecsLogGroup?: string;
   /** ECS launch type (`SUNDIAL_ECS_LAUNCH_TYPE`); default: the cluster's default capacity provider. */
   ecsLaunchType?: 'EC2' | 'FARGATE' | 'EXTERNAL';
+  /** Image of the sidecar that follows `log_paths` (`SUNDIAL_ECS_LOG_FILES_IMAGE`); any with `sh` and `tail -F`. */
+  ecsLogFilesImage?: string;
   poll?: Partial<PollSettings>;
   /** Calls per second per service and region, shared by all tasks (`SUNDIAL_AWS_CALLS_PER_SECOND`; default 20, burst twice that). */
   callRate?: Partial<CallRate>;
@@ -108,6 +110,7 @@ export function awsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsExec
     ...(env.SUNDIAL_BATCH_JOB_QUEUE && { batchJobQueue: env.SUNDIAL_BATCH_JOB_QUEUE }),
     ...(env.SUNDIAL_ECS_CLUSTER && { ecsCluster: env.SUNDIAL_ECS_CLUSTER }),
     ...(env.SUNDIAL_ECS_LOG_GROUP && { ecsLogGroup: env.SUNDIAL_ECS_LOG_GROUP }),
+    ...(env.SUNDIAL_ECS_LOG_FILES_IMAGE && { ecsLogFilesImage: env.SUNDIAL_ECS_LOG_FILES_IMAGE }),
     ...((launchType === 'EC2' || launchType === 'FARGATE' || launchType === 'EXTERNAL') && {
       ecsLaunchType: launchType,
     }),

@@ -16,6 +16,7 @@ import { withDefinition } from '../aws/definition-cache.js';
 import type { PollTarget } from '../aws/shared-poller.js';
 import type { ExecutorHost, TaskRun } from '../executor.js';
 import { ecsTaskUse } from './ecs-cost.js';
+import { LOG_FILES_CONTAINER, LOG_FILES_SOURCE } from './ecs-log-files.js';
 import {
   type EcsPlacement,
   ecsLogStream,
@@ -32,6 +33,7 @@ export interface EcsExecutorOptions extends AwsJobCostOptions {
   cluster: string;
   logGroup: string;
   launchType?: EcsPlacement['launchType'];
+  logFilesImage?: string;
   poll: PollSettings;
   logger?: Logger;
   hooks?: AwsExecutorHooks;
@@ -88,6 +90,7 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget, EcsRun> {
       cluster: state.cluster ?? this.opts.cluster,
       logGroup: this.opts.logGroup,
       ...(this.opts.launchType && { launchType: this.opts.launchType }),
+      ...(this.opts.logFilesImage && { logFilesImage: this.opts.logFilesImage }),
     };
     const { region, cluster } = placement;
     await this.host.progress(run.taskId, 'submitted', { region, cluster });
@@ -110,14 +113,14 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget, EcsRun> {
     });
     await this.host.progress(run.taskId, 'pending', { taskArn });
     this.host.log(run.taskId, 'scheduler', `ECS task ${taskArn} on cluster ${cluster}`);
-    this.watchOutput(run.taskId, region, taskArn);
+    this.watchOutput(run, region, taskArn);
     return this.target(run.taskId, region, cluster, taskArn);
   }
 
   protected reattach(run: EcsRun): EcsTarget | undefined {
     const { region, cluster, taskArn } = run.executionState;
     if (!region || !cluster || !taskArn) return undefined;
-    this.watchOutput(run.taskId, region, taskArn);
+    this.watchOutput(run, region, taskArn);
     return this.target(run.taskId, region, cluster, taskArn);
   }
 
@@ -172,15 +175,28 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget, EcsRun> {
     }
   }
 
-  /** Follows the task's awslogs output (on submit and on reattach): the stream is named after the task. */
-  private watchOutput(taskId: string, region: string, taskArn: string): void {
-    this.host.watchLogs(taskId, {
+  /**
+   * Follows the task's awslogs output (on submit and on reattach): the streams are named after the
+   * task, one for the job's container and, with `log_paths`, one for the sidecar reading those files.
+   */
+  private watchOutput(run: EcsRun, region: string, taskArn: string): void {
+    const group = this.opts.logGroup;
+    this.host.watchLogs(run.taskId, {
       kind: 'cloudwatch',
       region,
-      group: this.opts.logGroup,
+      group,
       stream: ecsLogStream(taskArn),
       source: 'cloudwatch',
     });
+    if (run.executable.docker_image_command.log_paths?.length) {
+      this.host.watchLogs(run.taskId, {
+        kind: 'cloudwatch',
+        region,
+        group,
+        stream: ecsLogStream(taskArn, LOG_FILES_CONTAINER),
+        source: LOG_FILES_SOURCE,
+      });
+    }
   }
 
   private target(taskId: string, region: string, cluster: string, taskArn: string): EcsTarget {

@@ -8,6 +8,7 @@ import type {
 import type { DockerImageCommand } from '../../domain/types.js';
 import { definitionFamily, keyValues, pairsKey, secretValueFroms } from '../aws/aws-names.js';
 import type { TaskRun } from '../executor.js';
+import { DEFAULT_LOG_FILES_IMAGE, LOG_FILES_CONTAINER, logFilesParts } from './ecs-log-files.js';
 
 /**
  * The Amazon ECS requests of a `docker_image_command`, as pure functions: the executor sends them,
@@ -25,6 +26,8 @@ export interface EcsPlacement {
   region: string;
   logGroup: string;
   launchType?: LaunchType;
+  /** Image of the sidecar that follows `log_paths`; default {@link DEFAULT_LOG_FILES_IMAGE}. */
+  logFilesImage?: string;
 }
 
 /** RunTask answers a retry with this token with the task it already started. */
@@ -34,7 +37,8 @@ export const ecsStartedBy = (run: Pick<TaskRun, 'taskId'>) => `sundial-${run.tas
 
 /**
  * One essential container whose output the awslogs driver ships to CloudWatch Logs (group created
- * on first use). Per-run values travel as overrides, so repeated runs reuse one revision.
+ * on first use), and with `log_paths` the sidecar that follows those files ({@link logFilesParts}).
+ * Per-run values travel as overrides, so repeated runs reuse one revision.
  *
  * @example
  * registerTaskDefinitionInput(run, { image: 'acme/etl', tag: '1.0', command: ['run'] }, placement)
@@ -64,34 +68,58 @@ export function registerTaskDefinitionInput(
   };
   if (cmd.cpu !== undefined) container.cpu = cmd.cpu;
   if (cmd.memory !== undefined) container.memory = cmd.memory;
+  const logFiles = logFilesParts(
+    cmd.log_paths,
+    placement.logFilesImage ?? DEFAULT_LOG_FILES_IMAGE,
+    container.logConfiguration,
+  );
+  if (logFiles) {
+    container.mountPoints = logFiles.mountPoints;
+    // The reader is up before the job writes its first line.
+    container.dependsOn = [{ containerName: LOG_FILES_CONTAINER, condition: 'START' }];
+  }
   return {
     family: definitionFamily(run),
-    containerDefinitions: [container],
+    containerDefinitions: logFiles ? [container, logFiles.sidecar] : [container],
+    ...(logFiles && { volumes: logFiles.volumes }),
     ...(cmd.task_role_arn && { taskRoleArn: cmd.task_role_arn }),
     ...(cmd.execution_role_arn && { executionRoleArn: cmd.execution_role_arn }),
   };
 }
 
-/** Whether a registered revision runs the same container as the one we would register. */
+/** Whether a registered revision runs the same containers, with the same volumes, as the one we would register. */
 export function taskDefinitionMatches(
   existing: TaskDefinition,
   wanted: RegisterTaskDefinitionCommandInput,
 ): boolean {
-  const a = existing.containerDefinitions?.[0];
-  const b = wanted.containerDefinitions?.[0];
+  const had = existing.containerDefinitions ?? [];
+  const want = wanted.containerDefinitions ?? [];
+  const volumes = (v: { name?: string }[] | undefined) => JSON.stringify((v ?? []).map((x) => x.name));
   return (
     existing.status === 'ACTIVE' &&
-    existing.containerDefinitions?.length === 1 &&
-    a?.name === b?.name &&
-    a?.image === b?.image &&
-    JSON.stringify(a?.command ?? []) === JSON.stringify(b?.command ?? []) &&
-    a?.cpu === b?.cpu &&
-    a?.memory === b?.memory &&
-    pairsKey(a?.environment) === pairsKey(b?.environment) &&
-    pairsKey(a?.secrets) === pairsKey(b?.secrets) &&
-    JSON.stringify(a?.logConfiguration ?? {}) === JSON.stringify(b?.logConfiguration ?? {}) &&
+    had.length === want.length &&
+    want.every((b, i) => containerMatches(had[i], b)) &&
+    volumes(existing.volumes) === volumes(wanted.volumes) &&
     (existing.taskRoleArn ?? '') === (wanted.taskRoleArn ?? '') &&
     (existing.executionRoleArn ?? '') === (wanted.executionRoleArn ?? '')
+  );
+}
+
+/** The fields Sundial sets on a container, compared as ECS echoes them (absent lists as empty). */
+function containerMatches(a: ContainerDefinition | undefined, b: ContainerDefinition): boolean {
+  const mounts = (c: ContainerDefinition | undefined) =>
+    JSON.stringify((c?.mountPoints ?? []).map((m) => [m.sourceVolume, m.containerPath, m.readOnly ?? false]));
+  return (
+    a?.name === b.name &&
+    a?.image === b.image &&
+    (a?.essential ?? true) === (b.essential ?? true) &&
+    JSON.stringify(a?.command ?? []) === JSON.stringify(b.command ?? []) &&
+    a?.cpu === b.cpu &&
+    a?.memory === b.memory &&
+    pairsKey(a?.environment) === pairsKey(b.environment) &&
+    pairsKey(a?.secrets) === pairsKey(b.secrets) &&
+    mounts(a) === mounts(b) &&
+    JSON.stringify(a?.logConfiguration ?? {}) === JSON.stringify(b.logConfiguration ?? {})
   );
 }
 
@@ -116,7 +144,10 @@ export function runTaskInput(
   };
 }
 
-/** Where the awslogs driver writes a task's output: `prefix/container/task-id`. */
-export function ecsLogStream(taskArn: string): string {
-  return `${ECS_STREAM_PREFIX}/${ECS_CONTAINER}/${taskArn.split('/').pop()}`;
+/** Where the awslogs driver writes a container's output: `prefix/container/task-id`. */
+export function ecsLogStream(
+  taskArn: string,
+  container: typeof ECS_CONTAINER | typeof LOG_FILES_CONTAINER = ECS_CONTAINER,
+): string {
+  return `${ECS_STREAM_PREFIX}/${container}/${taskArn.split('/').pop()}`;
 }

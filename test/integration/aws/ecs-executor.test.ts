@@ -1,6 +1,10 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { describe, expect, it } from 'vitest';
 import type { DockerImageCommand } from '../../../src/domain/types.js';
+import { waitFor } from '../../helpers/harness.js';
 import { awsOptions, awsTask, emulatorState, metadataOf, triggerUntil, useAwsWorld } from './aws-world.js';
 
 interface EcsTask {
@@ -113,22 +117,48 @@ describe('docker_image_command on Amazon ECS', () => {
     ).toHaveLength(1);
   });
 
-  it('refuses log_paths with a 400 naming the field, storing nothing; an empty list is fine', async () => {
+  it('brings the lines of log_paths files to the task log through a sidecar; refuses a relative path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ecs-log-paths-'));
+    const [out, err] = [`${dir}/app/out.log`, `${dir}/app/err.log`];
+    const job = `echo one >> ${out}; echo two >> ${err}; echo three >> ${out}; sleep 0.5`;
+    // The files exist when the sidecar starts (it notices a file created later within its 1 s poll,
+    // which the emulator's 300 ms stop grace would cut short).
+    await mkdir(`${dir}/app`);
+    await Promise.all([writeFile(out, ''), writeFile(err, '')]);
     const def = (log_paths: string[]) => ({
       process_definition_name: 'ecs-log-paths',
-      task_definitions: [awsTask('report', docker(['sundial-job'], { log_paths }))],
+      task_definitions: [awsTask('report', docker(['sh', '-c', job], { log_paths }))],
     });
-    const refused = await world.h.request<{ message: string; errors: { field: string }[] }>(
+    const refused = await world.h.request<{ errors: { field: string }[] }>(
       'PUT',
       '/api/process_definitions/ecs-log-paths',
-      def(['/var/log/app/out.log']),
+      def(['app/out.log']),
     );
     expect(refused.status).toBe(400);
     expect(refused.body.errors.map((e) => e.field)).toEqual([
-      'task_definitions[0].executable.docker_image_command.log_paths',
+      'task_definitions[0].executable.docker_image_command.log_paths[0]',
     ]);
-    expect(refused.body.message).toContain('is not supported');
-    expect((await world.h.request('GET', '/api/process_definitions/ecs-log-paths')).status).toBe(404);
-    expect((await world.h.put(def([]))).status).toBe(200);
+    try {
+      expect((await world.h.put(def([out, err]))).status).toBe(200);
+      const run = await world.h.triggerAndWait('ecs-log-paths');
+      expect(run.status).toBe('succeeded');
+      const fileLines = await waitFor(async () => {
+        const t = (await world.h.process(run.process_id)).task[0]!;
+        const lines = t.log_entries.filter((l) => l.source === 'log-file').map((l) => l.message);
+        return lines.length >= 3 ? lines : undefined;
+      });
+      expect([...fileLines].sort()).toEqual(['one', 'three', 'two']);
+      expect(fileLines.indexOf('one')).toBeLessThan(fileLines.indexOf('three'));
+      // The task definition: the job's container and the sidecar share a volume at the files' directory.
+      const [definition] = emulatorState<{ containerDefinitions: { name: string }[]; volumes: unknown[] }[]>(
+        world.emulator,
+        'ecs',
+        'taskDefinitions',
+      ).filter((d) => d.containerDefinitions.length === 2);
+      expect(definition!.containerDefinitions.map((c) => c.name)).toEqual(['job', 'log-files']);
+      expect(definition!.volumes).toEqual([{ name: 'sundial-log-files-0' }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
