@@ -1,11 +1,15 @@
 import type { Database, Queryable } from '../database.js';
 
 // A run is history once it is finished and ended before the cutoff. It started before it ended, so the
-// started_at index (processes_by_start) finds the candidates oldest first.
-const OLD_RUN = `p.started_at < $1 and p.status <> 'running' and p.ended_at < $1`;
+// started_at index (processes_by_start) finds the candidates oldest first. Both deletes work on the
+// oldest $2 of them only: emptied runs go at once, so those are the ones still holding tasks, and a
+// batch costs the same however much history lies behind it.
+const OLDEST_RUNS = `select p.id from processes p
+  where p.started_at < $1 and p.status <> 'running' and p.ended_at < $1
+  order by p.started_at limit $2`;
 
 /**
- * Deletes up to `limit` tasks of runs that ended before `cutoff`; their log
+ * Deletes up to `limit` tasks of the oldest `limit` runs that ended before `cutoff`; their log
  * lines, metadata, log usage and cursors go with them (`on delete cascade`).
  * Returns how many tasks it deleted.
  *
@@ -15,7 +19,7 @@ const OLD_RUN = `p.started_at < $1 and p.status <> 'running' and p.ended_at < $1
 export async function deleteOldTasks(db: Queryable, cutoff: Date, limit: number): Promise<number> {
   const rows = await db.query(
     `delete from tasks where id in (
-       select t.id from processes p join tasks t on t.process_id = p.id where ${OLD_RUN} limit $2
+       select t.id from (${OLDEST_RUNS}) p join tasks t on t.process_id = p.id limit $2
      ) returning 1`,
     [cutoff, limit],
   );
@@ -23,7 +27,7 @@ export async function deleteOldTasks(db: Queryable, cutoff: Date, limit: number)
 }
 
 /**
- * Deletes up to `limit` runs that ended before `cutoff` and have no tasks
+ * Deletes those of the oldest `limit` runs that ended before `cutoff` that have no tasks
  * left (their notifications go with them), and the trigger requests that
  * started them. Returns how many runs it deleted.
  */
@@ -31,9 +35,7 @@ export async function deleteEmptiedRuns(db: Database, cutoff: Date, limit: numbe
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ id: string }>(
       `delete from processes where id in (
-         select p.id from processes p
-         where ${OLD_RUN} and not exists (select 1 from tasks t where t.process_id = p.id)
-         limit $2
+         select p.id from (${OLDEST_RUNS}) p where not exists (select 1 from tasks t where t.process_id = p.id)
        ) returning id`,
       [cutoff, limit],
     );
