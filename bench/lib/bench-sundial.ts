@@ -24,7 +24,8 @@ export interface BenchSundial {
 }
 
 /**
- * Starts Sundial on a fresh database of `backend` (a new PostgreSQL database, or in-memory PGlite).
+ * Starts Sundial on a fresh database of `backend` (a new PostgreSQL database, or in-memory PGlite),
+ * or on an existing `store`, which is left as it is.
  *
  * @example
  * const s = await startBenchSundial('postgres', adminUrl, 32);
@@ -37,13 +38,14 @@ export async function startBenchSundial(
   adminUrl: string,
   shellConcurrency: number,
   extra: Pick<SundialOptions, 'aws'> = { aws: false },
+  store?: { databaseUrl?: string; dataDir?: string },
 ): Promise<BenchSundial> {
-  const scratch = backend === 'postgres' ? await freshPostgres(adminUrl, 'sundial') : undefined;
+  const scratch = !store && backend === 'postgres' ? await freshPostgres(adminUrl, 'sundial') : undefined;
   const probe = new HopProbe();
   const sundial = await startSundial({
     port: 0,
     logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
-    ...(scratch ? { databaseUrl: scratch.url } : { dataDir: 'memory://' }),
+    ...(store ?? (scratch ? { databaseUrl: scratch.url } : { dataDir: 'memory://' })),
     ...extra,
     executors: (host) => [
       probe.wrap(host, (h) => new NoopExecutor(h)),

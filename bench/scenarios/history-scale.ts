@@ -110,7 +110,13 @@ export async function historyScale(config: BenchConfig): Promise<ScenarioResult>
       } finally {
         await server.stop();
       }
-      const retention = await retentionRows(store, backend, config.historyTasks, processes);
+      const retention = await retentionRows(
+        store,
+        backend,
+        config.historyTasks,
+        processes,
+        config.postgresUrl,
+      );
       rows.push(...retention.rows);
       notes.push(...retention.notes);
     });

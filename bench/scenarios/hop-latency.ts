@@ -20,7 +20,7 @@ interface SundialHops extends ChainHops {
  * `start` (monotonic clock). Recorded to dispatched: the write that ended
  * the task returning → the dependent's executor `start` (same clock).
  */
-async function sundialChain(
+export async function sundialChain(
   s: BenchSundial,
   name: string,
   n: number,
