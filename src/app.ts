@@ -30,7 +30,7 @@ import { sampleProcess } from './sample-process.js';
 import { Engine } from './scheduler/engine.js';
 import { HistoryRetention } from './scheduler/history-retention.js';
 import { ProcessStarter } from './scheduler/process-starter.js';
-import { type LeaderParts, Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
+import { DEFAULT_LEASE_TTL_MS, type LeaderParts, Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
 import { SchedulerMetrics } from './scheduler/scheduler-metrics.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
@@ -196,6 +196,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
       taskToken: (taskId) => taskToken(auth.taskTokenKey, taskId),
       onDispatched: (ms) => schedulerMetrics.dispatched(ms),
       leading,
+      untrackedGraceMs: (options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS) + 2000,
     });
     for (const executor of executorsOf(
       engine,

@@ -9,10 +9,17 @@ import type { LogSource, LogStreamRef } from '../logs/log-stream-ref.js';
 import type { Database } from '../storage/database.js';
 import { appendMetadata } from '../storage/stores/entries-store.js';
 import { getProcess } from '../storage/stores/processes-store.js';
-import { activeTasks, reportTaskStatus, updateTaskProgress } from '../storage/stores/tasks-store.js';
+import {
+  activeTasks,
+  activeTasksAmong,
+  reportTaskStatus,
+  type TaskRow,
+  updateTaskProgress,
+} from '../storage/stores/tasks-store.js';
 import { ActiveTasks } from './active-tasks.js';
 import { noExecutor, ProcessDispatcher } from './process-dispatcher.js';
 import { TaskResults } from './task-results.js';
+import { UntrackedAttempts } from './untracked-attempts.js';
 
 export interface EngineOptions {
   db: Database;
@@ -31,6 +38,11 @@ export interface EngineOptions {
   taskToken?: (taskId: string) => string;
   /** Whether this replica surely still leads now (see ExecutorHost.mayStart); always, without. */
   leading?: () => boolean;
+  /**
+   * How long an attempt may be active in the database yet unknown to this engine before it is
+   * adopted (see UntrackedAttempts): at least the lease period. Default 17 s (the default lease and 2 s).
+   */
+  untrackedGraceMs?: number;
 }
 
 /**
@@ -54,6 +66,7 @@ export class Engine implements ExecutorHost {
   private readonly active = new ActiveTasks((taskId, reason) => this.killTask(taskId, reason));
   private readonly dispatcher: ProcessDispatcher;
   private readonly results: TaskResults;
+  private readonly untracked: UntrackedAttempts;
   /** Set when leadership is lost: nothing more starts here. */
   private abandoned = false;
   /** Set when shutting down: nothing more starts here, but what runs is still followed and recorded. */
@@ -75,8 +88,23 @@ export class Engine implements ExecutorHost {
       kill: (taskId, reason) => this.killTask(taskId, reason),
       log,
       halted: () => this.abandoned || this.draining,
+      untracked: (taskIds) => this.untracked.seen(taskIds),
       ...(opts.onProcessFinished && { onProcessFinished: opts.onProcessFinished }),
       ...(opts.onDispatched && { onDispatched: opts.onDispatched }),
+    });
+    this.untracked = new UntrackedAttempts({
+      graceMs: opts.untrackedGraceMs ?? 17_000,
+      tracked: (taskId) => this.active.has(taskId),
+      halted: () => this.abandoned || this.draining,
+      read: (ids) => activeTasksAmong(db, ids),
+      adopt: async (rows) => {
+        logger.warn(
+          { tasks: rows.map((r) => r.id) },
+          'adopting attempts recorded but never handed to an executor (a write whose answer was lost)',
+        );
+        await this.adopt(rows);
+      },
+      onError: (err) => logger.error({ err }, 'adopting untracked attempts failed'),
     });
     this.results = new TaskResults({
       db,
@@ -95,7 +123,13 @@ export class Engine implements ExecutorHost {
 
   /** Reattaches every active task and re-evaluates every running process (leader start-up). */
   async recover(): Promise<void> {
-    const tasks = await activeTasks(this.opts.db);
+    await this.adopt(await activeTasks(this.opts.db));
+    await this.liveLogs.recover(); // tailers of streams no executor re-watched (ended tasks in their grace period)
+    await this.rescan();
+  }
+
+  /** Tracks recorded attempts this engine does not follow yet and hands them to their executors' `resume`. */
+  private async adopt(tasks: readonly TaskRow[]): Promise<void> {
     const byKind = new Map<ExecutorKind, TaskRun[]>();
     const definitions = new Map<string, TaskDefinition[]>();
     for (const t of tasks) {
@@ -117,8 +151,6 @@ export class Engine implements ExecutorHost {
       if (executor) await executor.resume(runs);
       else for (const r of runs) this.finished(r.taskId, { succeeded: false, reason: noExecutor(kind) });
     }
-    await this.liveLogs.recover(); // tailers of streams no executor re-watched (ended tasks in their grace period)
-    await this.rescan();
   }
 
   /** Evaluates every running process again from the database (wake-ups may have been lost). */
@@ -209,6 +241,7 @@ export class Engine implements ExecutorHost {
    */
   async abandon(): Promise<void> {
     this.abandoned = true;
+    this.untracked.stop();
     this.active.clearTimers();
     this.results.stop();
     await this.dispatcher.stop();
@@ -224,6 +257,7 @@ export class Engine implements ExecutorHost {
    */
   async stop(graceMs = 0): Promise<void> {
     this.draining = true;
+    this.untracked.stop();
     await Promise.all([...this.executors.values()].map((e) => e.close(graceMs)));
     this.active.clearTimers();
     await this.results.idle();

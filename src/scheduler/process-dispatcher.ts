@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { type ExecutorKind, executorKindOf } from '../domain/types.js';
+import { type ExecutorKind, executorKindOf, isTaskActive } from '../domain/types.js';
 import type { Executor, TaskRun } from '../executors/executor.js';
 import type { LiveLogs } from '../logs/live-logs.js';
 import type { LogSource } from '../logs/log-stream-ref.js';
@@ -30,6 +30,8 @@ export interface ProcessDispatcherOptions {
   log: (taskId: string, source: LogSource, message: string) => void;
   /** Whether nothing more may start here: the engine's term is over, or the replica is shutting down. */
   halted: () => boolean;
+  /** Attempts a read of a process found active but not tracked here (see UntrackedAttempts). */
+  untracked: (taskIds: readonly string[]) => void;
   /** Called when a process ends (a waiting overlap may start now). */
   onProcessFinished?: (processId: string) => void;
   /** How long a dispatch took, from the decision to the jobs handed to their executors (metrics). */
@@ -134,6 +136,8 @@ export class ProcessDispatcher {
     if (process) process.refresh(view);
     else process = RunningProcess.load(view);
     this.processes.set(processId, process);
+    const untracked = view.tasks.filter((t) => isTaskActive(t.status) && !this.opts.active.has(t.id));
+    if (untracked.length > 0) this.opts.untracked(untracked.map((t) => t.id));
     if (process.killRequested)
       for (const t of view.tasks)
         if (t.status !== 'succeeded' && t.status !== 'failed')

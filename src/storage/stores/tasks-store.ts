@@ -139,6 +139,13 @@ export async function taskProgressRows(
   );
 }
 
+/** Those of these attempts that are still active, as recorded (see UntrackedAttempts). */
+export async function activeTasksAmong(db: Queryable, ids: readonly string[]): Promise<TaskRow[]> {
+  return db.query<TaskRow>(`select * from tasks where id = any($1::uuid[]) and status not in ${TERMINAL}`, [
+    ids,
+  ]);
+}
+
 export async function activeTasks(db: Queryable, processId?: string): Promise<TaskRow[]> {
   return processId
     ? db.query<TaskRow>(`select * from tasks where status not in ${TERMINAL} and process_id = $1`, [
