@@ -2,6 +2,7 @@ import { epochSeconds } from '../ids.js';
 import type { RunningProcess } from '../process-runner.js';
 import type { SecretRef } from '../secrets-manager/container-secrets.js';
 import type { JsonObject } from '../types.js';
+import { compatibilities } from './ecs-fargate.js';
 
 /** In-memory ECS task definitions and tasks, and their wire form (epoch-second timestamps). */
 
@@ -70,6 +71,10 @@ export interface TaskRecord {
   startedBy?: string;
   group: string;
   launchType: string;
+  /** FARGATE or FARGATE_SPOT when RunTask named a capacity provider strategy. */
+  capacityProviderName?: string;
+  /** The network interface of an awsvpc task. */
+  attachments: JsonObject[];
   /** The task's size (CPU units, MiB), from its definition or RunTask's overrides, as strings. */
   cpu?: string;
   memory?: string;
@@ -97,7 +102,7 @@ export function taskDefinitionOutput(d: TaskDefinitionRecord): JsonObject {
     family: d.family,
     revision: d.revision,
     status: d.status,
-    compatibilities: ['EC2', 'FARGATE'],
+    compatibilities: compatibilities(d.raw),
     requiresAttributes: [],
   });
 }
@@ -112,6 +117,7 @@ export function taskOutput(t: TaskRecord): JsonObject {
     startedBy: t.startedBy,
     group: t.group,
     launchType: t.launchType,
+    capacityProviderName: t.capacityProviderName,
     cpu: t.cpu,
     memory: t.memory,
     createdAt: seconds(t.createdAt),
@@ -123,7 +129,7 @@ export function taskOutput(t: TaskRecord): JsonObject {
     overrides: t.overrides,
     tags: t.tags,
     version: 1,
-    attachments: [],
+    attachments: t.attachments,
     containers: t.containers.map((c) => ({
       containerArn: c.arn,
       taskArn: t.arn,

@@ -12,6 +12,7 @@ import { hexId, uuid } from '../ids.js';
 import { offsetToken, parseOffsetToken } from '../logs/log-tokens.js';
 import { requireExecutionRole } from '../secrets-manager/container-secrets.js';
 import type { JsonObject } from '../types.js';
+import { checkFargateDefinition, runTaskPlacement } from './ecs-fargate.js';
 import {
   type KeyValue,
   type TaskDefinitionRecord,
@@ -74,6 +75,7 @@ export function createEcsService(ctx: EmulatorContext): JsonService {
         const family = req.family!;
         for (const c of req.containerDefinitions ?? [])
           requireExecutionRole(c.secrets, req.executionRoleArn, 'ClientException');
+        checkFargateDefinition(req);
         const revision = definitions.filter((d) => d.family === family).length + 1;
         const d: TaskDefinitionRecord = {
           family,
@@ -118,6 +120,7 @@ export function createEcsService(ctx: EmulatorContext): JsonService {
         const count = req.count ?? 1;
         if (count < 1 || count > 10)
           throw new AwsError('InvalidParameterException', 'count must be between 1 and 10.');
+        const placement = runTaskPlacement(req, d.raw);
         const created: TaskRecord[] = [];
         for (let i = 0; i < count; i++) {
           const id = hexId();
@@ -131,7 +134,7 @@ export function createEcsService(ctx: EmulatorContext): JsonService {
             desiredStatus: 'RUNNING',
             startedBy: req.startedBy,
             group: req.group ?? `family:${d.family}`,
-            launchType: req.launchType ?? 'EC2',
+            ...placement,
             cpu: req.overrides?.cpu ?? d.raw.cpu?.toString(),
             memory: req.overrides?.memory ?? d.raw.memory?.toString(),
             createdAt: ctx.config.now(),

@@ -9,6 +9,7 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  InvalidParameterException,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -184,5 +185,42 @@ describe('ECS', () => {
     expect(def.taskDefinition?.revision).toBe(1);
     const missing = await ecs.send(new DescribeTasksCommand({ tasks: ['0123456789abcdef0123456789abcdef'] }));
     expect(missing.failures?.[0]?.reason).toBe('MISSING');
+  });
+
+  it('checks Fargate task definitions and awsvpc RunTasks as ECS does', async () => {
+    const fargate = (cpu: string, memory: string) =>
+      new RegisterTaskDefinitionCommand({
+        family: 'on-fargate',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu,
+        memory,
+        containerDefinitions: [{ name: 'main', image: 'busybox', command: ['true'] }],
+      });
+    await expect(ecs.send(fargate('256', '4096'))).rejects.toThrow(
+      'No Fargate configuration exists for given values: 256 CPU, 4096 memory.',
+    );
+    await ecs.send(fargate('512', '2048'));
+    const def = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'on-fargate' }));
+    expect(def.taskDefinition).toMatchObject({ cpu: '512', memory: '2048', networkMode: 'awsvpc' });
+    expect(def.taskDefinition?.compatibilities).toEqual(['EC2', 'FARGATE']);
+
+    const run = (extra: Partial<ConstructorParameters<typeof RunTaskCommand>[0]>) =>
+      ecs.send(new RunTaskCommand({ taskDefinition: 'on-fargate', launchType: 'FARGATE', ...extra }));
+    const refused = await run({}).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InvalidParameterException);
+    expect((refused as Error).message).toBe(
+      "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+    );
+    await expect(
+      ecs.send(new RunTaskCommand({ taskDefinition: 'emit', launchType: 'FARGATE' })),
+    ).rejects.toThrow('Task definition does not support launch_type FARGATE.');
+    const started = await run({
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], assignPublicIp: 'ENABLED' } },
+    });
+    const task = await describeTask(started.tasks![0]!.taskArn!);
+    expect(task).toMatchObject({ launchType: 'FARGATE', cpu: '512', memory: '2048' });
+    expect(task.attachments?.[0]?.type).toBe('ElasticNetworkInterface');
+    expect(task.attachments?.[0]?.details).toContainEqual({ name: 'subnetId', value: 'subnet-1' });
   });
 });
