@@ -11,6 +11,7 @@ import {
   type AwsExecutorOptions,
   awsOptionsFromEnv,
   callRate,
+  isFargate,
 } from './executors/aws/aws-options.js';
 import { pooledLogClients } from './executors/aws/log-client-pools.js';
 import type { Executor, ExecutorHost } from './executors/executor.js';
@@ -108,6 +109,8 @@ export interface Sundial {
  */
 export async function startSundial(options: SundialOptions = {}): Promise<Sundial> {
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  // Read first: a settings error stops the start before anything is open.
+  const awsEnv = options.aws === false ? undefined : awsOptionsFromEnv();
   const db = await openDatabase({
     ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
     ...(options.dataDir && { dataDir: options.dataDir }),
@@ -136,7 +139,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   }
   const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const metrics = new Registry();
-  const aws = options.aws === false ? undefined : awsOptions(db, logger, metrics, options.aws);
+  const aws = awsEnv && awsOptions(db, logger, metrics, { ...awsEnv, ...(options.aws || {}) });
   const liveLogs = new LiveLogs({
     db,
     logger,
@@ -157,6 +160,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
         void db.notify(WAKE_CHANNEL, payload).catch(() => {});
       },
       shuttingDown: () => closing,
+      ecsFargate: isFargate(aws?.ecsLaunchType),
     },
     logger,
     metrics,
@@ -264,14 +268,14 @@ function executorsOf(
   return [...list, ...(options.executors?.(engine) ?? [])];
 }
 
-/** The AWS executors' settings, made once for every term: the environment's, the caller's, cost and call metrics. */
+/** The AWS executors' settings, made once for every term: the given ones (environment's and caller's), cost and call metrics. */
 function awsOptions(
   db: Database,
   logger: Logger,
   metrics: Registry,
-  given: AwsExecutorOptions | undefined,
+  given: AwsExecutorOptions,
 ): AwsExecutorOptions {
-  const aws = { ...awsOptionsFromEnv(), logger, ...given };
+  const aws = { logger, ...given };
   const awsCost = new Counter({
     name: 'sundial_aws_cost_usd_total',
     help: 'What AWS jobs this replica followed cost (USD, from the configured price table)',

@@ -13,6 +13,8 @@ export interface ApiContext {
   wake(payload: 'tick' | `process:${string}`): void;
   /** True once this replica is shutting down (readiness fails first, so a load balancer moves on). */
   shuttingDown?: () => boolean;
+  /** ECS tasks run on Fargate: definitions whose docker_image_command cannot are refused. */
+  ecsFargate?: boolean;
 }
 
 /**

@@ -34,7 +34,10 @@ export const processDefinitionsRoutes =
     app.put<NameParams>(`${base}/:name`, async (req) => {
       if (req.body === undefined)
         throw new ValidationError([{ field: 'body', problem: 'a process definition is required' }]);
-      const def = validateDefinition(req.body, { urlName: req.params.name });
+      const def = validateDefinition(req.body, {
+        urlName: req.params.name,
+        ecsFargate: ctx.ecsFargate,
+      });
       const row = await audited(ctx.db, req, 200, (tx) => upsertDefinition(tx, def, new Date()));
       ctx.wake('tick');
       return definitionToWire(row);

@@ -5,7 +5,12 @@ import type { EnvironmentVariable, ProcessDefinition, TaskDefinition } from '../
 import { validateDefinition } from '../domain/validate-definition.js';
 import { ValidationError } from '../domain/validation-error.js';
 import { awsJobEnvironment, definitionFamily } from '../executors/aws/aws-names.js';
-import { type AwsExecutorOptions, awsOptionsFromEnv, defaultRegion } from '../executors/aws/aws-options.js';
+import {
+  type AwsExecutorOptions,
+  awsOptionsFromEnv,
+  defaultRegion,
+  isFargate,
+} from '../executors/aws/aws-options.js';
 import {
   findJobInput,
   registerJobDefinitionInput,
@@ -40,6 +45,7 @@ export interface PlanSettings
     | 'ecsCluster'
     | 'ecsLogGroup'
     | 'ecsLaunchType'
+    | 'ecsNetwork'
     | 'ecsLogFilesImage'
     | 'emrIdleTimeoutSeconds'
   > {
@@ -124,6 +130,7 @@ export function planAwsRequests(def: ProcessDefinition, settings: PlanSettings):
         cluster: settings.ecsCluster ?? 'default',
         logGroup: settings.ecsLogGroup ?? '/sundial/ecs',
         ...(settings.ecsLaunchType && { launchType: settings.ecsLaunchType }),
+        ...(settings.ecsNetwork && { network: settings.ecsNetwork }),
         ...(settings.ecsLogFilesImage && { logFilesImage: settings.ecsLogFilesImage }),
       };
       const register = registerTaskDefinitionInput(run, exe.docker_image_command, placement);
@@ -253,7 +260,6 @@ export function formatPlan(def: ProcessDefinition, requests: PlannedRequest[]): 
  * registerPlanCommand(program); // sundial plan -f nightly.json --batch-job-queue jobs
  */
 export function registerPlanCommand(program: Command): void {
-  const env = awsOptionsFromEnv();
   program
     .command('plan')
     .description('print the AWS requests (operation and input) each task of a definition would make')
@@ -264,23 +270,26 @@ export function registerPlanCommand(program: Command): void {
       process.env.SUNDIAL_PUBLIC_URL ?? 'http://127.0.0.1:8080',
     )
     .option('--region <region>', 'region of Batch and ECS jobs (default AWS_REGION, else us-east-1)')
-    .option('--batch-job-queue <queue>', 'Batch queue of jobs that name none', env.batchJobQueue)
-    .option('--ecs-cluster <cluster>', 'ECS cluster', env.ecsCluster ?? 'default')
+    .option('--batch-job-queue <queue>', 'Batch queue of jobs that name none (SUNDIAL_BATCH_JOB_QUEUE)')
+    .option('--ecs-cluster <cluster>', 'ECS cluster (SUNDIAL_ECS_CLUSTER, else default)')
     .option('--json', 'print the requests as a JSON array')
     .action((o) => {
+      // Read here, not when the program is built: a settings error concerns this command only.
+      const env = awsOptionsFromEnv();
       let body: unknown;
       try {
         body = JSON.parse(readFileSync(o.file, 'utf8'));
       } catch (e) {
         throw new ValidationError([{ field: 'file', problem: `${o.file}: ${(e as Error).message}` }]);
       }
-      const def = validateDefinition(body);
+      // The server's own check: on Fargate, docker_image_command needs a role and a size it has.
+      const def = validateDefinition(body, { ecsFargate: isFargate(env.ecsLaunchType) });
       const requests = planAwsRequests(def, {
         ...env,
         publicUrl: o.publicUrl,
         ...(o.region && { region: o.region }),
         ...(o.batchJobQueue && { batchJobQueue: o.batchJobQueue }),
-        ecsCluster: o.ecsCluster,
+        ecsCluster: o.ecsCluster ?? env.ecsCluster ?? 'default',
       });
       console.log(o.json ? JSON.stringify(requests, null, 2) : formatPlan(def, requests));
     });

@@ -1,6 +1,7 @@
 import { checkDag } from './dag.js';
 import { checkEcsLogPaths } from './ecs-log-paths.js';
 import { checkEmrClusters } from './emr-cluster-rules.js';
+import { checkFargateTasks } from './fargate-size.js';
 import { checkNotificationUrls, withSubscriptions } from './notification-input.js';
 import { MAX_TASKS, nameProblem, textProblems } from './safe-input.js';
 import { checkCron } from './schedule.js';
@@ -19,7 +20,12 @@ import { ValidationError } from './validation-error.js';
  */
 export function validateDefinition(
   body: unknown,
-  options: { urlName?: string; now?: Date } = {},
+  options: {
+    urlName?: string;
+    now?: Date;
+    /** The server runs ECS tasks on Fargate: their commands must fit it ({@link checkFargateTasks}). */
+    ecsFargate?: boolean;
+  } = {},
 ): ProcessDefinition {
   // Text PostgreSQL cannot store, and hostile nesting, before anything walks the document.
   const text = textProblems(body);
@@ -38,6 +44,7 @@ export function validateDefinition(
     ...checkDag(def.task_definitions),
     ...checkEmrClusters(def.task_definitions),
     ...checkEcsLogPaths(def.task_definitions),
+    ...(options.ecsFargate ? checkFargateTasks(def.task_definitions) : []),
     ...checkSecretVariables(def.task_definitions),
     ...checkNotificationUrls(def.notifications ?? []),
   ];

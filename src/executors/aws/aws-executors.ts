@@ -37,6 +37,7 @@ export function createAwsExecutors(host: ExecutorHost, options: AwsExecutorOptio
       cluster: options.ecsCluster ?? 'default',
       logGroup: options.ecsLogGroup ?? '/sundial/ecs',
       ...(options.ecsLaunchType && { launchType: options.ecsLaunchType }),
+      ...(options.ecsNetwork && { network: options.ecsNetwork }),
       ...(options.ecsLogFilesImage && { logFilesImage: options.ecsLogFilesImage }),
     }),
     new EmrExecutor(host, {

@@ -68,8 +68,13 @@ export interface AwsExecutorOptions {
   ecsCluster?: string;
   /** CloudWatch group of the awslogs driver for ECS tasks (`SUNDIAL_ECS_LOG_GROUP`); default `/sundial/ecs`. */
   ecsLogGroup?: string;
-  /** ECS launch type (`SUNDIAL_ECS_LAUNCH_TYPE`); default: the cluster's default capacity provider. */
-  ecsLaunchType?: 'EC2' | 'FARGATE' | 'EXTERNAL';
+  /**
+   * ECS launch type (`SUNDIAL_ECS_LAUNCH_TYPE`); default: the cluster's default capacity provider.
+   * `FARGATE_SPOT` runs Fargate tasks through the cluster's FARGATE_SPOT capacity provider.
+   */
+  ecsLaunchType?: EcsLaunchType;
+  /** Where Fargate tasks run (awsvpc): required with a Fargate launch type. */
+  ecsNetwork?: EcsNetwork;
   /** Image of the sidecar that follows `log_paths` (`SUNDIAL_ECS_LOG_FILES_IMAGE`); any with `sh` and `tail -F`. */
   ecsLogFilesImage?: string;
   poll?: Partial<PollSettings>;
@@ -89,6 +94,23 @@ export interface AwsExecutorOptions {
   hooks?: AwsExecutorHooks;
 }
 
+/** How Sundial starts ECS tasks: a launch type, or Fargate Spot through its capacity provider. */
+export type EcsLaunchType = 'EC2' | 'FARGATE' | 'FARGATE_SPOT' | 'EXTERNAL';
+const ECS_LAUNCH_TYPES: readonly string[] = ['EC2', 'FARGATE', 'FARGATE_SPOT', 'EXTERNAL'];
+
+/** Whether tasks run on Fargate (on demand or Spot): awsvpc, a task-level size, an execution role. */
+export const isFargate = (t: EcsLaunchType | undefined) => t === 'FARGATE' || t === 'FARGATE_SPOT';
+
+/** The awsvpc placement of Fargate tasks: each task gets a network interface in one of the subnets. */
+export interface EcsNetwork {
+  /** `SUNDIAL_ECS_SUBNETS`, comma-separated subnet ids. */
+  subnets: string[];
+  /** `SUNDIAL_ECS_SECURITY_GROUPS`, comma-separated; default: the VPC's default security group. */
+  securityGroups?: string[];
+  /** `SUNDIAL_ECS_ASSIGN_PUBLIC_IP`; default DISABLED (AWS's): the subnets then need a NAT route to pull images. */
+  assignPublicIp?: 'ENABLED' | 'DISABLED';
+}
+
 export const DEFAULT_POLL: PollSettings = { fastMs: 2000, slowMs: 10_000 };
 
 /**
@@ -105,15 +127,15 @@ export function awsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsExec
   const fast = num(env.SUNDIAL_AWS_FAST_POLL_MS);
   if (slow !== undefined) poll.slowMs = slow;
   if (fast !== undefined) poll.fastMs = fast;
-  const launchType = env.SUNDIAL_ECS_LAUNCH_TYPE;
+  const launchType = ecsLaunchTypeFromEnv(env);
+  const network = ecsNetworkFromEnv(env, launchType);
   return {
     ...(env.SUNDIAL_BATCH_JOB_QUEUE && { batchJobQueue: env.SUNDIAL_BATCH_JOB_QUEUE }),
     ...(env.SUNDIAL_ECS_CLUSTER && { ecsCluster: env.SUNDIAL_ECS_CLUSTER }),
     ...(env.SUNDIAL_ECS_LOG_GROUP && { ecsLogGroup: env.SUNDIAL_ECS_LOG_GROUP }),
     ...(env.SUNDIAL_ECS_LOG_FILES_IMAGE && { ecsLogFilesImage: env.SUNDIAL_ECS_LOG_FILES_IMAGE }),
-    ...((launchType === 'EC2' || launchType === 'FARGATE' || launchType === 'EXTERNAL') && {
-      ecsLaunchType: launchType,
-    }),
+    ...(launchType && { ecsLaunchType: launchType }),
+    ...(network && { ecsNetwork: network }),
     ...(env.SUNDIAL_EMR_SWEEP_REGIONS && {
       emrSweepRegions: env.SUNDIAL_EMR_SWEEP_REGIONS.split(',').map((r) => r.trim()),
     }),
@@ -126,6 +148,44 @@ export function awsOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsExec
       callRate: { perSecond: num(env.SUNDIAL_AWS_CALLS_PER_SECOND) },
     }),
   };
+}
+
+function ecsLaunchTypeFromEnv(env: NodeJS.ProcessEnv): EcsLaunchType | undefined {
+  const value = env.SUNDIAL_ECS_LAUNCH_TYPE;
+  if (!value) return undefined;
+  if (!ECS_LAUNCH_TYPES.includes(value))
+    throw new Error(`SUNDIAL_ECS_LAUNCH_TYPE must be one of ${ECS_LAUNCH_TYPES.join(', ')} (got '${value}')`);
+  return value as EcsLaunchType;
+}
+
+/** The awsvpc settings: required with Fargate, refused without it (ECS takes them only for awsvpc tasks). */
+function ecsNetworkFromEnv(env: NodeJS.ProcessEnv, launchType: EcsLaunchType | undefined) {
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const subnets = list(env.SUNDIAL_ECS_SUBNETS);
+  const securityGroups = list(env.SUNDIAL_ECS_SECURITY_GROUPS);
+  const publicIp = env.SUNDIAL_ECS_ASSIGN_PUBLIC_IP;
+  const given = subnets.length > 0 || securityGroups.length > 0 || publicIp;
+  if (!isFargate(launchType)) {
+    if (given)
+      throw new Error(
+        'SUNDIAL_ECS_SUBNETS, SUNDIAL_ECS_SECURITY_GROUPS and SUNDIAL_ECS_ASSIGN_PUBLIC_IP are for Fargate: set SUNDIAL_ECS_LAUNCH_TYPE=FARGATE (or FARGATE_SPOT)',
+      );
+    return undefined;
+  }
+  if (subnets.length === 0)
+    throw new Error(
+      `SUNDIAL_ECS_SUBNETS is required with SUNDIAL_ECS_LAUNCH_TYPE=${launchType}: the comma-separated subnet ids Fargate tasks run in`,
+    );
+  if (publicIp !== undefined && publicIp !== 'ENABLED' && publicIp !== 'DISABLED')
+    throw new Error(`SUNDIAL_ECS_ASSIGN_PUBLIC_IP must be ENABLED or DISABLED (got '${publicIp}')`);
+  const network: EcsNetwork = { subnets };
+  if (securityGroups.length > 0) network.securityGroups = securityGroups;
+  if (publicIp) network.assignPublicIp = publicIp;
+  return network;
 }
 
 /** The region of Batch and ECS jobs. */

@@ -10,7 +10,7 @@ import type { DockerImageCommand } from '../../domain/types.js';
 import { errorText, isAmbiguous, isThrottling } from '../aws/aws-errors.js';
 import { type AwsJobCostOptions, AwsJobExecutor, jobExecutorOptions } from '../aws/aws-job-executor.js';
 import { awsJobEnvironment } from '../aws/aws-names.js';
-import type { AwsExecutorHooks, PollSettings } from '../aws/aws-options.js';
+import { type AwsExecutorHooks, isFargate, type PollSettings } from '../aws/aws-options.js';
 import type { ClientPool } from '../aws/client-pool.js';
 import { withDefinition } from '../aws/definition-cache.js';
 import type { PollTarget } from '../aws/shared-poller.js';
@@ -33,6 +33,8 @@ export interface EcsExecutorOptions extends AwsJobCostOptions {
   cluster: string;
   logGroup: string;
   launchType?: EcsPlacement['launchType'];
+  /** Required with a Fargate launch type. */
+  network?: EcsPlacement['network'];
   logFilesImage?: string;
   poll: PollSettings;
   logger?: Logger;
@@ -74,6 +76,8 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget, EcsRun> {
     private readonly opts: EcsExecutorOptions,
   ) {
     super(host, jobExecutorOptions(opts, 100));
+    if (isFargate(opts.launchType) && !opts.network?.subnets.length)
+      throw new Error(`ECS launch type ${opts.launchType} needs subnets (SUNDIAL_ECS_SUBNETS)`);
     this.definitions = new EcsTaskDefinitions(opts.clients);
   }
 
@@ -90,6 +94,7 @@ export class EcsExecutor extends AwsJobExecutor<EcsTarget, EcsRun> {
       cluster: state.cluster ?? this.opts.cluster,
       logGroup: this.opts.logGroup,
       ...(this.opts.launchType && { launchType: this.opts.launchType }),
+      ...(this.opts.network && { network: this.opts.network }),
       ...(this.opts.logFilesImage && { logFilesImage: this.opts.logFilesImage }),
     };
     const { region, cluster } = placement;

@@ -1,12 +1,13 @@
 import type {
   ContainerDefinition,
-  LaunchType,
   RegisterTaskDefinitionCommandInput,
   RunTaskCommandInput,
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { fargateProblems, fargateSize } from '../../domain/fargate-size.js';
 import type { DockerImageCommand } from '../../domain/types.js';
 import { definitionFamily, keyValues, pairsKey, secretValueFroms } from '../aws/aws-names.js';
+import { type EcsLaunchType, type EcsNetwork, isFargate } from '../aws/aws-options.js';
 import type { TaskRun } from '../executor.js';
 import { DEFAULT_LOG_FILES_IMAGE, LOG_FILES_CONTAINER, logFilesParts } from './ecs-log-files.js';
 
@@ -25,7 +26,9 @@ export interface EcsPlacement {
   cluster: string;
   region: string;
   logGroup: string;
-  launchType?: LaunchType;
+  launchType?: EcsLaunchType;
+  /** Subnets, security groups and public IP of awsvpc (Fargate) tasks. */
+  network?: EcsNetwork;
   /** Image of the sidecar that follows `log_paths`; default {@link DEFAULT_LOG_FILES_IMAGE}. */
   logFilesImage?: string;
 }
@@ -38,7 +41,8 @@ export const ecsStartedBy = (run: Pick<TaskRun, 'taskId'>) => `sundial-${run.tas
 /**
  * One essential container whose output the awslogs driver ships to CloudWatch Logs (group created
  * on first use), and with `log_paths` the sidecar that follows those files ({@link logFilesParts}).
- * Per-run values travel as overrides, so repeated runs reuse one revision.
+ * Per-run values travel as overrides, so repeated runs reuse one revision. On Fargate the task is
+ * awsvpc with a task-level size ({@link fargateTaskFields}).
  *
  * @example
  * registerTaskDefinitionInput(run, { image: 'acme/etl', tag: '1.0', command: ['run'] }, placement)
@@ -84,10 +88,34 @@ export function registerTaskDefinitionInput(
     ...(logFiles && { volumes: logFiles.volumes }),
     ...(cmd.task_role_arn && { taskRoleArn: cmd.task_role_arn }),
     ...(cmd.execution_role_arn && { executionRoleArn: cmd.execution_role_arn }),
+    ...(isFargate(placement.launchType) && fargateTaskFields(cmd)),
   };
 }
 
-/** Whether a registered revision runs the same containers, with the same volumes, as the one we would register. */
+/**
+ * What Fargate requires of a task definition: FARGATE compatibility, awsvpc, and a task-level size,
+ * the command's `cpu`/`memory` rounded up to the smallest Fargate size that holds them (256 CPU
+ * units / 512 MiB when it asks for none). Throws, naming the field, for a command Fargate cannot run
+ * (no execution role, too large): the server refuses such definitions, this catches older ones.
+ */
+export function fargateTaskFields(
+  cmd: DockerImageCommand,
+): Pick<RegisterTaskDefinitionCommandInput, 'requiresCompatibilities' | 'networkMode' | 'cpu' | 'memory'> {
+  const problems = fargateProblems(cmd);
+  const size = fargateSize(cmd.cpu, cmd.memory);
+  if (problems.length > 0 || !size) {
+    const why = problems.map((p) => `docker_image_command.${p.field} ${p.problem}`);
+    throw new Error(why.join('; '));
+  }
+  return {
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: String(size.cpu),
+    memory: String(size.memory),
+  };
+}
+
+/** Whether a registered revision runs the same containers, with the same volumes, size and network mode, as the one we would register. */
 export function taskDefinitionMatches(
   existing: TaskDefinition,
   wanted: RegisterTaskDefinitionCommandInput,
@@ -100,6 +128,11 @@ export function taskDefinitionMatches(
     had.length === want.length &&
     want.every((b, i) => containerMatches(had[i], b)) &&
     volumes(existing.volumes) === volumes(wanted.volumes) &&
+    JSON.stringify(existing.requiresCompatibilities ?? []) ===
+      JSON.stringify(wanted.requiresCompatibilities ?? []) &&
+    (existing.networkMode ?? 'bridge') === (wanted.networkMode ?? 'bridge') &&
+    (existing.cpu ?? '') === (wanted.cpu ?? '') &&
+    (existing.memory ?? '') === (wanted.memory ?? '') &&
     (existing.taskRoleArn ?? '') === (wanted.taskRoleArn ?? '') &&
     (existing.executionRoleArn ?? '') === (wanted.executionRoleArn ?? '')
   );
@@ -125,7 +158,9 @@ function containerMatches(a: ContainerDefinition | undefined, b: ContainerDefini
 
 /**
  * RunTask, idempotent through its client token, with the Sundial environment as overrides. No
- * tags (they would need ecs:TagResource): `startedBy` ties the task to its Sundial task.
+ * tags (they would need ecs:TagResource): `startedBy` ties the task to its Sundial task. Fargate
+ * Spot goes through its capacity provider (RunTask takes a launch type or a strategy, not both);
+ * awsvpc tasks get their subnets and security groups.
  */
 export function runTaskInput(
   run: RunNames,
@@ -139,9 +174,27 @@ export function runTaskInput(
     count: 1,
     clientToken: ecsClientToken(run),
     startedBy: ecsStartedBy(run),
-    ...(placement.launchType && { launchType: placement.launchType }),
+    ...launchFields(placement.launchType),
+    ...(placement.network && {
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: placement.network.subnets,
+          ...(placement.network.securityGroups && { securityGroups: placement.network.securityGroups }),
+          ...(placement.network.assignPublicIp && { assignPublicIp: placement.network.assignPublicIp }),
+        },
+      },
+    }),
     overrides: { containerOverrides: [{ name: ECS_CONTAINER, environment: keyValues([], env) }] },
   };
+}
+
+function launchFields(
+  launchType: EcsLaunchType | undefined,
+): Pick<RunTaskCommandInput, 'launchType' | 'capacityProviderStrategy'> {
+  if (!launchType) return {};
+  if (launchType === 'FARGATE_SPOT')
+    return { capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] };
+  return { launchType };
 }
 
 /** Where the awslogs driver writes a container's output: `prefix/container/task-id`. */
