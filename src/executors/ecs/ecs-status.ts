@@ -18,6 +18,9 @@ export function ecsTaskStatus(task: Task): TaskStatus | undefined {
   return task.lastStatus ? ACTIVE[task.lastStatus] : undefined;
 }
 
+/** Stops that end the job before its time, whatever its exit code (Fargate Spot sends SIGTERM on reclaim). */
+const CUT_SHORT = new Set(['UserInitiated', 'TaskFailedToStart', 'SpotInterruption']);
+
 /**
  * The result of a stopped ECS task: success when its container exited 0 on its own.
  *
@@ -29,8 +32,7 @@ export function ecsTaskStatus(task: Task): TaskStatus | undefined {
 export function ecsTaskResult(task: Task): ExecutorResult | undefined {
   if (task.lastStatus !== 'STOPPED') return undefined;
   const container = task.containers?.find((c) => c.name === ECS_CONTAINER) ?? task.containers?.[0];
-  const stoppedByUs = task.stopCode === 'UserInitiated' || task.stopCode === 'TaskFailedToStart';
-  if (container?.exitCode === 0 && !stoppedByUs) return { succeeded: true };
+  if (container?.exitCode === 0 && !CUT_SHORT.has(task.stopCode ?? '')) return { succeeded: true };
   const details = [
     container?.exitCode !== undefined ? `container exit code ${container.exitCode}` : undefined,
     container?.reason,

@@ -9,6 +9,7 @@ import {
   runTaskInput,
   taskDefinitionMatches,
 } from '../../../src/executors/ecs/ecs-requests.js';
+import { ecsTaskResult } from '../../../src/executors/ecs/ecs-status.js';
 
 const run = { taskId: 't', processId: 'p', definitionName: 'etl', taskDefinitionName: 'load' };
 const fargate: EcsPlacement = {
@@ -87,6 +88,20 @@ describe('ECS requests on Fargate', () => {
     ).toBe(false);
     const onEc2 = registerTaskDefinitionInput(run, cmd({ memory: 512 }), { ...fargate, launchType: 'EC2' });
     expect(taskDefinitionMatches(small, onEc2)).toBe(false);
+  });
+
+  it('count a task Fargate Spot reclaimed as failed even when the job exited 0 on SIGTERM', () => {
+    const reclaimed = ecsTaskResult({
+      taskArn: 'arn:aws:ecs:us-east-1:1:task/default/abc',
+      lastStatus: 'STOPPED',
+      stopCode: 'SpotInterruption',
+      stoppedReason: 'Your Spot Task was interrupted.',
+      containers: [{ name: 'job', exitCode: 0 }],
+    });
+    expect(reclaimed).toEqual({
+      succeeded: false,
+      reason: 'ECS task abc stopped: Your Spot Task was interrupted. (container exit code 0)',
+    });
   });
 
   it('refuse a command without an execution role, naming the field', () => {
