@@ -27,10 +27,7 @@ const FARGATE_TIERS: readonly { cpu: number; memory: readonly number[] }[] = [
 ];
 
 /** The largest task Fargate runs. */
-export const FARGATE_MAX: FargateSize = { cpu: 16384, memory: 120 * GIB };
-
-/** What a task that asks for no size gets: the smallest Fargate task. */
-export const FARGATE_DEFAULT: FargateSize = { cpu: 256, memory: 512 };
+const FARGATE_MAX: FargateSize = { cpu: 16384, memory: 120 * GIB };
 
 function range(fromGiB: number, toGiB: number, stepGiB: number): number[] {
   const out: number[] = [];
@@ -40,7 +37,8 @@ function range(fromGiB: number, toGiB: number, stepGiB: number): number[] {
 
 /**
  * The smallest Fargate size with at least `cpu` units and `memory` MiB (either may be absent: then
- * the smallest size of the other); undefined when the ask is beyond {@link FARGATE_MAX}.
+ * the smallest size of the other; neither: the smallest task, 256 units and 512 MiB); undefined
+ * when the ask is beyond {@link FARGATE_MAX}.
  *
  * @example
  * fargateSize(300, 600)   // { cpu: 512, memory: 1024 }

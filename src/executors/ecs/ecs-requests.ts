@@ -98,7 +98,7 @@ export function registerTaskDefinitionInput(
  * units / 512 MiB when it asks for none). Throws, naming the field, for a command Fargate cannot run
  * (no execution role, too large): the server refuses such definitions, this catches older ones.
  */
-export function fargateTaskFields(
+function fargateTaskFields(
   cmd: DockerImageCommand,
 ): Pick<RegisterTaskDefinitionCommandInput, 'requiresCompatibilities' | 'networkMode' | 'cpu' | 'memory'> {
   const problems = fargateProblems(cmd);
