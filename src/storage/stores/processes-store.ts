@@ -151,15 +151,29 @@ export interface ProcessQuery {
   limit: number;
 }
 
+/**
+ * The newest runs matching the filters given. Only those filters are in the
+ * statement: a generic plan of "`$1` is null or …" filters expects thousands
+ * of matches and reads the newest 50 of ten million runs with parallel workers
+ * (5–8 ms quiet, far more under load) where one index scan takes a fraction.
+ */
 export async function listProcesses(db: Queryable, q: ProcessQuery): Promise<ProcessHead[]> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const filter = (value: unknown, condition: (param: string) => string) => {
+    if (value === undefined || value === null) return;
+    params.push(value);
+    where.push(condition(`$${params.length}`));
+  };
+  filter(q.definitionName, (p) => `definition_name = ${p}`);
+  filter(q.statuses, (p) => `status = any(${p}::text[])`);
+  filter(q.startedAfter, (p) => `started_at >= ${p}`);
+  filter(q.startedBefore, (p) => `started_at <= ${p}`);
+  params.push(q.limit);
   return db.query<ProcessHead>(
-    `select ${HEAD_COLUMNS} from processes
-     where ($1::text is null or definition_name = $1)
-       and ($2::text[] is null or status = any($2))
-       and ($3::timestamptz is null or started_at >= $3)
-       and ($4::timestamptz is null or started_at <= $4)
-     order by started_at desc limit $5`,
-    [q.definitionName ?? null, q.statuses ?? null, q.startedAfter ?? null, q.startedBefore ?? null, q.limit],
+    `select ${HEAD_COLUMNS} from processes ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
+     order by started_at desc limit $${params.length}`,
+    params,
   );
 }
 
