@@ -5,6 +5,8 @@ export interface AwsLogClientConfig {
   endpoint?: string;
   /** Static credentials or a provider, as every SDK v3 client accepts. */
   credentials?: CloudWatchLogsClientConfig['credentials'];
+  /** SDK attempts per call, throttling included (default: the executors' setting, else 6). */
+  maxAttempts?: number;
 }
 
 /**
