@@ -45,38 +45,16 @@ export function jobRunWorkers(sparkSubmitParameters: string): Worker[] {
  */
 export function resourceUtilization(workers: Worker[], runMs: number): JsonObject {
   const seconds = Math.ceil(Math.max(0, runMs) / 1000);
-  const billed = Math.max(MIN_BILLED_SECONDS, seconds);
-  const hours = (n: number, s: number) => (n * s) / 3600;
   const sum = (f: (w: Worker) => number) => workers.reduce((a, w) => a + f(w), 0);
+  /** The workers' use over `s` seconds, counting only the disk beyond `freeDiskGb`. */
+  const usage = (s: number, freeDiskGb: number) => ({
+    vCPUHour: (sum((w) => w.vcpu) * s) / 3600,
+    memoryGBHour: (sum((w) => w.memoryGb) * s) / 3600,
+    storageGBHour: (sum((w) => Math.max(0, w.diskGb - freeDiskGb)) * s) / 3600,
+  });
   return {
-    totalResourceUtilization: {
-      vCPUHour: hours(
-        sum((w) => w.vcpu),
-        seconds,
-      ),
-      memoryGBHour: hours(
-        sum((w) => w.memoryGb),
-        seconds,
-      ),
-      storageGBHour: hours(
-        sum((w) => w.diskGb),
-        seconds,
-      ),
-    },
-    billedResourceUtilization: {
-      vCPUHour: hours(
-        sum((w) => w.vcpu),
-        billed,
-      ),
-      memoryGBHour: hours(
-        sum((w) => w.memoryGb),
-        billed,
-      ),
-      storageGBHour: hours(
-        sum((w) => Math.max(0, w.diskGb - FREE_DISK_GB)),
-        billed,
-      ),
-    },
+    totalResourceUtilization: usage(seconds, 0),
+    billedResourceUtilization: usage(Math.max(MIN_BILLED_SECONDS, seconds), FREE_DISK_GB),
   };
 }
 
