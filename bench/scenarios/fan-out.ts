@@ -44,7 +44,13 @@ export async function fanOut(config: BenchConfig): Promise<ScenarioResult> {
           'select status, started_at, ended_at from processes where id = $1',
           [processId],
         );
-        if (p!.status !== 'succeeded') throw new Error(`fan-out process ${p!.status}`);
+        if (p!.status !== 'succeeded') {
+          const failed = await s.sundial.db.query<{ reason: string; n: number }>(
+            "select failure_reason as reason, count(*)::int as n from tasks where process_id = $1 and status = 'failed' group by 1",
+            [processId],
+          );
+          throw new Error(`fan-out process ${p!.status}: ${JSON.stringify(failed)}`);
+        }
         const seconds = (p!.ended_at.getTime() - p!.started_at.getTime()) / 1000;
         rows.push({
           scenario: SCENARIO,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Queryable } from '../../../src/storage/database.js';
 import { FencedWriteError, fencedDatabase, type LeaseTerm } from '../../../src/storage/fenced-database.js';
 import { openDatabase } from '../../../src/storage/open-database.js';
-import { tryAcquireLease } from '../../../src/storage/stores/leases-store.js';
+import { releaseLease, tryAcquireLease } from '../../../src/storage/stores/leases-store.js';
 import { isTransientConnectionError } from '../../../src/storage/transient-errors.js';
 import { backend, freshDatabase } from '../../helpers/test-database.js';
 
@@ -95,5 +95,45 @@ describe.skipIf(backend !== 'postgres')('writes fenced by the leader lease', () 
       await tx.query('select 1');
     });
     await expect(attempt).rejects.toMatchObject({ name: 'FencedWriteError', why: 'lost' });
+  });
+  /** Resolves once a backend waits for a row lock in a statement that starts with `sql`. */
+  const waitingOnLock = async (sql: string) => {
+    for (;;) {
+      const rows = await db.query(
+        `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like $1 || '%'`,
+        [sql],
+      );
+      if (rows.length > 0) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('renews while a write holds the lease row; a takeover waits for that write to end', async () => {
+    const term = await termOf('b', 10_000);
+    const fenced = fencedDatabase(db, term, () => {});
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const writing = fenced.transaction(async (tx) => {
+      await write(tx as Database);
+      entered();
+      await held;
+    });
+    await inside;
+    // The write holds the lease row: a renewal that waited for it would never return here.
+    await expect(tryAcquireLease(db, 'fence-test', 'b', 300)).resolves.toBe(term.epoch);
+    await new Promise((r) => setTimeout(r, 400)); // b's lease runs out (its write is still open)
+    let tookOver = false;
+    const takeover = tryAcquireLease(db, 'fence-test', 'c', 10_000).then((epoch) => {
+      tookOver = true;
+      return epoch;
+    });
+    await waitingOnLock('select 1 from leases');
+    expect(tookOver).toBe(false);
+    release();
+    await writing;
+    await expect(takeover).resolves.toBe(term.epoch + 1);
+    await releaseLease(db, 'fence-test', 'c');
   });
 });
