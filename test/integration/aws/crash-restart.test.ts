@@ -82,8 +82,9 @@ describe('a scheduler that dies between an AWS create call and recording its id'
             entry_point_arguments: ['--sleep', '1'],
           },
         }),
-        awsTask('batch-known', { batch_image_command: job('3') }),
-        awsTask('emr-known', newClusterJob({ args: ['--sleep', '3'] })),
+        // Long enough to be running still when the first life ends, even on a busy machine.
+        awsTask('batch-known', { batch_image_command: job('8') }),
+        awsTask('emr-known', newClusterJob({ args: ['--sleep', '8'] })),
       ],
     });
     await first.trigger('crash');
@@ -101,6 +102,10 @@ describe('a scheduler that dies between an AWS create call and recording its id'
         .map((t) => t.task_definition_name)
         .sort(),
     ).toEqual(['batch', 'ecs', 'emr-existing', 'emr-new', 'sls']);
+    const runningAtShutdown = before.task
+      .filter((t) => t.task_definition_name.endsWith('-known') && t.status === 'running')
+      .map((t) => t.task_definition_name);
+    expect(runningAtShutdown.length).toBeGreaterThan(0);
     sundials.pop();
     await first.close();
 
@@ -119,7 +124,8 @@ describe('a scheduler that dies between an AWS create call and recording its id'
       ]);
       const taskOf = (name: string) => ended.task.find((t) => t.task_definition_name === name)!;
       const idOf = (name: string) => taskOf(name).task_id;
-      for (const name of ['batch-known', 'emr-known']) {
+      // A known job that ended before the shutdown had nothing to take over.
+      for (const name of runningAtShutdown) {
         expect(
           taskOf(name).log_entries.some((l) => l.message.startsWith('scheduler took over: following')),
         ).toBe(true);
