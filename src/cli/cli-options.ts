@@ -10,3 +10,6 @@ export function withUrl(command: Command): Command {
 }
 
 export const enc = encodeURIComponent;
+
+/** Collects repeated `-f` options, for commander. */
+export const collectFiles = (file: string, files: string[] = []): string[] => [...files, file];

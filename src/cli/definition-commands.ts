@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import { cronPattern } from '../domain/schedule.js';
+import type { cronPattern } from '../domain/schedule.js';
 import type { ProcessDefinition } from '../domain/types.js';
-import { enc, withUrl } from './cli-options.js';
-import {
-  collectFiles,
-  readDefinitionFiles,
-  validDefinition,
-  warnAboutBatchQueue,
-} from './definition-files.js';
+import { collectFiles, enc, withUrl } from './cli-options.js';
 import { callApi, notSundial, request, serverUrl } from './http-client.js';
 
 type WireDefinition = ProcessDefinition & { next_run_time?: string };
@@ -31,6 +25,10 @@ export function registerDefinitionCommands(program: Command): void {
         collectFiles,
       ),
   ).action(async (o: { file: string[]; url: string }) => {
+    // Imported here, not at the top: the definition checks are only this command's, not every command's start.
+    const { readDefinitionFiles, validDefinition, warnAboutBatchQueue } = await import(
+      './definition-files.js'
+    );
     // Every file is checked before the first is sent: a typo in the third leaves the first two as they were.
     const defs = readDefinitionFiles(o.file).map((read) => validDefinition(read));
     for (const def of defs) warnAboutBatchQueue(def);
@@ -50,10 +48,13 @@ export function registerDefinitionCommands(program: Command): void {
   withUrl(program.command('list').description('process definitions: schedule, paused, next run')).action(
     async (o: { url: string }) => {
       const defs = await definitions(o.url);
+      const { cronPattern } = await import('../domain/schedule.js');
       if (defs.length === 0) console.log('no process definitions yet');
       for (const d of defs) {
         const state = d.paused ? 'paused' : d.next_run_time ? `next run ${d.next_run_time}` : '';
-        console.log(`${d.process_definition_name.padEnd(24)}  ${scheduleOf(d).padEnd(32)}  ${state}`);
+        console.log(
+          `${d.process_definition_name.padEnd(24)}  ${scheduleOf(d, cronPattern).padEnd(32)}  ${state}`,
+        );
       }
     },
   );
@@ -93,11 +94,11 @@ async function definitions(url: string): Promise<WireDefinition[]> {
   return defs as WireDefinition[];
 }
 
-function scheduleOf(d: ProcessDefinition): string {
+function scheduleOf(d: ProcessDefinition, pattern: typeof cronPattern): string {
   if (!d.schedule) return 'manual';
   if ('continuous_schedule' in d.schedule) {
     return `continuous, ${d.schedule.continuous_schedule.buffer_seconds ?? 0} s apart`;
   }
   const c = d.schedule.cron_schedule;
-  return `${cronPattern(c)}${c.time_zone ? ` ${c.time_zone}` : ''}`;
+  return `${pattern(c)}${c.time_zone ? ` ${c.time_zone}` : ''}`;
 }

@@ -9,9 +9,6 @@ export interface DefinitionFile {
   body: unknown;
 }
 
-/** Collects repeated `-f` options, for commander. */
-export const collectFiles = (file: string, files: string[] = []): string[] => [...files, file];
-
 /**
  * Reads every `-f` file as JSON, `-` from standard input.
  *

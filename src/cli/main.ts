@@ -6,7 +6,7 @@ import { registerDefinitionCommands } from './definition-commands.js';
 import { EXIT } from './exit-codes.js';
 import { UnreachableError, useApiToken } from './http-client.js';
 import { registerLogsCommand } from './logs.js';
-import { registerPlanCommand } from './plan.js';
+import { registerPlanCommand } from './plan-command.js';
 import { registerRunCommands } from './run-commands.js';
 import { registerServerCommand } from './server-command.js';
 import { registerStatusCommand } from './status.js';

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { parseSecretReference } from '../domain/secret-reference.js';
 import type { EnvironmentVariable, ProcessDefinition, TaskDefinition } from '../domain/types.js';
 import { validateDefinition } from '../domain/validate-definition.js';
@@ -253,44 +252,39 @@ export function formatPlan(def: ProcessDefinition, requests: PlannedRequest[]): 
   return lines.join('\n');
 }
 
+/** `sundial plan`'s options, as commander parses them. */
+export interface PlanOptions {
+  file: string;
+  publicUrl: string;
+  region?: string;
+  batchJobQueue?: string;
+  ecsCluster?: string;
+  json?: boolean;
+}
+
 /**
- * `sundial plan -f def.json`: the AWS requests each task would make, without making them.
+ * `sundial plan`: reads and checks the definition file, prints the AWS requests of its tasks.
  *
  * @example
- * registerPlanCommand(program); // sundial plan -f nightly.json --batch-job-queue jobs
+ * runPlan({ file: 'nightly.json', publicUrl: 'http://127.0.0.1:8080', json: true });
  */
-export function registerPlanCommand(program: Command): void {
-  program
-    .command('plan')
-    .description('print the AWS requests (operation and input) each task of a definition would make')
-    .requiredOption('-f, --file <file>', 'definition JSON')
-    .option(
-      '--public-url <url>',
-      'URL jobs use to call back',
-      process.env.SUNDIAL_PUBLIC_URL ?? 'http://127.0.0.1:8080',
-    )
-    .option('--region <region>', 'region of Batch and ECS jobs (default AWS_REGION, else us-east-1)')
-    .option('--batch-job-queue <queue>', 'Batch queue of jobs that name none (SUNDIAL_BATCH_JOB_QUEUE)')
-    .option('--ecs-cluster <cluster>', 'ECS cluster (SUNDIAL_ECS_CLUSTER, else default)')
-    .option('--json', 'print the requests as a JSON array')
-    .action((o) => {
-      // Read here, not when the program is built: a settings error concerns this command only.
-      const env = awsOptionsFromEnv();
-      let body: unknown;
-      try {
-        body = JSON.parse(readFileSync(o.file, 'utf8'));
-      } catch (e) {
-        throw new ValidationError([{ field: 'file', problem: `${o.file}: ${(e as Error).message}` }]);
-      }
-      // The server's own check: on Fargate, docker_image_command needs a role and a size it has.
-      const def = validateDefinition(body, { ecsFargate: isFargate(env.ecsLaunchType) });
-      const requests = planAwsRequests(def, {
-        ...env,
-        publicUrl: o.publicUrl,
-        ...(o.region && { region: o.region }),
-        ...(o.batchJobQueue && { batchJobQueue: o.batchJobQueue }),
-        ecsCluster: o.ecsCluster ?? env.ecsCluster ?? 'default',
-      });
-      console.log(o.json ? JSON.stringify(requests, null, 2) : formatPlan(def, requests));
-    });
+export function runPlan(o: PlanOptions): void {
+  // Read here, not when the program is built: a settings error concerns this command only.
+  const env = awsOptionsFromEnv();
+  let body: unknown;
+  try {
+    body = JSON.parse(readFileSync(o.file, 'utf8'));
+  } catch (e) {
+    throw new ValidationError([{ field: 'file', problem: `${o.file}: ${(e as Error).message}` }]);
+  }
+  // The server's own check: on Fargate, docker_image_command needs a role and a size it has.
+  const def = validateDefinition(body, { ecsFargate: isFargate(env.ecsLaunchType) });
+  const requests = planAwsRequests(def, {
+    ...env,
+    publicUrl: o.publicUrl,
+    ...(o.region && { region: o.region }),
+    ...(o.batchJobQueue && { batchJobQueue: o.batchJobQueue }),
+    ecsCluster: o.ecsCluster ?? env.ecsCluster ?? 'default',
+  });
+  console.log(o.json ? JSON.stringify(requests, null, 2) : formatPlan(def, requests));
 }

@@ -1,16 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { newApiToken } from '../api/auth/api-tokens.js';
-import { checkTokenRequest, tokenToWire } from '../api/tokens-routes.js';
-import type { Database, Queryable } from '../storage/database.js';
-import { openDatabase } from '../storage/open-database.js';
-import { insertAudit } from '../storage/stores/audit-store.js';
-import { insertToken, listTokens, revokeToken } from '../storage/stores/tokens-store.js';
 import { ApiError, callApi } from './http-client.js';
+import type { Where, WireToken } from './token-database.js';
 
-type Where = { url?: string; dataDir: string; databaseUrl?: string };
-type WireToken = ReturnType<typeof tokenToWire> & { token?: string };
+// The database side (and the token checks it shares with the API) is imported in the actions:
+// registering the command must not load the storage layer for every other command.
+const inDatabase = () => import('./token-database.js');
 
 /**
  * `sundial token create|list|revoke`: API tokens, straight in the database
@@ -37,10 +31,11 @@ export function registerTokenCommand(program: Command): void {
     .requiredOption('--name <name>', 'what the token is for, e.g. ci')
     .requiredOption('--role <role>', 'viewer (read), operator (trigger, kill, retry, pause, resume) or admin')
     .action(async (o: Where & { name: string; role: string }) => {
-      const wanted = checkTokenRequest({ name: o.name, role: o.role });
+      const tokens = await inDatabase();
+      const wanted = tokens.checkTokenRequest({ name: o.name, role: o.role });
       const created = o.url
         ? ((await callApi(o.url, 'POST', '/api/tokens', wanted)) as WireToken)
-        : await inDatabase(o, (db) => createInDatabase(db, wanted));
+        : await tokens.createToken(o, wanted);
       console.error(`created ${created.role} token '${created.name}' (${created.token_id}); store it now:`);
       console.log(created.token);
     });
@@ -49,7 +44,7 @@ export function registerTokenCommand(program: Command): void {
     async (o: Where) => {
       const rows = o.url
         ? ((await callApi(o.url, 'GET', '/api/tokens')) as WireToken[])
-        : await inDatabase(o, async (db) => (await listTokens(db)).map(tokenToWire));
+        : await (await inDatabase()).listTokens(o);
       for (const t of rows) {
         const state = t.revoked_at ? `revoked ${t.revoked_at}` : 'active';
         console.log(
@@ -63,59 +58,10 @@ export function registerTokenCommand(program: Command): void {
     async (idOrName: string, o: Where) => {
       if (o.url) await callApi(o.url, 'DELETE', `/api/tokens/${encodeURIComponent(idOrName)}`);
       else {
-        // The revocation and its audit entry commit together, or neither does.
-        const done = await inDatabase(o, (db) =>
-          db.transaction(async (tx) => {
-            const revoked = await revokeToken(tx, idOrName, new Date());
-            if (revoked) await audit(tx, 'token revoke', { id: idOrName });
-            return revoked;
-          }),
-        );
+        const done = await (await inDatabase()).revokeToken(o, idOrName);
         if (!done) throw new ApiError(404, `no active token '${idOrName}'`);
       }
       console.log(`revoked ${idOrName}`);
     },
   );
-}
-
-async function createInDatabase(
-  db: Database,
-  wanted: ReturnType<typeof checkTokenRequest>,
-): Promise<WireToken> {
-  const { token, hash, prefix } = newApiToken();
-  const row = await db.transaction(async (tx) => {
-    const inserted = await insertToken(tx, {
-      id: randomUUID(),
-      ...wanted,
-      hash,
-      prefix,
-      createdBy: cliActor(),
-    });
-    if (!inserted) throw new ApiError(409, `an active token is already named '${wanted.name}'`);
-    await audit(tx, 'token create', { name: wanted.name, role: wanted.role });
-    return inserted;
-  });
-  return { ...tokenToWire(row), token };
-}
-
-const cliActor = () => `cli:${userInfo().username}`;
-
-function audit(db: Queryable, action: string, target: Record<string, unknown>) {
-  return insertAudit(db, {
-    actor: cliActor(),
-    role: null,
-    action,
-    target,
-    status: null,
-    remote_address: 'local',
-  });
-}
-
-async function inDatabase<T>(o: Where, fn: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(o.databaseUrl ? { databaseUrl: o.databaseUrl } : { dataDir: o.dataDir });
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }

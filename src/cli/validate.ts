@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
-import { nextFireTimes } from '../domain/schedule.js';
 import { ValidationError } from '../domain/validation-error.js';
-import {
-  collectFiles,
-  readDefinitionFiles,
-  validDefinition,
-  warnAboutBatchQueue,
-} from './definition-files.js';
+import { collectFiles } from './cli-options.js';
 
 interface ValidateOptions {
   file: string[];
@@ -30,13 +24,16 @@ export function registerValidateCommand(program: Command): void {
     .requiredOption('-f, --file <file>', 'definition JSON (repeatable; - reads standard input)', collectFiles)
     .option('--next <n>', 'print the next N firings of each cron schedule')
     .option('--from <iso-8601>', 'count --next firings from this time instead of now')
-    .action((o: ValidateOptions) => {
+    .action(async (o: ValidateOptions) => {
       const count = o.next === undefined ? 0 : Number(o.next);
       if (o.next !== undefined && !(Number.isInteger(count) && count >= 1)) {
         usage('--next', `expects a whole number of at least 1 (got '${o.next}')`);
       }
       const from = o.from === undefined ? new Date() : new Date(o.from);
       if (Number.isNaN(from.getTime())) usage('--from', `expects an ISO-8601 time (got '${o.from}')`);
+      // Imported here: the definition checks and croner are only this command's (and `apply`'s), not `server`'s start.
+      const [{ nextFireTimes }, { readDefinitionFiles, validDefinition, warnAboutBatchQueue }] =
+        await Promise.all([import('../domain/schedule.js'), import('./definition-files.js')]);
       const defs = readDefinitionFiles(o.file).map((read) => {
         const def = validDefinition(read, from);
         warnAboutBatchQueue(def);
