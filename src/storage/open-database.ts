@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
-import { pgDatabase } from './pg-database.js';
 import type { PgListenerOptions } from './pg-listener.js';
-import { pgliteDatabase } from './pglite-database.js';
-import { packagedTemplate, seedFromTemplate } from './pglite-template.js';
+import { compilePgliteAhead } from './pglite-artifacts.js';
 
 export interface DatabaseOptions {
   /** PostgreSQL URL; wins over `dataDir`. */
@@ -32,9 +30,17 @@ export interface DatabaseOptions {
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let db: Database;
+  // Each backend's driver is imported only when used: `pg` is not loaded for PGlite, nor PGlite for PostgreSQL.
   if (options.databaseUrl) {
+    const { pgDatabase } = await import('./pg-database.js');
     db = pgDatabase(options.databaseUrl, { ...(options.listener && { listener: options.listener }) });
   } else {
+    // Before anything is awaited: the compile runs on background threads while the rest loads.
+    const artifacts = compilePgliteAhead();
+    const [{ pgliteDatabase }, { packagedTemplate, seedFromTemplate }] = await Promise.all([
+      import('./pglite-database.js'),
+      import('./pglite-template.js'),
+    ]);
     const dir = options.dataDir ?? '.sundial/data';
     const inMemory = dir.startsWith('memory://');
     let template = options.pgliteTemplate;
@@ -50,7 +56,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
     let pglite: Database;
     try {
-      pglite = await pgliteDatabase(inMemory ? undefined : dir, template);
+      pglite = await pgliteDatabase(inMemory ? undefined : dir, template, artifacts);
     } catch (e) {
       release?.();
       throw e;

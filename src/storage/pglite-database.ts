@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable } from './database.js';
+import type { PgliteArtifacts } from './pglite-artifacts.js';
 import { PgliteStatements } from './pglite-statements.js';
 import { keepStatistics } from './pglite-statistics.js';
 
@@ -20,10 +21,15 @@ export const pgliteStartParams: readonly string[] = [
 /**
  * {@link Database} over embedded PGlite (one connection). `dataDir`
  * undefined keeps everything in memory (tests). `template` is a data
- * directory dump (`dumpDataDir()`) a new store starts from.
+ * directory dump (`dumpDataDir()`) a new store starts from; `artifacts` PGlite's
+ * WebAssembly already being compiled (see compilePgliteAhead).
  */
-export async function pgliteDatabase(dataDir?: string, template?: Blob): Promise<Database> {
-  return wrapPglite(await openPglite(dataDir, template));
+export async function pgliteDatabase(
+  dataDir?: string,
+  template?: Blob,
+  artifacts?: PgliteArtifacts,
+): Promise<Database> {
+  return wrapPglite(await openPglite(dataDir, template, artifacts));
 }
 
 /**
@@ -32,11 +38,16 @@ export async function pgliteDatabase(dataDir?: string, template?: Blob): Promise
  * @example
  * const pglite = await openPglite(); // in memory, initdb
  */
-export function openPglite(dataDir?: string, template?: Blob): Promise<PGlite> {
+export async function openPglite(
+  dataDir?: string,
+  template?: Blob,
+  artifacts?: PgliteArtifacts,
+): Promise<PGlite> {
   return PGlite.create({
     startParams: [...pgliteStartParams],
     ...(dataDir && { dataDir }),
     ...(template && { loadDataDir: template }),
+    ...(artifacts && { pgliteWasmModule: await artifacts.pgliteWasmModule, fsBundle: artifacts.fsBundle }),
   });
 }
 
