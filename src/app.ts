@@ -1,46 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
-import { Counter, Registry } from 'prom-client';
-import { assertSafeBind } from './api/auth/bind-check.js';
-import { taskToken } from './api/auth/task-token.js';
-import { buildApi } from './api/server.js';
-import type { createAwsExecutors } from './executors/aws/aws-executors.js';
-import {
-  type AwsClientSettings,
-  type AwsExecutorOptions,
-  awsOptionsFromEnv,
-  callRate,
-  isFargate,
-} from './executors/aws/aws-options.js';
-import { pooledLogClients } from './executors/aws/log-client-pools.js';
+import { type AwsExecutorOptions, awsOptionsFromEnv } from './executors/aws/aws-options.js';
 import type { Executor, ExecutorHost } from './executors/executor.js';
-import { NoopExecutor } from './executors/noop/noop-executor.js';
-import { SecretReader } from './executors/secrets/secret-reader.js';
-import { ShellExecutor } from './executors/shell/shell-executor.js';
-import { LiveLogs } from './logs/live-logs.js';
-import type { AwsLogClientConfig, LiveLogOptions } from './logs/log-options.js';
-import { NotificationMetrics } from './notifications/notification-metrics.js';
-import { NotificationSender } from './notifications/notification-sender.js';
-import {
-  DEFAULT_NOTIFICATION_SETTINGS,
-  type NotificationSettings,
-  notificationSettingsFromEnv,
-} from './notifications/notification-settings.js';
-import { sampleProcess } from './sample-process.js';
-import { Engine } from './scheduler/engine.js';
-import { HistoryRetention } from './scheduler/history-retention.js';
-import { ProcessStarter } from './scheduler/process-starter.js';
-import { DEFAULT_LEASE_TTL_MS, type LeaderParts, Scheduler, WAKE_CHANNEL } from './scheduler/scheduler.js';
-import { SchedulerMetrics } from './scheduler/scheduler-metrics.js';
+import type { LiveLogOptions } from './logs/log-options.js';
+import type { NotificationSettings } from './notifications/notification-settings.js';
+import type { Scheduler } from './scheduler/scheduler.js';
 import type { Database } from './storage/database.js';
 import { openDatabase } from './storage/open-database.js';
-import { listDefinitions, upsertDefinition } from './storage/stores/definitions-store.js';
-import { pendingNotificationCounts } from './storage/stores/outbox-store.js';
-import { serverSecret } from './storage/stores/server-secrets-store.js';
-import { activeTaskCounts, getTask } from './storage/stores/tasks-store.js';
-import { activeTokenCount } from './storage/stores/tokens-store.js';
-import { insertTriggerRequest } from './storage/stores/triggers-store.js';
 
 export interface SundialOptions {
   /** HTTP port; 0 picks a free one. Default 8080. */
@@ -111,7 +77,7 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
   // Read first: a settings error stops the start before anything is open.
   const awsEnv = options.aws === false ? undefined : awsOptionsFromEnv();
-  const db = await openDatabase({
+  const opening = openDatabase({
     ...(options.databaseUrl && { databaseUrl: options.databaseUrl }),
     ...(options.dataDir && { dataDir: options.dataDir }),
     ...(options.pgliteTemplate && { pgliteTemplate: options.pgliteTemplate }),
@@ -122,186 +88,19 @@ export async function startSundial(options: SundialOptions = {}): Promise<Sundia
           : logger.warn({ err }, `database connection for LISTEN is down: ${state.reason}`),
     },
   });
-  const mode = options.auth ?? 'auto';
-  const auth = {
-    enabled: mode === 'on' || (mode === 'auto' && (await activeTokenCount(db)) > 0),
-    taskTokenKey: await serverSecret(db, 'task-token-key'),
-    sessionKey: await serverSecret(db, 'session-key'),
-    rateLimitPerMinute:
-      options.rateLimitPerMinute ?? Number(process.env.SUNDIAL_RATE_LIMIT_PER_MINUTE ?? 1200),
-  };
-  const host = options.host ?? '127.0.0.1';
-  try {
-    assertSafeBind(host, auth.enabled);
-  } catch (e) {
-    await db.close();
-    throw e;
+  // The API, logs and scheduler modules load while the database opens: PGlite compiles its
+  // WebAssembly off the main thread and PostgreSQL answers over the network meanwhile.
+  const [db, services] = await bothOrClose(opening, import('./app-services.js'));
+  return services.startServices(db, options, logger, awsEnv);
+}
+
+/** Both results; when one fails, the database that did open is closed again before the error is thrown. */
+async function bothOrClose<M>(opening: Promise<Database>, loading: Promise<M>): Promise<[Database, M]> {
+  const [db, loaded] = await Promise.allSettled([opening, loading]);
+  if (loaded.status === 'rejected') {
+    if (db.status === 'fulfilled') await db.value.close().catch(() => {});
+    throw loaded.reason;
   }
-  const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const metrics = new Registry();
-  const aws = awsEnv && awsOptions(db, logger, metrics, { ...awsEnv, ...(options.aws || {}) });
-  const liveLogs = new LiveLogs({
-    db,
-    logger,
-    replicaId,
-    options: options.liveLogs,
-    clients: logClientsOf(aws, options.liveLogs?.aws),
-  });
-  await liveLogs.start();
-  let scheduler: Scheduler | undefined;
-  let closing = false;
-  const api = await buildApi(
-    {
-      db,
-      auth,
-      logs: liveLogs,
-      wake: (payload) => {
-        scheduler?.wake(payload);
-        void db.notify(WAKE_CHANNEL, payload).catch(() => {});
-      },
-      shuttingDown: () => closing,
-      ecsFargate: isFargate(aws?.ecsLaunchType),
-    },
-    logger,
-    metrics,
-  );
-  const address = await api.listen({ port: options.port ?? 8080, host });
-  const port = Number(new URL(address).port);
-  const url = `http://127.0.0.1:${port}`;
-  const sender = new NotificationSender({
-    db,
-    logger,
-    senderId: replicaId,
-    publicUrl: options.publicUrl ?? url,
-    settings: {
-      ...DEFAULT_NOTIFICATION_SETTINGS,
-      ...notificationSettingsFromEnv(process.env),
-      ...options.notifications,
-    },
-    metrics: new NotificationMetrics(metrics, () => pendingNotificationCounts(db)),
-  });
-  if (auth.enabled) logger.info('API authentication is on');
-  const publicUrl = options.publicUrl ?? url;
-  // Loaded once the API answers: the Batch, ECS and EMR SDK clients are a third of the start-up's modules.
-  const awsModule = options.aws === false ? undefined : await import('./executors/aws/aws-executors.js');
-  const schedulerMetrics = new SchedulerMetrics(metrics, () => activeTaskCounts(db));
-  // Every term as leader gets a new engine, executors and starter over the term's fenced database.
-  const lead = (fenced: Database, leading: () => boolean): LeaderParts => {
-    const engine = new Engine({
-      db: fenced,
-      logger,
-      replicaId,
-      publicUrl,
-      liveLogs,
-      onProcessFinished: () => {
-        scheduler?.wake('tick'); // a waiting overlap may now start
-        sender.wake(); // the run's notifications are in the outbox
-      },
-      taskToken: (taskId) => taskToken(auth.taskTokenKey, taskId),
-      onDispatched: (ms) => schedulerMetrics.dispatched(ms),
-      leading,
-      untrackedGraceMs: (options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS) + 2000,
-    });
-    for (const executor of executorsOf(
-      engine,
-      options,
-      aws && awsModule && { create: awsModule.createAwsExecutors, options: aws },
-    ))
-      engine.register(executor);
-    const starter = new ProcessStarter(fenced, logger, (ids) => {
-      for (const id of ids) engine.markDirty(id);
-    });
-    return { engine, starter };
-  };
-  scheduler = new Scheduler({
-    db,
-    lead,
-    logger,
-    replicaId,
-    events: schedulerMetrics,
-    ...(options.tickMs && { tickMs: options.tickMs }),
-    ...(options.leaseTtlMs && { leaseTtlMs: options.leaseTtlMs }),
-  });
-  if (options.loadSample && db.kind === 'pglite' && (await listDefinitions(db)).length === 0) {
-    await upsertDefinition(db, sampleProcess, new Date());
-    await insertTriggerRequest(db, sampleProcess.process_definition_name, undefined, new Date());
-    logger.info('loaded the sample process "hello-sundial" and triggered it');
-  }
-  await scheduler.start();
-  sender.start();
-  const leader = scheduler;
-  const retention = options.retainDays
-    ? new HistoryRetention({ db, logger, retainDays: options.retainDays, isLeader: () => leader.isLeader })
-    : undefined;
-  retention?.start();
-  return {
-    url,
-    db,
-    api,
-    scheduler,
-    async close({ graceMs = 0 } = {}) {
-      closing = true;
-      await retention?.stop();
-      // Before the API: running jobs may still call back while they finish.
-      await scheduler?.stop(graceMs);
-      await api.close();
-      await sender.stop();
-      await liveLogs.close();
-      await db.close();
-    },
-  };
-}
-
-/** The executors of one engine: shell, noop, AWS unless turned off, and the caller's own. */
-function executorsOf(
-  engine: Engine,
-  options: SundialOptions,
-  aws: { create: typeof createAwsExecutors; options: AwsExecutorOptions } | undefined,
-): Executor[] {
-  const shell = new ShellExecutor(engine, {
-    ...(options.shellConcurrency && { concurrency: options.shellConcurrency }),
-    // Secrets in AWS are read with the AWS executors' settings (endpoint, credentials).
-    secrets: new SecretReader(aws?.options.client),
-  });
-  const list: Executor[] = [shell, new NoopExecutor(engine)];
-  if (aws) list.push(...aws.create(engine, aws.options));
-  return [...list, ...(options.executors?.(engine) ?? [])];
-}
-
-/** The AWS executors' settings, made once for every term: the given ones (environment's and caller's), cost and call metrics. */
-function awsOptions(
-  db: Database,
-  logger: Logger,
-  metrics: Registry,
-  given: AwsExecutorOptions,
-): AwsExecutorOptions {
-  const aws = { logger, ...given };
-  const awsCost = new Counter({
-    name: 'sundial_aws_cost_usd_total',
-    help: 'What AWS jobs this replica followed cost (USD, from the configured price table)',
-    labelNames: ['executor'],
-    registers: [metrics],
-  });
-  aws.onCost ??= (executor, usd) => awsCost.inc({ executor }, usd);
-  const awsCalls = new Counter({
-    name: 'sundial_aws_calls_total',
-    help: 'AWS calls this replica made (after the SDK retries), by service, operation and outcome (ok, throttled, error)',
-    labelNames: ['service', 'operation', 'outcome'],
-    registers: [metrics],
-  });
-  aws.client = { onCall: (call) => awsCalls.inc({ ...call }), ...aws.client };
-  aws.endedTasks ??= async (ids) => {
-    const rows = await Promise.all(ids.map((id) => getTask(db, id)));
-    return rows.flatMap((t) => (t?.ended_at ? [t.id] : []));
-  };
-  return aws;
-}
-
-/**
- * The tailers' clients: they reach AWS like the executors (endpoint, credentials, retries, and a
- * token bucket per service and region at the same rate) unless `liveLogs.aws` says otherwise.
- */
-function logClientsOf(aws: AwsExecutorOptions | undefined, own: AwsLogClientConfig | undefined) {
-  const settings: AwsClientSettings | undefined = own ? { ...aws?.client, ...own } : aws?.client;
-  return pooledLogClients(settings, callRate(aws?.callRate));
+  if (db.status === 'rejected') throw db.reason;
+  return [db.value, loaded.value];
 }

@@ -6,7 +6,7 @@ import { LogFeed } from './log-feed.js';
 import { type LiveLogOptions, type ResolvedLiveLogOptions, resolveLiveLogOptions } from './log-options.js';
 import type { LogStreamRef } from './log-stream-ref.js';
 import type { AwsLogClients } from './tailers/aws-log-clients.js';
-import { TailerManager } from './tailers/tailer-manager.js';
+import type { TailerManager } from './tailers/tailer-manager.js';
 import { TaskLogWriter } from './task-log-writer.js';
 
 export interface LiveLogsDeps {
@@ -14,8 +14,6 @@ export interface LiveLogsDeps {
   logger: Logger;
   replicaId: string;
   options?: LiveLogOptions;
-  /** The tailers' AWS clients (the server's share the executors' rate budget per service and region). */
-  clients: AwsLogClients;
 }
 
 /**
@@ -24,8 +22,9 @@ export interface LiveLogsDeps {
  * the feed readers wait on.
  *
  * @example
- * const logs = new LiveLogs({ db, logger, replicaId, clients: pooledLogClients(settings, rate) });
- * await logs.start();
+ * const logs = new LiveLogs({ db, logger, replicaId });
+ * await logs.start(); // the API can serve logs from here on
+ * await logs.startTailers(pooledLogClients(settings, rate)); // before an engine watches remote logs
  * const engine = new Engine({ db, logger, replicaId, publicUrl, liveLogs: logs });
  * // … at shutdown, after the engine's stop (which flushes the buffer):
  * await logs.close();
@@ -35,8 +34,8 @@ export class LiveLogs {
   readonly feed: LogFeed;
   readonly writer: TaskLogWriter;
   readonly buffer: LogBuffer;
-  private readonly clients: AwsLogClients;
-  private readonly tailers: TailerManager;
+  private clients: AwsLogClients | undefined;
+  private tailers: TailerManager | undefined;
   /** Logs being closed, by task. */
   private readonly closing = new Map<string, Promise<void>>();
 
@@ -51,13 +50,28 @@ export class LiveLogs {
       maxPendingBytes: this.options.maxPendingBytes,
       onError: (err) => deps.logger.error({ err }, 'writing log entries failed'),
     });
-    this.clients = deps.clients;
+  }
+
+  /** Listens for log wake-ups: enough for the API's log endpoints. */
+  async start(): Promise<void> {
+    await this.feed.start();
+  }
+
+  /**
+   * Loads the remote log tailers with their clients (the server's share the executors' rate
+   * budget per service and region). Apart from `start`: they bring the CloudWatch Logs and S3
+   * SDKs, which the API does not need, so the server loads them after it listens. Needed
+   * before an engine watches, ends or recovers tasks.
+   */
+  async startTailers(clients: AwsLogClients): Promise<void> {
+    const { TailerManager } = await import('./tailers/tailer-manager.js');
+    this.clients = clients;
     this.tailers = new TailerManager({
-      db: deps.db,
+      db: this.deps.db,
       writer: this.writer,
-      clients: this.clients,
+      clients,
       options: this.options,
-      logger: deps.logger,
+      logger: this.deps.logger,
       watchers: this.feed.watchers,
       onLogComplete: (taskId) => {
         const p = this.complete(taskId).finally(() => this.closing.delete(taskId));
@@ -66,13 +80,9 @@ export class LiveLogs {
     });
   }
 
-  async start(): Promise<void> {
-    await this.feed.start();
-  }
-
   /** Follow a remote log into the task's log (see ExecutorHost.watchLogs). */
   watch(taskId: string, ref: LogStreamRef): void {
-    this.tailers.watch(taskId, ref);
+    this.started().watch(taskId, ref);
   }
 
   /**
@@ -85,7 +95,7 @@ export class LiveLogs {
    * the drain goes on behind the ended run, as a lagging S3 log does.
    */
   taskEnded(taskId: string): Promise<void> {
-    const drained = this.tailers.taskEnded(taskId); // with nothing tailed this closes the log at once
+    const drained = this.started().taskEnded(taskId); // with nothing tailed this closes the log at once
     const closing = this.closing.get(taskId);
     if (closing) return closing;
     const bounded = Promise.race([drained, sleep(this.options.graceMs, undefined, { ref: false })]);
@@ -94,7 +104,7 @@ export class LiveLogs {
 
   /** On becoming leader: resume tailers from their stored cursors. */
   recover(): Promise<void> {
-    return this.tailers.recover();
+    return this.started().recover();
   }
 
   /** A process ended: wake its log readers so their streams can end. */
@@ -104,10 +114,15 @@ export class LiveLogs {
 
   /** Stops the tailers where they are and stops listening; the buffer is flushed by the engine's stop. */
   async close(): Promise<void> {
-    await this.tailers.close();
+    await this.tailers?.close();
     await Promise.all(this.closing.values());
-    this.clients.destroy();
+    this.clients?.destroy();
     await this.feed.close();
+  }
+
+  private started(): TailerManager {
+    if (!this.tailers) throw new Error('LiveLogs: startTailers() must come before an engine uses the logs');
+    return this.tailers;
   }
 
   private async complete(taskId: string): Promise<void> {
