@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { EmailNotification } from '../domain/types.js';
 import { DeliveryError } from './delivery-error.js';
 import { emailMessage } from './email-message.js';
@@ -22,26 +22,28 @@ export interface SmtpSettings {
  * await email.send('b0e…', { name: 'Ops', email: 'ops@example.com' }, run);
  */
 export class EmailChannel {
-  private readonly transport: Transporter | undefined;
+  /** Made at the first e-mail: nodemailer is a tenth of a second of the server's start, and most servers send none. */
+  private transport: Promise<Transporter> | undefined;
 
-  constructor(private readonly smtp: SmtpSettings) {
-    this.transport =
-      smtp.url === undefined
-        ? undefined
-        : nodemailer.createTransport({
-            url: smtp.url,
-            connectionTimeout: smtp.timeoutMs,
-            greetingTimeout: smtp.timeoutMs,
-            socketTimeout: smtp.timeoutMs,
-          });
-  }
+  constructor(private readonly smtp: SmtpSettings) {}
 
   async send(deliveryId: string, to: EmailNotification, run: RunSummary): Promise<string> {
-    if (!this.transport) throw new DeliveryError('not_sent', 'no SMTP server configured (SUNDIAL_SMTP_URL)');
+    const { url, timeoutMs } = this.smtp;
+    if (url === undefined)
+      throw new DeliveryError('not_sent', 'no SMTP server configured (SUNDIAL_SMTP_URL)');
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      }),
+    );
+    const transport = await this.transport;
     const message = emailMessage(run);
     const from = this.smtp.from ?? 'sundial@localhost';
     try {
-      const info = await this.transport.sendMail({
+      const info = await transport.sendMail({
         from: { name: 'Sundial', address: from },
         to: { name: to.name, address: to.email },
         messageId: `<${deliveryId}@sundial>`,
@@ -57,6 +59,6 @@ export class EmailChannel {
   }
 
   close(): void {
-    this.transport?.close();
+    void this.transport?.then((t) => t.close());
   }
 }

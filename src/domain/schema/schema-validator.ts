@@ -3,13 +3,20 @@ import addFormatsModule from 'ajv-formats';
 import { type FieldProblem, joinPath, jsonPointerToPath } from '../validation-error.js';
 import { definitionSchemas } from './models.js';
 
-const ajv = new Ajv({ allErrors: true, verbose: true });
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-addFormats(ajv, ['uuid', 'date-time', 'email']);
-ajv.addKeyword({ keyword: 'x-union', schemaType: 'array' });
-ajv.addKeyword({ keyword: 'components' }); // the OpenAPI container our refs point into
-ajv.addSchema({ $id: 'sundial', components: { schemas: definitionSchemas } });
+let instance: Ajv | undefined;
+
+/** Made at the first check, not when the API loads: adding the models costs a tenth of a second of start-up. */
+function ajv(): Ajv {
+  if (instance) return instance;
+  instance = new Ajv({ allErrors: true, verbose: true });
+  // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
+  const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+  addFormats(instance, ['uuid', 'date-time', 'email']);
+  instance.addKeyword({ keyword: 'x-union', schemaType: 'array' });
+  instance.addKeyword({ keyword: 'components' }); // the OpenAPI container our refs point into
+  instance.addSchema({ $id: 'sundial', components: { schemas: definitionSchemas } });
+  return instance;
+}
 
 const compiled = new Map<string, ValidateFunction>();
 
@@ -23,7 +30,7 @@ const compiled = new Map<string, ValidateFunction>();
 export function checkModel(modelName: string, value: unknown): FieldProblem[] {
   let validate = compiled.get(modelName);
   if (!validate) {
-    validate = ajv.compile({ $ref: `sundial#/components/schemas/${modelName}` });
+    validate = ajv().compile({ $ref: `sundial#/components/schemas/${modelName}` });
     compiled.set(modelName, validate);
   }
   if (validate(value)) return [];
