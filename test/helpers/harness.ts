@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { type Sundial, type SundialOptions, startSundial } from '../../src/app.js';
 import type { ProcessDefinition, TaskDefinition } from '../../src/domain/types.js';
+import './server-modules.js';
 import { freshDatabase } from './test-database.js';
 
 export interface WireTask {

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { startSundial } from '../../../src/app.js';
 import { backend, freshDatabase } from '../../helpers/test-database.js';
+import '../../helpers/server-modules.js';
 import { bearer, makeToken } from './auth-helpers.js';
 
 const run = promisify(execFile);
