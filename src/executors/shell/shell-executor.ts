@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,6 +6,7 @@ import { readBoundedLines } from '../../logs/bounded-lines.js';
 import { type Masker, resolvedSecretsMasker } from '../../logs/secret-masker.js';
 import type { Executor, ExecutorHost, TaskRun } from '../executor.js';
 import { SecretReader, SecretUnavailable } from '../secrets/secret-reader.js';
+import { jobSpawner, type SpawnedJob } from './job-spawner.js';
 import { parseShellLine } from './line-protocol.js';
 
 export interface ShellExecutorOptions {
@@ -27,7 +27,7 @@ interface ShellState {
 type ShellRun = TaskRun<{ shell_script_command: ShellScriptCommand }, ShellState>;
 
 interface Running {
-  child: ChildProcess;
+  child: SpawnedJob;
   killReason?: string;
 }
 
@@ -193,8 +193,9 @@ export class ShellExecutor implements Executor<ShellRun> {
   /**
    * Spawns the job held at a gate, records where it runs (host and process
    * group) in the task's one status write, and only then lets it go. Until
-   * the gate opens, bash waits on a line from this process: if this process
-   * dies first, the pipe closes and the job exits without running, while
+   * the gate opens, bash waits on a line from this process's spawner (a
+   * child that exits with it): if this process dies first, the pipe closes
+   * and the job exits without running, while
    * the task has no host recorded and the next leader runs it as a first try.
    * Once the write is stored, a restart knows the job may have run and
    * which process group to kill.
@@ -216,24 +217,21 @@ export class ShellExecutor implements Executor<ShellRun> {
     const env: Record<string, string | undefined> = { ...process.env, ...this.host.jobEnvironment(run) };
     for (const v of command.environment_variables ?? [])
       env[v.variable_name] = v.value ?? secrets[v.variable_name];
-    const child = spawn('bash', ['-c', START_GATE, 'bash', command.script], {
-      detached: true,
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    // Spawned by a small process of its own: fork and exec no longer hold up this thread (see JobSpawner).
+    const child = await jobSpawner().spawn('bash', ['-c', START_GATE, 'bash', command.script], env);
     const entry: Running = { child };
     this.running.set(run.taskId, entry);
+    const killedMeanwhile = this.launchingKills.get(run.taskId);
     spawned();
     const group = child.pid;
     if (group !== undefined) jobGroups.add(group);
     const mask = resolvedSecretsMasker(Object.values(secrets));
-    this.pipe(run.taskId, child.stdout!, 'stdout', mask);
-    this.pipe(run.taskId, child.stderr!, 'stderr', mask);
-    child.stdin!.on('error', () => {}); // a job that ended at the gate (killed) closed it
-    child.on('error', (e) => {
+    this.pipe(run.taskId, child.stdout, 'stdout', mask);
+    this.pipe(run.taskId, child.stderr, 'stderr', mask);
+    child.on('error', (e: Error) => {
       this.host.log(run.taskId, 'scheduler', `could not start bash: ${e.message}`);
     });
-    child.on('close', (code, signal) => {
+    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
       this.running.delete(run.taskId);
       if (group !== undefined) jobGroups.delete(group);
       this.drain();
@@ -242,6 +240,7 @@ export class ShellExecutor implements Executor<ShellRun> {
       else this.host.finished(run.taskId, { succeeded: false, reason: exitReason(code, signal) });
     });
     if (group === undefined) return; // spawning failed: 'error', then 'close', report it
+    if (killedMeanwhile !== undefined) return this.stopAtGate(entry, killedMeanwhile); // asked while it spawned
     try {
       await this.host.progress(run.taskId, 'running', { host: hostname(), pid: group });
     } catch (e) {
@@ -252,7 +251,7 @@ export class ShellExecutor implements Executor<ShellRun> {
     if (!this.host.mayStart())
       return this.stopAtGate(entry, 'the scheduler lost its lease before starting the job');
     if (this.closing) return this.stopAtGate(entry, 'the scheduler shut down before starting the job');
-    if (!entry.killReason) child.stdin!.end('go\n');
+    if (!entry.killReason) child.release();
   }
 
   /** Ends a job still waiting at its gate (it never ran); its `close` reports the task failed with `reason`. */
@@ -300,7 +299,7 @@ function exitReason(code: number | null, signal: NodeJS.Signals | null): string 
  * itself has exited: children that ignore SIGTERM outlive it in the group,
  * and the SIGKILL that follows must still reach them.
  */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+function signalGroup(child: SpawnedJob, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
