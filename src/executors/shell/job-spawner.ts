@@ -29,7 +29,7 @@ export interface SpawnedJob extends EventEmitter {
   readonly pid: number | undefined;
   readonly stdout: PassThrough;
   readonly stderr: PassThrough;
-  /** Writes the line that opens the job's start gate and closes its stdin. */
+  /** Writes the line that opens the job's start gate to its fd 3, and closes that. */
   release(): void;
 }
 

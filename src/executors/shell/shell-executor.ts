@@ -277,15 +277,18 @@ export class ShellExecutor implements Executor<ShellRun> {
 }
 
 /**
- * Runs the script (`$1`) once a line arrives on stdin, as `bash -c script`
- * would, with stdin from /dev/null; exits 125 without running it if stdin
- * closes first (the scheduler died before the job was recorded as started).
+ * Runs the script (`$1`) once a line arrives on file descriptor 3, as `bash
+ * -c script` would; exits 125 without running it if fd 3 closes first (the
+ * scheduler died before the job was recorded as started). Stdin is
+ * /dev/null from the start: Node's pipes are sockets, and bash started with
+ * a socket as stdin and no SHLVL (a server run by systemd or in a
+ * container) reads ~/.bashrc, whose output and exports then reached every job.
  *
  * @example
- * const child = spawn('bash', ['-c', START_GATE, 'bash', 'echo hi'], { stdio: ['pipe', 'pipe', 'pipe'] });
- * child.stdin.end('go\n'); // or child.stdin.destroy(): it exits 125, having run nothing
+ * const child = spawn('bash', ['-c', START_GATE, 'bash', 'echo hi'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+ * (child.stdio[3] as Writable).end('go\n'); // or destroy() it: it exits 125, having run nothing
  */
-export const START_GATE = 'read -r _ || exit 125; exec bash -c "$1" </dev/null';
+export const START_GATE = 'read -r _ <&3 || exit 125; exec bash -c "$1" 3<&-';
 
 /** Longer lines reach the log in pieces (the log writer cuts lines at 64 KiB anyway). */
 const MAX_LINE_BYTES = 64 * 1024;

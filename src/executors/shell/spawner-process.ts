@@ -6,8 +6,8 @@
  * soon as its scheduler is gone (the IPC channel closes): the pipes of the
  * jobs close with it, and a job still at its start gate exits unrun.
  *
- * Messages in: `spawn {id, file, args, env}`, `go {id}` (one line to the
- * job's stdin, which opens its start gate), `ack {id, bytes}` (the
+ * Messages in: `spawn {id, file, args, env}` (stdin /dev/null, a pipe as
+ * fd 3), `go {id}` (one line to fd 3, which opens the job's start gate), `ack {id, bytes}` (the
  * scheduler took that much output). Messages out: `spawned {id, pid}`,
  * `error {id, message}`, `out {id, fd, chunk}`, `close {id, code, signal}`
  * (after all its output). A job's output is paused while more than
@@ -39,7 +39,7 @@ process.on('message', (m) => {
   if (m.op === 'spawn') {
     let child;
     try {
-      child = spawn(m.file, m.args, { detached: true, env: m.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(m.file, m.args, { detached: true, env: m.env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     } catch (e) {
       process.send({ op: 'error', id: m.id, message: String(e && e.message) });
       process.send({ op: 'close', id: m.id, code: null, signal: null });
@@ -47,7 +47,7 @@ process.on('message', (m) => {
     }
     const job = { child, unacked: 0, paused: false };
     jobs.set(m.id, job);
-    child.stdin.on('error', () => {}); // a job that ended at its gate closed it
+    child.stdio[3].on('error', () => {}); // a job that ended at its gate closed it
     child.on('error', (e) => process.send({ op: 'error', id: m.id, message: e.message }));
     child.on('close', (code, signal) => {
       jobs.delete(m.id);
@@ -58,7 +58,7 @@ process.on('message', (m) => {
     process.send({ op: 'spawned', id: m.id, pid: child.pid });
   } else if (m.op === 'go') {
     const job = jobs.get(m.id);
-    if (job) job.child.stdin.end('go\n');
+    if (job) job.child.stdio[3].end('go\n');
   } else if (m.op === 'ack') {
     const job = jobs.get(m.id);
     if (!job) return;

@@ -1,37 +1,58 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ExecutorHost, TaskRun } from '../../../src/executors/executor.js';
 import { ShellExecutor, START_GATE } from '../../../src/executors/shell/shell-executor.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'sundial-gate-'));
 
-function gated(script: string) {
-  const child = spawn('bash', ['-c', START_GATE, 'bash', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+function gated(script: string, env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn('bash', ['-c', START_GATE, 'bash', script], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
   let out = '';
-  child.stdout.on('data', (d) => {
+  child.stdout!.on('data', (d) => {
     out += d;
   });
-  return { child, output: () => out, exit: once(child, 'close') as Promise<[number | null]> };
+  child.stderr!.on('data', (d) => {
+    out += d;
+  });
+  const gate = child.stdio[3] as Writable;
+  return { gate, output: () => out, exit: once(child, 'close') as Promise<[number | null]> };
 }
 
 describe('the shell start gate', () => {
   it('runs nothing when its scheduler goes away before opening it (the pipe closes)', async () => {
     const marker = join(scratch(), 'ran');
     const job = gated(`touch ${marker}`);
-    job.child.stdin.destroy(); // what the scheduler's death does to the pipe
+    job.gate.destroy(); // what the scheduler's death does to the pipe
     expect((await job.exit)[0]).toBe(125);
     expect(existsSync(marker)).toBe(false);
   });
 
   it('once opened, runs the script as `bash -c` would, with stdin empty', async () => {
     const job = gated('echo "$0 [$1] $(cat | wc -c)"; exit 3');
-    job.child.stdin.end('go\n');
+    job.gate.end('go\n');
     expect((await job.exit)[0]).toBe(3);
     expect(job.output()).toBe('bash [] 0\n');
+  });
+
+  it('reads no ~/.bashrc, even started without SHLVL (as by systemd), and hands the job its environment as given', async () => {
+    const home = scratch();
+    writeFileSync(join(home, '.bashrc'), 'echo from-bashrc; export FROM_BASHRC=1\n');
+    const job = gated('echo "[$FROM_BASHRC] $STAGE"', {
+      PATH: process.env.PATH,
+      HOME: home,
+      STAGE: 'prod',
+    });
+    job.gate.end('go\n');
+    expect((await job.exit)[0]).toBe(0);
+    expect(job.output()).toBe('[] prod\n');
   });
 
   it('records where a job runs before it runs, and runs nothing when that write fails', async () => {
