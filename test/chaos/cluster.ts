@@ -65,7 +65,7 @@ function leads(r: ServerProcess): boolean {
   return news.at(-1)?.msg === 'became scheduler leader';
 }
 
-/** One line a job appended to the ledger: `task-id pid start|end epoch-ms`. */
+/** One line a job appended to the ledger: `task-id pid start|end epoch-ms`; pid is its scheduler's. */
 export interface LedgerLine {
   taskId: string;
   pid: number;
@@ -73,10 +73,15 @@ export interface LedgerLine {
   at: number;
 }
 
-/** A shell script that records its start and end in `ledger` around `body`. */
+/**
+ * A shell script that records its start and end in `ledger` around `body`, with the pid of the
+ * scheduler that ran it: the parent of the job's parent, the scheduler's spawner process (read at
+ * the start, while the spawner surely lives).
+ */
 export function ledgerScript(ledger: string, body: string): string {
-  const line = (event: string) => `echo "$SUNDIAL_TASK_ID $PPID ${event} $(date +%s%3N)" >> '${ledger}'`;
-  return `${line('start')}; ${body}; ${line('end')}`;
+  const line = (event: string) =>
+    `echo "$SUNDIAL_TASK_ID $SUNDIAL_LEDGER_SCHEDULER ${event} $(date +%s%3N)" >> '${ledger}'`;
+  return `read -r SUNDIAL_LEDGER_SCHEDULER < <(ps -o ppid= -p $PPID); ${line('start')}; ${body}; ${line('end')}`;
 }
 
 export function readLedger(ledger: string): LedgerLine[] {
