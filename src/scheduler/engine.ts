@@ -14,10 +14,10 @@ import {
   activeTasksAmong,
   reportTaskStatus,
   type TaskRow,
-  updateTaskProgress,
 } from '../storage/stores/tasks-store.js';
 import { ActiveTasks } from './active-tasks.js';
 import { noExecutor, ProcessDispatcher } from './process-dispatcher.js';
+import { ProgressWriter } from './progress-writer.js';
 import { TaskResults } from './task-results.js';
 import { UntrackedAttempts } from './untracked-attempts.js';
 
@@ -66,6 +66,8 @@ export class Engine implements ExecutorHost {
   private readonly active = new ActiveTasks((taskId, reason) => this.killTask(taskId, reason));
   private readonly dispatcher: ProcessDispatcher;
   private readonly results: TaskResults;
+  /** Executors' progress records, several tasks to a statement when they come together. */
+  private readonly progressWriter: ProgressWriter;
   private readonly untracked: UntrackedAttempts;
   /** Set when leadership is lost: nothing more starts here. */
   private abandoned = false;
@@ -75,6 +77,7 @@ export class Engine implements ExecutorHost {
   constructor(private readonly opts: EngineOptions) {
     this.liveLogs = opts.liveLogs;
     this.logs = this.liveLogs.buffer;
+    this.progressWriter = new ProgressWriter(opts.db);
     const { db, logger, replicaId, liveLogs } = opts;
     const log = (taskId: string, source: LogSource, message: string) => this.log(taskId, source, message);
     this.dispatcher = new ProcessDispatcher({
@@ -198,7 +201,7 @@ export class Engine implements ExecutorHost {
     const entry = this.active.get(taskId);
     if (entry && executionState)
       entry.run.executionState = { ...entry.run.executionState, ...executionState };
-    await updateTaskProgress(this.opts.db, taskId, status, executionState);
+    await this.progressWriter.write(taskId, status, executionState);
   }
 
   log(taskId: string, source: LogSource, message: string): void {

@@ -167,17 +167,32 @@ export async function activeTaskCounts(db: Queryable): Promise<Record<string, nu
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
-/** Moves an active task to a non-terminal status, keeping executor bookkeeping. */
-export async function updateTaskProgress(
-  db: Queryable,
-  id: string,
-  status: TaskStatus,
-  executionState?: Record<string, unknown>,
-): Promise<void> {
+/** One task's progress record, as `updateTasksProgress` writes it. */
+export interface TaskProgress {
+  id: string;
+  status: TaskStatus;
+  executionState?: Record<string, unknown>;
+}
+
+/**
+ * Moves active tasks to a non-terminal status, keeping executor bookkeeping
+ * (their `execution_state` gets the new keys), several in one statement
+ * (ids distinct); tasks that have ended meanwhile are left as they are.
+ *
+ * @example
+ * await updateTasksProgress(db, [{ id, status: 'running', executionState: { host, pid } }]);
+ */
+export async function updateTasksProgress(db: Queryable, records: readonly TaskProgress[]): Promise<void> {
   await db.query(
-    `update tasks set status = $2, execution_state = execution_state || coalesce($3::jsonb, '{}'::jsonb)
-     where id = $1 and status not in ${TERMINAL}`,
-    [id, status, executionState ? JSON.stringify(executionState) : null],
+    `update tasks t set status = p.status,
+       execution_state = t.execution_state || coalesce(p.state::jsonb, '{}'::jsonb)
+     from unnest($1::uuid[], $2::text[], $3::text[]) as p(id, status, state)
+     where t.id = p.id and t.status not in ${TERMINAL}`,
+    [
+      records.map((r) => r.id),
+      records.map((r) => r.status),
+      records.map((r) => (r.executionState ? JSON.stringify(r.executionState) : null)),
+    ],
   );
 }
 
