@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Executor, ExecutorHost, TaskRun } from '../../src/executors/executor.js';
-import type { Database, Queryable } from '../../src/storage/database.js';
+import type { Database, Queryable, Statement, TransactionOptions } from '../../src/storage/database.js';
 
 /** When the engine handed a task to its executor, and when the executor said it ended. */
 export interface ProbeMark {
@@ -30,8 +30,9 @@ export class HopProbe {
    * Notes when each task's result write returns, like graphile-worker's
    * `job:complete` (after its write): a statement that returns ended task rows
    * (`status` final, `ended_at` set) recorded those tasks. A leader's writes
-   * on PostgreSQL run in a transaction that checks its lease first (fencing):
-   * there the tasks count as recorded when that transaction has committed.
+   * on PostgreSQL run in a transaction that checks its lease first (fencing,
+   * a batch or a transaction): there the tasks count as recorded when that
+   * transaction has committed.
    */
   watchResults(db: Database): void {
     const endedIds = (rows: unknown[]) =>
@@ -49,20 +50,30 @@ export class HopProbe {
       return rows;
     }) as Database['query'];
     const transaction = db.transaction.bind(db);
-    db.transaction = (async (fn: (tx: Queryable) => Promise<unknown>) => {
+    // The options carry the lease fence: they must reach the database.
+    db.transaction = (async (fn: (tx: Queryable) => Promise<unknown>, options?: TransactionOptions) => {
       const ended: string[] = [];
-      const result = await transaction((tx) =>
-        fn({
-          query: (async (sql: string, params?: readonly unknown[]) => {
-            const rows = await tx.query(sql, params);
-            ended.push(...endedIds(rows));
-            return rows;
-          }) as Queryable['query'],
-        }),
+      const result = await transaction(
+        (tx) =>
+          fn({
+            query: (async (sql: string, params?: readonly unknown[]) => {
+              const rows = await tx.query(sql, params);
+              ended.push(...endedIds(rows));
+              return rows;
+            }) as Queryable['query'],
+          }),
+        options,
       );
       mark(ended);
       return result;
     }) as Database['transaction'];
+    // A fenced write is a batch (BEGIN, the fence, the write, COMMIT); it has committed when it returns.
+    const batch = db.batch.bind(db);
+    db.batch = (async (statements: readonly Statement[]) => {
+      const rows = await batch(statements);
+      mark(endedIds(rows));
+      return rows;
+    }) as Database['batch'];
   }
 
   /** Builds an executor whose host calls and starts are timed; it replaces the default of its kind. */

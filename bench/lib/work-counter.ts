@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Database, Queryable } from '../../src/storage/database.js';
+import type { Database, Queryable, Statement, TransactionOptions } from '../../src/storage/database.js';
 
 /**
  * Work a run costs, less sensitive to a busy machine than wall-clock time:
@@ -39,20 +39,26 @@ export function countDatabase(db: Database): WorkCounter {
   let n = 0;
   const query = db.query.bind(db);
   const transaction = db.transaction.bind(db);
+  const batch = db.batch.bind(db);
   db.query = ((sql: string, params?: readonly unknown[]) => {
     n += 1;
     return query(sql, params);
   }) as Database['query'];
-  db.transaction = ((fn: (tx: Queryable) => Promise<unknown>) =>
+  db.transaction = ((fn: (tx: Queryable) => Promise<unknown>, options?: TransactionOptions) =>
     transaction((tx) => {
-      n += 2;
+      n += options?.first ? 3 : 2;
       return fn({
         query: ((sql: string, params?: readonly unknown[]) => {
           n += 1;
           return tx.query(sql, params);
         }) as Queryable['query'],
       });
-    })) as Database['transaction'];
+    }, options)) as Database['transaction'];
+  // BEGIN, the statements and COMMIT, sent together on PostgreSQL.
+  db.batch = ((statements: readonly Statement[]) => {
+    n += statements.length + 2;
+    return batch(statements);
+  }) as Database['batch'];
   return counter(() => n);
 }
 

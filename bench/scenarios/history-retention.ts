@@ -31,7 +31,8 @@ function timed(db: Database, took: number[]): Database {
     ...db,
     kind: db.kind,
     query: (sql, params) => time(() => db.query(sql, params)),
-    transaction: (fn) => time(() => db.transaction((tx: Queryable) => fn(tx))),
+    transaction: (fn, options) => time(() => db.transaction((tx: Queryable) => fn(tx), options)),
+    batch: (statements) => time(() => db.batch(statements)),
   };
 }
 

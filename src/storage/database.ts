@@ -10,6 +10,28 @@ export interface Queryable {
 }
 
 /**
+ * One statement with its parameters, for {@link Database.batch} and a transaction's `first`.
+ *
+ * @example
+ * const fence: Statement = { sql: 'select sundial_fence($1, $2, $3)', params: ['scheduler', me, 7] };
+ */
+export interface Statement {
+  sql: string;
+  params?: readonly unknown[];
+}
+
+/**
+ * How a transaction starts.
+ *
+ * @example
+ * await db.transaction(work, { first: fence }); // BEGIN and the fence in one round trip
+ */
+export interface TransactionOptions {
+  /** Run before `fn`, sent with BEGIN (one round trip on PostgreSQL); if it fails, `fn` never runs. */
+  first?: Statement;
+}
+
+/**
  * The small database port every store talks to; adapters exist for
  * PostgreSQL (`pg`) and embedded PGlite, and behave the same.
  *
@@ -35,7 +57,16 @@ export interface Database extends Queryable {
    */
   readonly autovacuums: boolean;
   /** Runs `fn` in one transaction, committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs the statements in order in one transaction and resolves to the last one's rows. On
+   * PostgreSQL they are sent at once, BEGIN and COMMIT included: one round trip. The first that
+   * fails rolls them all back, and its error is the batch's.
+   *
+   * @example
+   * const rows = await db.batch([{ sql: 'select sundial_fence($1, $2, $3)', params }, { sql, params: p }]);
+   */
+  batch<R = Record<string, unknown>>(statements: readonly Statement[]): Promise<R[]>;
   /**
    * Subscribes to NOTIFY on a channel; resolves to an unsubscribe function.
    * NOTIFYs sent while the connection was down are lost: `onGap` is called

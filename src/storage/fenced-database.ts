@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Database, Queryable } from './database.js';
-import { lockLeaseForWrite } from './stores/leases-store.js';
+import type { Database } from './database.js';
+import { fenceRefusal, fenceStatement } from './stores/leases-store.js';
 import { isTransientConnectionError } from './transient-errors.js';
 
 /** First pause before a write that lost its connection is tried again; it doubles up to the cap. */
@@ -43,10 +43,13 @@ export class FencedWriteError extends Error {
 
 /**
  * The database as a leader's engine must use it: every statement that
- * writes runs in a transaction that first locks the lease row and checks
- * that this term still holds it, so a deposed leader's write fails instead
- * of landing beside the new leader's. Plain `select`s are read as they are.
- * Only PostgreSQL needs this: PGlite is one process, one replica.
+ * writes runs in a transaction whose first statement locks the lease row and
+ * checks that this term still holds it (`sundial_fence`, which raises
+ * otherwise), so a deposed leader's write fails instead of landing beside
+ * the new leader's, and a takeover waits for a write under way. BEGIN, the
+ * fence, the write and COMMIT are sent together: one round trip. Plain
+ * `select`s are read as they are. Only PostgreSQL needs this: PGlite is one
+ * process, one replica.
  *
  * A write whose connection breaks (a database restart, a failover,
  * `pg_terminate_backend`) is tried again on a fresh one, with backoff, for
@@ -68,12 +71,19 @@ export function fencedDatabase(
   onRetry?: (err: Error) => void,
 ): Database {
   if (!db.sharedByReplicas) return db;
-  const guarded = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+  const fence = fenceStatement(term.lease, term.holder, term.epoch);
+  const guarded = async <T>(write: () => Promise<T>): Promise<T> => {
     for (let attempt = 0; ; attempt++) {
       if (term.revoked) throw new FencedWriteError('lost', term);
       try {
-        return await fencedTransaction(fn);
+        return await write();
       } catch (err) {
+        const why = fenceRefusal(err);
+        if (why) {
+          const fenced = new FencedWriteError(term.revoked ? 'lost' : why, term);
+          onFenced(fenced);
+          throw fenced;
+        }
         if (!isTransientConnectionError(err)) throw err;
         onRetry?.(err as Error);
         const pause = Math.min(RETRY_CAP_MS, RETRY_FIRST_MS * 2 ** attempt);
@@ -81,25 +91,26 @@ export function fencedDatabase(
       }
     }
   };
-  const fencedTransaction = <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> =>
-    db.transaction(async (tx) => {
-      const lease = await lockLeaseForWrite(tx, term.lease);
-      const held = lease?.holder === term.holder && lease.epoch === term.epoch;
-      if (!held || !lease.live || term.revoked) {
-        const err = new FencedWriteError(held && !term.revoked ? 'expired' : 'lost', term);
-        onFenced(err);
-        throw err;
-      }
-      return fn(tx);
-    });
   return {
     kind: db.kind,
     preparesStatements: db.preparesStatements,
     sharedByReplicas: db.sharedByReplicas,
     autovacuums: db.autovacuums,
     query: (sql, params) =>
-      /^\s*select\b/i.test(sql) ? db.query(sql, params) : guarded((tx) => tx.query(sql, params)),
-    transaction: (fn) => guarded(fn),
+      /^\s*select\b/i.test(sql)
+        ? db.query(sql, params)
+        : guarded(() => db.batch([fence, { sql, ...(params && { params }) }])),
+    transaction: (fn, options) =>
+      guarded(() =>
+        db.transaction(
+          async (tx) => {
+            if (options?.first) await tx.query(options.first.sql, options.first.params);
+            return fn(tx);
+          },
+          { first: fence },
+        ),
+      ),
+    batch: (statements) => guarded(() => db.batch([fence, ...statements])),
     listen: (channel, onPayload, options) => db.listen(channel, onPayload, options),
     notify: (channel, payload) => db.notify(channel, payload),
     get connection() {

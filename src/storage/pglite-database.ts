@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, Queryable } from './database.js';
+import type { Database, Queryable, Statement } from './database.js';
 import type { PgliteArtifacts } from './pglite-artifacts.js';
 import { PgliteStatements } from './pglite-statements.js';
 import { keepStatistics } from './pglite-statistics.js';
@@ -62,7 +62,18 @@ export function wrapPglite(db: PGlite): Database {
     sharedByReplicas: false,
     autovacuums: false,
     query,
-    transaction: (fn) => statements.transaction((query) => fn({ query })),
+    transaction: (fn, options) =>
+      statements.transaction(async (query) => {
+        if (options?.first) await query(options.first.sql, options.first.params);
+        return fn({ query });
+      }),
+    // One process, no network: nothing to save by sending the statements together.
+    batch: <R>(list: readonly Statement[]) =>
+      statements.transaction(async (query) => {
+        let rows: R[] = [];
+        for (const s of list) rows = await query<R>(s.sql, s.params);
+        return rows;
+      }),
     async listen(channel, onPayload) {
       const unsubscribe = await db.listen(channel, onPayload);
       return async () => unsubscribe();

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../database.js';
+import type { Database, Queryable, Statement } from '../database.js';
 
 /**
  * A lease in PostgreSQL: whoever holds the row `name` until `expires_at` is
@@ -59,34 +59,31 @@ export async function releaseLease(db: Queryable, name: string, holder: string):
   );
 }
 
-/** Who holds a lease as a fenced write sees it; `live` is false once it has expired. */
-export interface LeaseHolder {
-  holder: string;
-  epoch: number;
-  live: boolean;
+/**
+ * The statement that fences a leader's write: sent first in the write's
+ * transaction (with BEGIN and the write itself, in one round trip), it locks
+ * the lease row `for key share` until that transaction ends, so a takeover
+ * (`for update`) waits for the write while the holder's own renewal does not
+ * (see {@link tryAcquireLease}), and it raises when `holder` no longer holds
+ * the lease at `epoch` or the lease expired, so the write behind it never
+ * runs (see migration 000006 and {@link fenceRefusal}).
+ *
+ * @example
+ * await db.batch([fenceStatement('scheduler', me, 7), { sql: 'update tasks …', params }]);
+ */
+export function fenceStatement(name: string, holder: string, epoch: number): Statement {
+  return { sql: 'select sundial_fence($1, $2, $3)', params: [name, holder, epoch] };
 }
 
 /**
- * Reads the lease inside a write's transaction and keeps it from changing
- * hands until that transaction ends (`for key share`): a takeover (`for
- * update`) waits for the write, and every write after the takeover sees the
- * new holder; the holder's own renewal does not wait (see {@link tryAcquireLease}).
+ * Why the fence refused a write, from its error's SQLSTATE: `lost` (another
+ * holder or epoch) or `expired` (nobody renewed the lease in time); undefined
+ * for any other error.
  *
  * @example
- * await db.transaction(async (tx) => {
- *   const lease = await lockLeaseForWrite(tx, 'scheduler');
- *   if (lease?.holder !== me || lease.epoch !== myEpoch || !lease.live) throw new Error('fenced');
- *   await tx.query('update tasks …');
- * });
+ * try { await db.batch([fence, write]); } catch (e) { if (fenceRefusal(e) === 'lost') stopEngine(); }
  */
-export async function lockLeaseForWrite(tx: Queryable, name: string): Promise<LeaseHolder | undefined> {
-  // A writer frozen mid-transaction (SIGSTOP, a VM pause) would hold the lease row and block the
-  // takeover: PostgreSQL ends its session once it idles 2 s inside the transaction, and its write with it.
-  const [row] = await tx.query<LeaseHolder>(
-    `select holder, epoch, expires_at > now() as live,
-       set_config('idle_in_transaction_session_timeout', '2s', true) as idle_limit
-     from leases where name = $1 for key share`,
-    [name],
-  );
-  return row;
+export function fenceRefusal(err: unknown): 'lost' | 'expired' | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === 'SF001' ? 'lost' : code === 'SF002' ? 'expired' : undefined;
 }

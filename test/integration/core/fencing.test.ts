@@ -24,10 +24,10 @@ describe.skipIf(backend !== 'postgres')('writes fenced by the leader lease', () 
     await fresh?.drop();
   });
 
-  const termOf = async (holder: string, ttlMs: number): Promise<LeaseTerm> => {
-    const epoch = await tryAcquireLease(db, 'fence-test', holder, ttlMs);
+  const termOf = async (holder: string, ttlMs: number, lease = 'fence-test'): Promise<LeaseTerm> => {
+    const epoch = await tryAcquireLease(db, lease, holder, ttlMs);
     if (epoch === undefined) throw new Error(`${holder} did not get the lease`);
-    return { lease: 'fence-test', holder, epoch, revoked: false };
+    return { lease, holder, epoch, revoked: false };
   };
 
   it('lets the holder write, refuses it once the lease expired, and for good once another replica took over', async () => {
@@ -43,6 +43,49 @@ describe.skipIf(backend !== 'postgres')('writes fenced by the leader lease', () 
     await expect(fencedA.transaction((tx) => write(tx as Database))).rejects.toBeInstanceOf(FencedWriteError);
     expect(refused.map((e) => e.why)).toEqual(['expired', 'lost', 'lost']);
     await write(fencedDatabase(db, b, (e) => refused.push(e)));
+  });
+
+  it('changes nothing with a refused write, in a batch or a transaction', async () => {
+    await termOf('c', 100, 'fence-stale');
+    await new Promise((r) => setTimeout(r, 150));
+    const d = await termOf('d', 10_000, 'fence-stale'); // took over from c
+    const stale: LeaseTerm = { ...d, holder: 'c', epoch: d.epoch - 1 }; // c's term, as c's engine has it
+    const fenced = fencedDatabase(db, stale, () => {});
+    const marker = Math.floor(Math.random() * 1e9);
+    const insert = `insert into sundial_migrations (id) values (${marker})`;
+    await expect(fenced.query(insert)).rejects.toMatchObject({ name: 'FencedWriteError', why: 'lost' });
+    await expect(fenced.batch([{ sql: insert }])).rejects.toBeInstanceOf(FencedWriteError);
+    let ran = false;
+    const tx = fenced.transaction(async (t) => {
+      ran = true;
+      await t.query(insert);
+    });
+    await expect(tx).rejects.toBeInstanceOf(FencedWriteError);
+    expect(ran).toBe(false);
+    expect(await db.query('select id from sundial_migrations where id = $1', [marker])).toEqual([]);
+    // The pooled connections are left with no transaction open: an unfenced write lands.
+    await db.query(insert);
+    expect(await db.query('select id from sundial_migrations where id = $1', [marker])).toHaveLength(1);
+  });
+
+  it('makes a takeover wait for a write under way, which lands first', async () => {
+    const a = await termOf('e', 300, 'fence-takeover');
+    const fenced = fencedDatabase(db, a, () => {});
+    const order: string[] = [];
+    const marker = Math.floor(Math.random() * 1e9);
+    // Fenced while the lease is live; the write then outlasts the lease by far.
+    const write = fenced
+      .query('insert into sundial_migrations (id) select $1::int from pg_sleep(1)', [marker])
+      .then(() => order.push('write'));
+    await new Promise((r) => setTimeout(r, 500)); // the lease has run out; the write still sleeps
+    const takeover = tryAcquireLease(db, 'fence-takeover', 'f', 10_000).then((epoch) => {
+      order.push('takeover');
+      return epoch;
+    });
+    expect(await takeover).toBe(a.epoch + 1);
+    await write;
+    expect(order).toEqual(['write', 'takeover']);
+    expect(await db.query('select id from sundial_migrations where id = $1', [marker])).toHaveLength(1);
   });
 
   it('refuses every write of a revoked term without asking the database', async () => {

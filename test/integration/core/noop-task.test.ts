@@ -103,25 +103,33 @@ async function recordingStatements<T>(
   const db = h.sundial.db;
   const query = db.query.bind(db);
   const transaction = db.transaction.bind(db);
+  const batch = db.batch.bind(db);
   const statements: string[] = [];
   db.query = (sql, params) => {
     statements.push(sql);
     return query(sql, params);
   };
-  // The leader's writes run in transactions that first check its lease (see fencedDatabase).
-  db.transaction = (work) =>
-    transaction((tx) =>
-      work({
-        query: (sql, params) => {
-          statements.push(sql);
-          return tx.query(sql, params);
-        },
-      }),
+  // The leader's writes reach the database as batches or transactions (see fencedDatabase).
+  db.transaction = (work, options) =>
+    transaction(
+      (tx) =>
+        work({
+          query: (sql, params) => {
+            statements.push(sql);
+            return tx.query(sql, params);
+          },
+        }),
+      options,
     );
+  db.batch = (list) => {
+    statements.push(...list.map((s) => s.sql));
+    return batch(list);
+  };
   try {
     return { result: await fn(), statements };
   } finally {
     db.query = query;
     db.transaction = transaction;
+    db.batch = batch;
   }
 }
