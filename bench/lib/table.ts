@@ -73,14 +73,20 @@ export function renderTable(rows: readonly Row[]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...lines.map(line)].join('\n');
 }
 
-/** Per-unit work of one side: SQL statements and CPU milliseconds. */
+/**
+ * Per-unit work of one side: SQL statements, the round trips they took, and CPU milliseconds.
+ *
+ * @example
+ * const cost: UnitCost = { statements: 4.8, roundTrips: 1.9, cpuMs: 3.5 };
+ */
 export interface UnitCost {
   statements: number;
+  roundTrips: number;
   cpuMs: number;
 }
 
 /**
- * The two cost rows (statements and CPU per task) of a scenario, Sundial beside graphile-worker.
+ * The cost rows (statements, round trips and CPU per task) of a scenario, Sundial beside graphile-worker.
  *
  * @example
  * rows.push(...costRows('2. Fan-out', '5000 noop', 'postgres', perTask, peer.perJob));
@@ -95,6 +101,7 @@ export function costRows(
   return (
     [
       ['SQL statements per task', 'statements'],
+      ['database round trips per task', 'roundTrips'],
       ['CPU ms per task (this process)', 'cpuMs'],
     ] as const
   ).map(([what, key]) => ({

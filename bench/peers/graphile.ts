@@ -5,6 +5,7 @@ import { Logger, run } from 'graphile-worker';
 import pg from 'pg';
 import type { TrivialKind } from '../lib/definitions.js';
 import { poll } from '../lib/stats.js';
+import type { UnitCost } from '../lib/table.js';
 import { countPool, type WorkCounter } from '../lib/work-counter.js';
 
 /** graphile-worker logging off, as Sundial's is in the benchmark. */
@@ -36,9 +37,9 @@ async function trivialWork(kind: TrivialKind): Promise<void> {
 }
 
 /** A counter's reading divided by the jobs (or tasks) it covered. */
-export function perUnit(work: WorkCounter, n: number): { statements: number; cpuMs: number } {
-  const { statements, cpuMs } = work.read();
-  return { statements: statements / n, cpuMs: cpuMs / n };
+export function perUnit(work: WorkCounter, n: number): UnitCost {
+  const { statements, roundTrips, cpuMs } = work.read();
+  return { statements: statements / n, roundTrips: roundTrips / n, cpuMs: cpuMs / n };
 }
 
 /** Hops of a chain, in ms, by two definitions. */
@@ -48,7 +49,7 @@ export interface ChainHops {
   /** From a job's result being written back to the next job being handed out. */
   recordedToDispatched: number[];
   /** Statements and CPU milliseconds per job. */
-  perJob: { statements: number; cpuMs: number };
+  perJob: UnitCost;
 }
 
 /**
@@ -111,7 +112,7 @@ export async function graphileFanOut(
   n: number,
   concurrency: number,
   kind: TrivialKind,
-): Promise<{ perSecond: number; perJob: { statements: number; cpuMs: number } }> {
+): Promise<{ perSecond: number; perJob: UnitCost }> {
   let completed = 0;
   let lastAt = 0;
   const pool = peerPool(url);
