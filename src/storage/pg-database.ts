@@ -99,17 +99,22 @@ export function pgDatabase(connectionString: string, options: PgDatabaseOptions 
           throw e;
         }
       }),
-    batch: <R>(statements: readonly Statement[]) =>
-      withClient(async (client) => {
+    batch: async <R>(statements: readonly Statement[]) => {
+      // Serialised before anything is sent: `pg` serialises as it sends, so a parameter it cannot
+      // serialise (a circular object) would fail its statement alone, and COMMIT, already on its
+      // way, would commit the ones before it.
+      const ready = statements.map((s) => ({ sql: s.sql, params: s.params?.map(toDriverValue) }));
+      return withClient(async (client) => {
         // An error inside the block turns the closing COMMIT into a rollback, so the client goes
         // back to the pool with no transaction open whatever failed.
         const results = await settled([
           client.query('begin'),
-          ...statements.map((s) => run<R>(client, s.sql, s.params)),
+          ...ready.map((s) => run<R>(client, s.sql, s.params)),
           client.query('commit'),
         ]);
         return results[statements.length] as R[];
-      }),
+      });
+    },
     listen: (channel, onPayload, opts) => listener.listen(channel, onPayload, opts),
     get connection() {
       return listener.state;
@@ -123,6 +128,10 @@ export function pgDatabase(connectionString: string, options: PgDatabaseOptions 
     },
   };
 }
+
+/** `pg`'s own conversion of a parameter (idempotent: a converted value converts to itself). */
+const toDriverValue = (pg as unknown as { utils: { prepareValue(value: unknown): unknown } }).utils
+  .prepareValue;
 
 /**
  * Waits for statements sent together on one client and fails with the first one's error: the
