@@ -3,19 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, latestTasks, shellTask, type WireProcess, waitFor } from '../../helpers/harness.js';
+import { isAlive } from '../../helpers/processes.js';
 
 const ms = (iso: string | undefined) => Date.parse(iso!);
 /** Blocks until `file` exists. */
 const waitForFile = (file: string) => `while [ ! -e ${file} ]; do sleep 0.05; done`;
-/** Whether a process with this id exists (signal 0 only checks). */
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('schedules and overlap', () => {
   let h: Harness;
@@ -125,7 +117,7 @@ describe('schedules and overlap', () => {
     const reason = "terminated: a new run of 'overlap-terminate' is due (overlap_action is terminate)";
     expect((killed as WireProcess & { kill_reason?: string }).kill_reason).toBe(reason);
     expect(killed.task[0]!.failure_reason).toBe(reason);
-    expect(alive(pid)).toBe(false); // the job was killed, not only recorded as failed
+    expect(isAlive(pid)).toBe(false); // the job was killed, not only recorded as failed
 
     writeFileSync(release, '');
     const second = await h.waitForRun('overlap-terminate', 2);

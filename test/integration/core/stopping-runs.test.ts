@@ -3,20 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, latestTasks, shellTask, type WireProcess, waitFor } from '../../helpers/harness.js';
-
-/** True while `pid` is a live process (a zombie awaiting its reaper counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from '../../helpers/processes.js';
 
 describe('stopping runs', () => {
   let h: Harness;
@@ -77,7 +64,7 @@ describe('stopping runs', () => {
     );
     const children = readFileSync(pids, 'utf8').trim().split('\n').map(Number);
     expect(children).toHaveLength(2);
-    expect(children.every(alive)).toBe(true);
+    expect(children.every(isAlive)).toBe(true);
 
     const res = await h.request('POST', `/api/processes/${run.process_id}/kill`);
     expect(res.status).toBe(204);
@@ -88,7 +75,7 @@ describe('stopping runs', () => {
     expect(worker.status).toBe('failed');
     expect(worker.failure_reason).toContain('killed by request');
     expect(latestTasks(ended).has('after')).toBe(false);
-    await waitFor(async () => (children.some(alive) ? undefined : true), 15_000);
+    await waitFor(async () => (children.some(isAlive) ? undefined : true), 15_000);
 
     const again = await h.request<{ message: string }>('POST', `/api/processes/${run.process_id}/kill`);
     expect(again.status).toBe(400);

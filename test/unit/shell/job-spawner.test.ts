@@ -7,20 +7,12 @@ import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { jobSpawner } from '../../../src/executors/shell/job-spawner.js';
 import { START_GATE } from '../../../src/executors/shell/shell-executor.js';
+import { isAlive } from '../../helpers/processes.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'sundial-spawner-'));
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 async function gone(pid: number): Promise<void> {
-  while (alive(pid)) await new Promise((r) => setTimeout(r, 20));
+  while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
 }
 
 describe('the shell job spawner', () => {
@@ -67,7 +59,7 @@ describe('the shell job spawner', () => {
     });
     const [line] = (await once(createInterface({ input: scheduler.stdout! }), 'line')) as [string];
     const pid = Number(line);
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     scheduler.kill('SIGKILL');
     await gone(pid);
     expect(existsSync(marker)).toBe(false);
