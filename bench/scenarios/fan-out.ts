@@ -1,17 +1,26 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { type Backend, startBenchSundial } from '../lib/bench-sundial.js';
 import type { BenchConfig } from '../lib/config.js';
 import { freshPostgres } from '../lib/databases.js';
 import { fanOutDefinition, type TrivialKind } from '../lib/definitions.js';
 import { costRows, type Row } from '../lib/table.js';
-import { graphileFanOut, perUnit } from '../peers/graphile.js';
+import { type graphileFanOut, perUnit } from '../peers/graphile.js';
 import type { ScenarioResult } from './scenario.js';
 
 const SCENARIO = '2. Fan-out';
 
+/** graphile-worker's fan-out, run in a process of its own (see `graphile-fan-out.ts`). */
 async function theirs(config: BenchConfig, kind: TrivialKind): ReturnType<typeof graphileFanOut> {
   const db = await freshPostgres(config.postgresUrl, 'graphile');
   try {
-    return await graphileFanOut(db.url, config.fanOut, config.concurrency, kind);
+    const args = [db.url, String(config.fanOut), String(config.concurrency), kind];
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['dist/bench/peers/graphile-fan-out.js', ...args],
+      { maxBuffer: 1024 * 1024 },
+    );
+    return JSON.parse(stdout.trim().split('\n').at(-1)!);
   } finally {
     await db.drop();
   }
@@ -70,7 +79,8 @@ export async function fanOut(config: BenchConfig): Promise<ScenarioResult> {
   }
   notes.push(
     `Fan-out concurrency: graphile-worker ${config.concurrency} workers; Sundial shell executor ${config.concurrency}, ` +
-      'noop unbounded (it does no work).',
+      'noop unbounded (it does no work). graphile-worker runs in a process of its own; Sundial in the bench process, ' +
+      'its shell jobs spawned by its own spawner process.',
   );
   return { rows, notes };
 }
