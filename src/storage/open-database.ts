@@ -4,7 +4,6 @@ import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './database.js';
 import { migrate } from './migrate.js';
 import type { PgListenerOptions } from './pg-listener.js';
-import { compilePgliteAhead } from './pglite-artifacts.js';
 
 export interface DatabaseOptions {
   /** PostgreSQL URL; wins over `dataDir`. */
@@ -35,8 +34,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const { pgDatabase } = await import('./pg-database.js');
     db = pgDatabase(options.databaseUrl, { ...(options.listener && { listener: options.listener }) });
   } else {
-    // Before anything is awaited: the compile runs on background threads while the rest loads.
-    const artifacts = compilePgliteAhead();
     const [{ pgliteDatabase }, { packagedTemplate, seedFromTemplate }] = await Promise.all([
       import('./pglite-database.js'),
       import('./pglite-template.js'),
@@ -56,7 +53,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
     let pglite: Database;
     try {
-      pglite = await pgliteDatabase(inMemory ? undefined : dir, template, artifacts);
+      pglite = await pgliteDatabase(inMemory ? undefined : dir, template);
     } catch (e) {
       release?.();
       throw e;

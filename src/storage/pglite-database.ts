@@ -1,6 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, Queryable, Statement } from './database.js';
-import type { PgliteArtifacts } from './pglite-artifacts.js';
 import { PgliteStatements } from './pglite-statements.js';
 import { keepStatistics } from './pglite-statistics.js';
 
@@ -21,15 +20,10 @@ export const pgliteStartParams: readonly string[] = [
 /**
  * {@link Database} over embedded PGlite (one connection). `dataDir`
  * undefined keeps everything in memory (tests). `template` is a data
- * directory dump (`dumpDataDir()`) a new store starts from; `artifacts` PGlite's
- * WebAssembly already being compiled (see compilePgliteAhead).
+ * directory dump (`dumpDataDir()`) a new store starts from.
  */
-export async function pgliteDatabase(
-  dataDir?: string,
-  template?: Blob,
-  artifacts?: PgliteArtifacts,
-): Promise<Database> {
-  return wrapPglite(await openPglite(dataDir, template, artifacts));
+export async function pgliteDatabase(dataDir?: string, template?: Blob): Promise<Database> {
+  return wrapPglite(await openPglite(dataDir, template));
 }
 
 /**
@@ -38,16 +32,11 @@ export async function pgliteDatabase(
  * @example
  * const pglite = await openPglite(); // in memory, initdb
  */
-export async function openPglite(
-  dataDir?: string,
-  template?: Blob,
-  artifacts?: PgliteArtifacts,
-): Promise<PGlite> {
+export function openPglite(dataDir?: string, template?: Blob): Promise<PGlite> {
   return PGlite.create({
     startParams: [...pgliteStartParams],
     ...(dataDir && { dataDir }),
     ...(template && { loadDataDir: template }),
-    ...(artifacts && { pgliteWasmModule: await artifacts.pgliteWasmModule, fsBundle: artifacts.fsBundle }),
   });
 }
 
