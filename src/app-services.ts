@@ -5,14 +5,16 @@ import { assertSafeBind } from './api/auth/bind-check.js';
 import { taskToken } from './api/auth/task-token.js';
 import { buildApi } from './api/server.js';
 import type { Sundial, SundialOptions } from './app.js';
-import type { createAwsExecutors } from './executors/aws/aws-executors.js';
 import {
+  AWS_EXECUTOR_KINDS,
   type AwsClientSettings,
   type AwsExecutorOptions,
   callRate,
   isFargate,
 } from './executors/aws/aws-options.js';
+import { pooledLogClients } from './executors/aws/log-client-pools.js';
 import type { Executor } from './executors/executor.js';
+import { lazyExecutors } from './executors/lazy-executors.js';
 import { NoopExecutor } from './executors/noop/noop-executor.js';
 import { SecretReader } from './executors/secrets/secret-reader.js';
 import { ShellExecutor } from './executors/shell/shell-executor.js';
@@ -109,13 +111,7 @@ export async function startServices(
   });
   if (auth.enabled) logger.info('API authentication is on');
   const publicUrl = options.publicUrl ?? url;
-  // Loaded once the API answers: the Batch, ECS, EMR, CloudWatch Logs and S3 SDK clients are a third of
-  // the start-up's modules. Before the scheduler starts: a new leader resumes tailers and executors at once.
-  const [awsModule, logClients] = await Promise.all([
-    options.aws === false ? undefined : import('./executors/aws/aws-executors.js'),
-    logClientsOf(aws, options.liveLogs?.aws),
-  ]);
-  await liveLogs.startTailers(logClients);
+  await liveLogs.startTailers(logClientsOf(aws, options.liveLogs?.aws));
   const schedulerMetrics = new SchedulerMetrics(metrics, () => activeTaskCounts(db));
   // Every term as leader gets a new engine, executors and starter over the term's fenced database.
   const lead = (fenced: Database, leading: () => boolean): LeaderParts => {
@@ -134,12 +130,7 @@ export async function startServices(
       leading,
       untrackedGraceMs: (options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS) + 2000,
     });
-    for (const executor of executorsOf(
-      engine,
-      options,
-      aws && awsModule && { create: awsModule.createAwsExecutors, options: aws },
-    ))
-      engine.register(executor);
+    for (const executor of executorsOf(engine, options, aws)) engine.register(executor);
     const starter = new ProcessStarter(fenced, logger, (ids) => {
       for (const id of ids) engine.markDirty(id);
     });
@@ -184,19 +175,28 @@ export async function startServices(
   };
 }
 
-/** The executors of one engine: shell, noop, AWS unless turned off, and the caller's own. */
+/**
+ * The executors of one engine: shell, noop, AWS unless turned off, and the caller's own. The AWS
+ * ones (and their SDK clients) are loaded at the first AWS task.
+ */
 function executorsOf(
   engine: Engine,
   options: SundialOptions,
-  aws: { create: typeof createAwsExecutors; options: AwsExecutorOptions } | undefined,
+  aws: AwsExecutorOptions | undefined,
 ): Executor[] {
   const shell = new ShellExecutor(engine, {
     ...(options.shellConcurrency && { concurrency: options.shellConcurrency }),
     // Secrets in AWS are read with the AWS executors' settings (endpoint, credentials).
-    secrets: new SecretReader(aws?.options.client),
+    secrets: new SecretReader(aws?.client),
   });
   const list: Executor[] = [shell, new NoopExecutor(engine)];
-  if (aws) list.push(...aws.create(engine, aws.options));
+  if (aws)
+    list.push(
+      ...lazyExecutors(AWS_EXECUTOR_KINDS, async () => {
+        const { createAwsExecutors } = await import('./executors/aws/aws-executors.js');
+        return createAwsExecutors(engine, aws);
+      }),
+    );
   return [...list, ...(options.executors?.(engine) ?? [])];
 }
 
@@ -233,8 +233,7 @@ function awsOptions(
  * The tailers' clients: they reach AWS like the executors (endpoint, credentials, retries, and a
  * token bucket per service and region at the same rate) unless `liveLogs.aws` says otherwise.
  */
-async function logClientsOf(aws: AwsExecutorOptions | undefined, own: AwsLogClientConfig | undefined) {
+function logClientsOf(aws: AwsExecutorOptions | undefined, own: AwsLogClientConfig | undefined) {
   const settings: AwsClientSettings | undefined = own ? { ...aws?.client, ...own } : aws?.client;
-  const { pooledLogClients } = await import('./executors/aws/log-client-pools.js');
   return pooledLogClients(settings, callRate(aws?.callRate));
 }

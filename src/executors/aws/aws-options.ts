@@ -4,6 +4,9 @@ import type { ExecutorKind } from '../../domain/types.js';
 import { loadPriceTable, type PriceTable } from './price-table.js';
 import { type CallRate, DEFAULT_CALL_RATE } from './token-bucket.js';
 
+/** The kinds of executor `createAwsExecutors` makes (Batch, ECS, EMR, EMR Serverless). */
+export const AWS_EXECUTOR_KINDS: readonly ExecutorKind[] = ['batch', 'ecs', 'emr', 'emr_serverless'];
+
 /**
  * What every AWS SDK client of the executors is built with. Anything left out follows the SDK's
  * own conventions: the default credential chain, `AWS_REGION`, `AWS_ENDPOINT_URL` /

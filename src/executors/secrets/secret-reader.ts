@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import type { GetSecretValueCommandInput, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { GetParameterCommandInput, SSMClient } from '@aws-sdk/client-ssm';
+import type { GetSecretValueCommandInput } from '@aws-sdk/client-secrets-manager';
+import type { GetParameterCommandInput } from '@aws-sdk/client-ssm';
 import { parseSecretReference, type SecretReference } from '../../domain/secret-reference.js';
 import type { EnvironmentVariable } from '../../domain/types.js';
 import { type AwsClientSettings, defaultRegion } from '../aws/aws-options.js';
-import { ClientPool, type PooledClient } from '../aws/client-pool.js';
+import { LazyClientPool } from '../aws/lazy-client-pool.js';
 
 /** A secret that could not be read: the attempt fails with this message, which names the variable and the reference. */
 export class SecretUnavailable extends Error {
@@ -14,13 +14,21 @@ export class SecretUnavailable extends Error {
   }
 }
 
-type SecretsManagerModule = typeof import('@aws-sdk/client-secrets-manager');
-type SsmModule = typeof import('@aws-sdk/client-ssm');
-/** A service's SDK module, loaded on first use, and its clients. */
-type Loaded<M, C extends PooledClient> = Promise<{ sdk: M; pool: ClientPool<C> }>;
-
 /** `arn:aws:secretsmanager:eu-west-1:…` → `eu-west-1`: a secret is read in its own region. */
 const arnRegion = (id: string) => (id.startsWith('arn:') ? id.split(':')[3] : undefined);
+
+const secretsManagerPool = (settings: AwsClientSettings) =>
+  new LazyClientPool(
+    () => import('@aws-sdk/client-secrets-manager'),
+    (sdk, c) => new sdk.SecretsManagerClient(c),
+    settings,
+  );
+const ssmPool = (settings: AwsClientSettings) =>
+  new LazyClientPool(
+    () => import('@aws-sdk/client-ssm'),
+    (sdk, c) => new sdk.SSMClient(c),
+    settings,
+  );
 
 /**
  * Reads the values of secret references when a task is dispatched (shell tasks; Batch and ECS
@@ -32,13 +40,17 @@ const arnRegion = (id: string) => (id.startsWith('arn:') ? id.split(':')[3] : un
  * await reader.resolve([{ variable_name: 'PW', secret: 'ssm:/prod/db' }]); // { PW: '…' }
  */
 export class SecretReader {
-  private secretsManager?: Loaded<SecretsManagerModule, SecretsManagerClient>;
-  private ssm?: Loaded<SsmModule, SSMClient>;
+  // Loaded at the first secret of their kind.
+  private readonly secretsManager: ReturnType<typeof secretsManagerPool>;
+  private readonly ssm: ReturnType<typeof ssmPool>;
 
   constructor(
     private readonly settings: AwsClientSettings = {},
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    this.secretsManager = secretsManagerPool(settings);
+    this.ssm = ssmPool(settings);
+  }
 
   /** The values of the variables that reference a secret, by variable name; the first that fails throws. */
   async resolve(variables: readonly EnvironmentVariable[] | undefined): Promise<Record<string, string>> {
@@ -57,7 +69,8 @@ export class SecretReader {
   }
 
   async close(): Promise<void> {
-    for (const loaded of [this.secretsManager, this.ssm]) if (loaded) (await loaded).pool.destroy();
+    this.secretsManager.destroy();
+    this.ssm.destroy();
   }
 
   private async read(ref: SecretReference): Promise<string> {
@@ -70,25 +83,19 @@ export class SecretReader {
       case 'file':
         return (await readFile(ref.id, 'utf8')).replace(/\r?\n$/, '');
       case 'secretsmanager': {
-        this.secretsManager ??= import('@aws-sdk/client-secrets-manager').then((sdk) => ({
-          sdk,
-          pool: new ClientPool((c) => new sdk.SecretsManagerClient(c), this.settings),
-        }));
-        const { sdk, pool } = await this.secretsManager;
-        const client = pool.get(arnRegion(ref.id) ?? defaultRegion(this.settings));
-        const out = await client.send(new sdk.GetSecretValueCommand(getSecretValueInput(ref.id)));
+        const region = arnRegion(ref.id) ?? defaultRegion(this.settings);
+        const out = await this.secretsManager.call(region, (client, sdk) =>
+          client.send(new sdk.GetSecretValueCommand(getSecretValueInput(ref.id))),
+        );
         if (out.SecretString !== undefined) return out.SecretString;
         if (out.SecretBinary) return Buffer.from(out.SecretBinary).toString('utf8');
         throw new Error('the secret has no value');
       }
       case 'ssm': {
-        this.ssm ??= import('@aws-sdk/client-ssm').then((sdk) => ({
-          sdk,
-          pool: new ClientPool((c) => new sdk.SSMClient(c), this.settings),
-        }));
-        const { sdk, pool } = await this.ssm;
-        const client = pool.get(arnRegion(ref.id) ?? defaultRegion(this.settings));
-        const out = await client.send(new sdk.GetParameterCommand(getParameterInput(ref.id)));
+        const region = arnRegion(ref.id) ?? defaultRegion(this.settings);
+        const out = await this.ssm.call(region, (client, sdk) =>
+          client.send(new sdk.GetParameterCommand(getParameterInput(ref.id))),
+        );
         const value = out.Parameter?.Value;
         if (value === undefined) throw new Error('the parameter has no value');
         return value;

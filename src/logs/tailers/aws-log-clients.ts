@@ -1,16 +1,32 @@
-import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type {
+  FilterLogEventsCommandInput,
+  FilterLogEventsCommandOutput,
+} from '@aws-sdk/client-cloudwatch-logs';
+import type { GetObjectCommandInput, GetObjectCommandOutput } from '@aws-sdk/client-s3';
 
-/**
- * How the tailers reach AWS: clients per region, shared by every tailer. The server builds them
- * like the executors' clients (one rate budget per service and region); tests may pass their own.
- */
-export interface AwsLogClients {
-  logs(region: string): CloudWatchLogsClient;
-  s3(region: string): S3Client;
-  destroy(): void;
+/** What a read may be given: the signal that abandons it when its tailer closes. */
+export interface ReadOptions {
+  abortSignal?: AbortSignal;
 }
 
+/**
+ * The two AWS reads the tailers make, by region. The server's implementation shares one client
+ * per service and region (one rate budget) and loads the SDK at the first read; tests may pass
+ * their own.
+ */
+export interface AwsLogClients {
+  filterLogEvents(
+    region: string,
+    input: FilterLogEventsCommandInput,
+    options?: ReadOptions,
+  ): Promise<FilterLogEventsCommandOutput>;
+  getObject(
+    region: string,
+    input: GetObjectCommandInput,
+    options?: ReadOptions,
+  ): Promise<GetObjectCommandOutput>;
+  destroy(): void;
+}
 /** AWS said "slow down": the tailer backs off harder than on an idle stream. */
 export function isThrottling(e: unknown): boolean {
   const err = e as {

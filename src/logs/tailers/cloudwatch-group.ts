@@ -1,14 +1,14 @@
-import {
-  type CloudWatchLogsClient,
-  type FilteredLogEvent,
-  FilterLogEventsCommand,
+import type {
+  FilteredLogEvent,
+  FilterLogEventsCommandInput,
+  FilterLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { Logger } from 'pino';
 import type { Database } from '../../storage/database.js';
 import { CursorConflict, openCursor } from '../../storage/stores/log-cursors-store.js';
 import type { LogStreamRef } from '../log-stream-ref.js';
 import type { TaskLogWriter } from '../task-log-writer.js';
-import { isNotFoundYet, isThrottling } from './aws-log-clients.js';
+import { isNotFoundYet, isThrottling, type ReadOptions } from './aws-log-clients.js';
 import { cloudWatchCursor } from './cloudwatch-events.js';
 import { floorCursor, StreamMember } from './cloudwatch-member.js';
 import { givesUpFinalRead, nextPollMs, type TailerTiming } from './poll-interval.js';
@@ -18,7 +18,11 @@ import type { Follow } from './remote-log.js';
 export type CloudWatchRef = Extract<LogStreamRef, { kind: 'cloudwatch' }>;
 
 export interface GroupTailerDeps {
-  client: CloudWatchLogsClient;
+  /** FilterLogEvents in the group's region. */
+  filterLogEvents(
+    input: FilterLogEventsCommandInput,
+    options: ReadOptions,
+  ): Promise<FilterLogEventsCommandOutput>;
   group: string;
   db: Database;
   writer: TaskLogWriter;
@@ -57,7 +61,7 @@ const FIRST_READ_MS = 250;
  * period only bounds a stream that keeps bringing lines after the end (its last read then ends it).
  *
  * @example
- * const group = new CloudWatchGroupTailer({ client, group: '/aws/batch/job', db, writer, logger, watched, timing });
+ * const group = new CloudWatchGroupTailer({ filterLogEvents, group: '/aws/batch/job', db, writer, logger, watched, timing });
  * const follow = group.add(taskId, refKey, ref);
  * follow.taskEnded();
  * await follow.done;
@@ -177,14 +181,14 @@ export class CloudWatchGroupTailer {
       let nextToken: string | undefined;
       let pages = 0;
       do {
-        const out = await this.deps.client.send(
-          new FilterLogEventsCommand({
+        const out = await this.deps.filterLogEvents(
+          {
             logGroupName: this.deps.group,
             logStreamNames: [...byStream.keys()],
             startTime,
             limit: PAGE_EVENTS,
             ...(nextToken && { nextToken }),
-          }),
+          },
           { abortSignal: this.abort.signal },
         );
         const byName = new Map<string, FilteredLogEvent[]>();

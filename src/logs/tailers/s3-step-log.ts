@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandInput, GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { LogStreamRef } from '../log-stream-ref.js';
 import type { LogLine } from '../task-log-writer.js';
+import type { ReadOptions } from './aws-log-clients.js';
 import type { RemoteLog } from './remote-log.js';
 
 type S3Ref = Extract<LogStreamRef, { kind: 's3' }>;
@@ -26,21 +27,24 @@ const LONGEST_LINE = 256 * 1024;
  * still grow, so it waits for the final read.
  *
  * @example
- * const log = s3StepLog(clients.s3(ref.region), ref);
+ * const log = s3StepLog((input, options) => clients.getObject(ref.region, input, options), ref);
  */
-export function s3StepLog(client: S3Client, ref: S3Ref): RemoteLog {
+export function s3StepLog(
+  getObject: (input: GetObjectCommandInput, options: ReadOptions) => Promise<GetObjectCommandOutput>,
+  ref: S3Ref,
+): RemoteLog {
   return {
     async *read(cursor, final, signal) {
       const from = (cursor as S3Cursor | null) ?? { lines: 0 };
       let out: GetObjectCommandOutput;
       try {
-        out = await client.send(
-          new GetObjectCommand({
+        out = await getObject(
+          {
             Bucket: ref.bucket,
             Key: ref.key,
             // The final read fetches regardless: it also takes the trailing partial line.
             ...(!final && from.etag && { IfNoneMatch: from.etag }),
-          }),
+          },
           { abortSignal: signal },
         );
       } catch (e) {

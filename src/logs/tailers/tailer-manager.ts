@@ -113,7 +113,7 @@ export class TailerManager {
     if (!group) {
       const { options, clients, db, writer, logger, watchers } = this.deps;
       group = new CloudWatchGroupTailer({
-        client: clients.logs(ref.region),
+        filterLogEvents: (input, options) => clients.filterLogEvents(ref.region, input, options),
         group: ref.group,
         db,
         writer,
@@ -147,7 +147,7 @@ export class TailerManager {
       taskId,
       refKey(ref),
       ref,
-      s3StepLog(clients.s3(ref.region), ref),
+      s3StepLog((input, options) => clients.getObject(ref.region, input, options), ref),
       { db, writer, logger, watched: (t, p) => watchers.isWatched(t, p) },
       {
         graceMs: options.s3GraceMs,

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandInput, GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { RemoteLog, RemotePage } from '../../../src/logs/tailers/remote-log.js';
 import { s3StepLog } from '../../../src/logs/tailers/s3-step-log.js';
@@ -13,18 +13,19 @@ async function pages(log: RemoteLog, cursor: unknown, final = false): Promise<Re
   return out;
 }
 
-/** An S3 client serving one object whose content the test sets. */
+/** An S3 GetObject serving one object whose content the test sets. */
 function fakeS3(object: { text: string; etag: string }) {
-  const calls: { IfNoneMatch?: string }[] = [];
-  const client = {
-    async send(command: { input: { IfNoneMatch?: string } }) {
-      calls.push(command.input);
-      if (command.input.IfNoneMatch === object.etag)
-        throw Object.assign(new Error('Not Modified'), { $metadata: { httpStatusCode: 304 } });
-      return { Body: Readable.from([gzipSync(object.text)]), ETag: object.etag };
-    },
+  const calls: GetObjectCommandInput[] = [];
+  const client = async (input: GetObjectCommandInput) => {
+    calls.push(input);
+    if (input.IfNoneMatch === object.etag)
+      throw Object.assign(new Error('Not Modified'), { $metadata: { httpStatusCode: 304 } });
+    return {
+      Body: Readable.from([gzipSync(object.text)]),
+      ETag: object.etag,
+    } as unknown as GetObjectCommandOutput;
   };
-  return { client: client as unknown as S3Client, calls };
+  return { client, calls };
 }
 
 const ref = {
