@@ -21,6 +21,7 @@ async function medianOf(runs: number, start: (run: number) => Promise<StartMeasu
   return {
     readyMs: median(all.map((m) => m.readyMs)),
     cpuMs: median(all.map((m) => m.cpuMs)),
+    startRssMiB: median(all.map((m) => m.startRssMiB)),
     idleRssMiB: median(all.map((m) => m.idleRssMiB)),
   };
 }
@@ -111,7 +112,15 @@ export async function startUp(config: BenchConfig): Promise<ScenarioResult> {
     },
     {
       scenario: SCENARIO,
-      metric: `RSS idle after start, ${c.label}`,
+      metric: `RSS 2–5 s after ready, ${c.label}`,
+      backend: c.backend,
+      ours: c.ours.startRssMiB,
+      theirs: c.theirs?.startRssMiB,
+      unit: 'MiB',
+    },
+    {
+      scenario: SCENARIO,
+      metric: `RSS idle (27–30 s after ready), ${c.label}`,
       backend: c.backend,
       ours: c.ours.idleRssMiB,
       theirs: c.theirs?.idleRssMiB,
@@ -124,7 +133,9 @@ export async function startUp(config: BenchConfig): Promise<ScenarioResult> {
     notes: [
       'Start-up: from spawning `node` to the healthcheck answering 200 (graphile-worker: to `run()` resolving); ' +
         '"new" is a first start (Sundial: a new data directory; graphile-worker: a new database, its migrations), ' +
-        'the others start on a store made by an earlier start. CPU: user + system time of the child until ready.',
+        'the others start on a store made by an earlier start. CPU: user + system time of the child until ready. ' +
+        'RSS just after ready still holds the young generation the start-up grew; V8 shrinks it once the process ' +
+        'idles (about 10 s later), so the goal is checked on the idle figure.',
     ],
   };
 }
