@@ -42,6 +42,37 @@ describe('the shell start gate', () => {
     expect(job.output()).toBe('bash [] 0\n');
   });
 
+  it('runs each script exactly as `bash -c` does: output, exit status, traps, errexit, fd 3 closed', async () => {
+    const scripts = [
+      'echo "$0 [$#] [$*]"',
+      'set -e; false; echo not-reached',
+      'f() { return 4; }; f; echo $?; exit 7',
+      'trap "echo bye" EXIT; echo hi',
+      'ls /proc/$$/fd/3 >/dev/null 2>&1 && echo fd3-open || echo fd3-closed',
+      'echo $SHLVL $-; shopt -q expand_aliases && echo aliases || echo no-aliases',
+      'echo $LINENO\necho $LINENO',
+      'exec echo replaced; echo not-reached',
+      'sleep 0.1 & wait; (exit 3); echo $?',
+      'echo before\nif', // a syntax error: same output and status (2); only the message's prefix differs
+    ];
+    for (const script of scripts) {
+      const direct = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let expected = '';
+      direct.stdout!.on('data', (d) => {
+        expected += d;
+      });
+      const [expectedCode] = (await once(direct, 'close')) as [number | null];
+      const job = gated(script);
+      job.gate.end('go\n');
+      const [code] = await job.exit;
+      expect({ script, code, output: job.output().replace(/^bash: eval: .*\n/m, '') }).toEqual({
+        script,
+        code: expectedCode,
+        output: expected,
+      });
+    }
+  });
+
   it('reads no ~/.bashrc, even started without SHLVL (as by systemd), and hands the job its environment as given', async () => {
     const home = scratch();
     writeFileSync(join(home, '.bashrc'), 'echo from-bashrc; export FROM_BASHRC=1\n');
