@@ -47,3 +47,51 @@ export async function sampleProcess(pid: number, seconds: number): Promise<Proce
     rssMaxMiB: Math.max(...rss),
   };
 }
+
+/** The pids of a process's children (Linux /proc; empty when it has none or is gone). */
+function childrenOf(pid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return text ? text.split(' ').map(Number) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Samples every 100 ms, until `stop`, the RSS of `pid` plus its `node` children (Sundial's shell
+ * spawner is part of its footprint; the jobs, `bash`, are not): `stop` gives the highest sum seen.
+ *
+ * @example
+ * const peak = watchPeakRss(process.pid);
+ * await runFanOut();
+ * console.log(peak.stop()); // MiB
+ */
+export function watchPeakRss(pid: number): { stop(): number } {
+  let peak = 0;
+  const sample = () => {
+    let sum: number;
+    try {
+      sum = rssMiB(pid);
+    } catch {
+      return; // it has exited: its peak was sampled before
+    }
+    for (const child of childrenOf(pid)) {
+      try {
+        if (readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'node') sum += rssMiB(child);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (sum > peak) peak = sum;
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}

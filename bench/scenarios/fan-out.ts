@@ -1,26 +1,39 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Backend, startBenchSundial } from '../lib/bench-sundial.js';
+import { spawnSundialServer } from '../lib/child-server.js';
 import type { BenchConfig } from '../lib/config.js';
 import { freshPostgres } from '../lib/databases.js';
 import { fanOutDefinition, type TrivialKind } from '../lib/definitions.js';
+import { watchPeakRss } from '../lib/proc-sampler.js';
+import { poll } from '../lib/stats.js';
 import { costRows, type Row } from '../lib/table.js';
 import { type graphileFanOut, perUnit } from '../peers/graphile.js';
 import type { ScenarioResult } from './scenario.js';
 
 const SCENARIO = '2. Fan-out';
 
-/** graphile-worker's fan-out, run in a process of its own (see `graphile-fan-out.ts`). */
-async function theirs(config: BenchConfig, kind: TrivialKind): ReturnType<typeof graphileFanOut> {
+type PeerFanOut = Awaited<ReturnType<typeof graphileFanOut>> & { peakRssMiB: number };
+
+/** graphile-worker's fan-out, run in a process of its own (see `graphile-fan-out.ts`), and that process's peak RSS. */
+async function theirs(config: BenchConfig, kind: TrivialKind): Promise<PeerFanOut> {
   const db = await freshPostgres(config.postgresUrl, 'graphile');
   try {
     const args = [db.url, String(config.fanOut), String(config.concurrency), kind];
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['dist/bench/peers/graphile-fan-out.js', ...args],
-      { maxBuffer: 1024 * 1024 },
-    );
-    return JSON.parse(stdout.trim().split('\n').at(-1)!);
+    let peak: { stop(): number } | undefined;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = execFile(
+        process.execPath,
+        ['dist/bench/peers/graphile-fan-out.js', ...args],
+        { maxBuffer: 1024 * 1024 },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      );
+      peak = watchPeakRss(child.pid!);
+    });
+    return { ...JSON.parse(stdout.trim().split('\n').at(-1)!), peakRssMiB: peak!.stop() };
   } finally {
     await db.drop();
   }
@@ -37,6 +50,61 @@ async function spawnCeiling(config: BenchConfig): Promise<number> {
 }
 
 /**
+ * The shell fan-out against `sundial server` in a process of its own, as a deployment runs it
+ * (the bench's own process holds every earlier round's store, PGlite's included): its rate, and
+ * the peak RSS of the server and its spawner.
+ */
+async function serverFanOut(
+  config: BenchConfig,
+  backend: Backend,
+): Promise<{ perSecond: number; peakRssMiB: number }> {
+  const scratch = backend === 'postgres' ? await freshPostgres(config.postgresUrl, 'fan_server') : undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'sundial-bench-fan-'));
+  const server = await spawnSundialServer([
+    ...(scratch ? ['--database-url', scratch.url] : ['--data-dir', dir]),
+    '--shell-concurrency',
+    String(config.concurrency),
+  ]);
+  try {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.ready}${path}`, {
+        method,
+        ...(body !== undefined && {
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        }),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return text ? (JSON.parse(text) as unknown) : undefined;
+    };
+    await call('PUT', '/api/process_definitions/fan', fanOutDefinition('fan', config.fanOut, 'shell'));
+    const peak = watchPeakRss(server.pid);
+    await call('POST', '/api/process_definitions/fan/trigger');
+    const ended = await poll(
+      'the fan-out in a server of its own',
+      async () => {
+        const list = (await call(
+          'GET',
+          '/api/processes?process_definition_name=fan&allowed_statuses=succeeded&allowed_statuses=failed&max_records=1',
+        )) as { status: string; start_time: string; end_time: string }[];
+        return list[0];
+      },
+      1_800_000,
+      200,
+    );
+    const peakRssMiB = peak.stop();
+    if (ended.status !== 'succeeded') throw new Error(`fan-out in a server of its own ${ended.status}`);
+    const seconds = (Date.parse(ended.end_time) - Date.parse(ended.start_time)) / 1000;
+    return { perSecond: config.fanOut / seconds, peakRssMiB };
+  } finally {
+    await server.stop();
+    await scratch?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Scenario 2: one process of `fanOut` independent trivial tasks, timed from
  * the process start to its end; graphile-worker processes as many jobs
  * with the shell executor's concurrency.
@@ -48,10 +116,14 @@ export async function fanOut(config: BenchConfig): Promise<ScenarioResult> {
   const rows: Row[] = [];
   const notes: string[] = [];
   const n = config.fanOut;
-  let shellPeer = 0;
+  let shellPeer: PeerFanOut = {
+    perSecond: 0,
+    perJob: { statements: 0, roundTrips: 0, cpuMs: 0 },
+    peakRssMiB: 0,
+  };
   for (const kind of ['noop', 'shell'] as const) {
     const peer = await theirs(config, kind);
-    if (kind === 'shell') shellPeer = peer.perSecond;
+    if (kind === 'shell') shellPeer = peer;
     for (const backend of config.backends as Backend[]) {
       const s = await startBenchSundial(backend, config.postgresUrl, config.concurrency);
       try {
@@ -84,11 +156,33 @@ export async function fanOut(config: BenchConfig): Promise<ScenarioResult> {
           goal: { kind: 'ratio-at-least', value: kind === 'shell' ? 2 : 0.5 },
         });
         rows.push(...costRows(SCENARIO, `${n} ${kind}`, backend, perTask, peer.perJob));
+
         notes.push(`Sundial ${backend} fan-out of ${n} ${kind} tasks: ${seconds.toFixed(1)} s`);
       } finally {
         await s.close();
       }
     }
+  }
+  for (const backend of config.backends as Backend[]) {
+    const own = await serverFanOut(config, backend);
+    rows.push(
+      {
+        scenario: SCENARIO,
+        metric: `${n} shell tasks, tasks/s, \`sundial server\` in a process of its own`,
+        backend,
+        ours: own.perSecond,
+        theirs: shellPeer.perSecond,
+        unit: '/s',
+      },
+      {
+        scenario: SCENARIO,
+        metric: `peak RSS during ${n} shell tasks (Sundial: the server and its spawner)`,
+        backend,
+        ours: own.peakRssMiB,
+        theirs: shellPeer.peakRssMiB,
+        unit: 'MiB',
+      },
+    );
   }
   const ceiling = await spawnCeiling(config);
   rows.push({
@@ -96,7 +190,7 @@ export async function fanOut(config: BenchConfig): Promise<ScenarioResult> {
     metric: `ceiling: a bare Node loop spawning ${n} \`bash -c true\`, tasks/s (against graphile-worker's shell rate above)`,
     backend: 'postgres',
     ours: ceiling,
-    theirs: shellPeer,
+    theirs: shellPeer.perSecond,
     unit: '/s',
   });
   notes.push(
