@@ -35,6 +35,10 @@ export class LazyClientPool<M, C extends PooledClient> {
 
   destroy(): void {
     this.destroyed = true;
-    void this.loaded?.then(({ pool }) => pool.destroy());
+    // A load that failed has nothing to destroy (and must not become an unhandled rejection).
+    void this.loaded?.then(
+      ({ pool }) => pool.destroy(),
+      () => {},
+    );
   }
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsCall } from '../../../src/executors/aws/aws-options.js';
+import { LazyClientPool } from '../../../src/executors/aws/lazy-client-pool.js';
 import { pooledLogClients } from '../../../src/executors/aws/log-client-pools.js';
 
 /** A real HTTP receiver standing in for CloudWatch Logs and S3: it records each request. */
@@ -71,5 +72,26 @@ describe('the log tailers’ AWS clients', () => {
     clients.destroy();
     await expect(clients.filterLogEvents('us-east-1', { logGroupName: '/g' })).rejects.toThrow(/closed/);
     expect(requests).toEqual([]);
+  });
+});
+
+describe('a lazily loaded client pool', () => {
+  it('imports its SDK once, at the first call, and a failed import fails the calls but not the destroy', async () => {
+    let loads = 0;
+    const failing = new LazyClientPool(
+      async () => {
+        loads += 1;
+        throw new Error('no such package');
+      },
+      () => {
+        throw new Error('never made');
+      },
+    );
+    expect(loads).toBe(0);
+    await expect(failing.call('us-east-1', async () => 'x')).rejects.toThrow('no such package');
+    await expect(failing.call('us-east-1', async () => 'x')).rejects.toThrow('no such package');
+    expect(loads).toBe(1);
+    failing.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 10)); // an unhandled rejection would fail the run here
   });
 });
