@@ -127,10 +127,15 @@ export class Harness {
     }, timeoutMs);
   }
 
-  async triggerAndWait(name: string, task?: string, timeoutMs?: number): Promise<WireProcess> {
+  /** Triggers `name` (only `task` when given) and returns the new run as soon as it exists. */
+  async startRun(name: string, task?: string): Promise<WireProcess> {
     const before = (await this.processes(name)).length;
     await this.trigger(name, task);
-    const run = await this.waitForRun(name, before + 1);
+    return this.waitForRun(name, before + 1);
+  }
+
+  async triggerAndWait(name: string, task?: string, timeoutMs?: number): Promise<WireProcess> {
+    const run = await this.startRun(name, task);
     return this.waitForEnd(run.process_id, timeoutMs);
   }
 

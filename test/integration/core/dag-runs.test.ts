@@ -1,15 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  dependsOn,
-  Harness,
-  latestTasks,
-  shellTask,
-  type WireProcess,
-  waitFor,
-} from '../../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { dependsOn, latestTasks, shellTask, type WireProcess, waitFor } from '../../helpers/harness.js';
+import { useHarness } from '../../helpers/use-harness.js';
 
 /** Marks `me` as started, then succeeds only once `other` started too: proof that both ran at once. */
 const rendezvous = (dir: string, me: string, other: string) =>
@@ -27,26 +20,17 @@ function expectAfter(run: WireProcess, later: string, ...earlier: string[]) {
 }
 
 describe('DAG runs', () => {
-  let h: Harness;
-  let dir: string;
-  beforeAll(async () => {
-    h = await Harness.start();
-    dir = mkdtempSync(join(tmpdir(), 'sundial-dag-'));
-  });
-  afterAll(async () => {
-    await h?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const world = useHarness('sundial-dag-');
 
   it('runs independent tasks at the same time', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'parallel',
       task_definitions: [
-        shellTask('left', rendezvous(dir, 'p-left', 'p-right')),
-        shellTask('right', rendezvous(dir, 'p-right', 'p-left')),
+        shellTask('left', rendezvous(world.dir, 'p-left', 'p-right')),
+        shellTask('right', rendezvous(world.dir, 'p-right', 'p-left')),
       ],
     });
-    const run = await h.triggerAndWait('parallel');
+    const run = await world.h.triggerAndWait('parallel');
     expect(run.status).toBe('succeeded');
     const [left, right] = [latestTasks(run).get('left')!, latestTasks(run).get('right')!];
     expect(ms(left.start_time)).toBeLessThan(ms(right.end_time));
@@ -54,16 +38,16 @@ describe('DAG runs', () => {
   });
 
   it('runs a diamond: the branches in parallel after the root, the join after both', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'diamond',
       task_definitions: [
         shellTask('root', 'echo root'),
-        shellTask('b', rendezvous(dir, 'd-b', 'd-c'), { dependencies: dependsOn('root') }),
-        shellTask('c', rendezvous(dir, 'd-c', 'd-b'), { dependencies: dependsOn('root') }),
+        shellTask('b', rendezvous(world.dir, 'd-b', 'd-c'), { dependencies: dependsOn('root') }),
+        shellTask('c', rendezvous(world.dir, 'd-c', 'd-b'), { dependencies: dependsOn('root') }),
         shellTask('join', 'echo join', { dependencies: dependsOn('b', 'c') }),
       ],
     });
-    const run = await h.triggerAndWait('diamond');
+    const run = await world.h.triggerAndWait('diamond');
     expect(run.status).toBe('succeeded');
     expect(run.task).toHaveLength(4);
     expectAfter(run, 'b', 'root');
@@ -72,7 +56,7 @@ describe('DAG runs', () => {
   });
 
   it('never runs the join of a diamond whose branch failed, and fails the process', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'diamond-failure',
       task_definitions: [
         shellTask('root', 'true'),
@@ -81,7 +65,7 @@ describe('DAG runs', () => {
         shellTask('join', 'true', { dependencies: dependsOn('b', 'c') }),
       ],
     });
-    const run = await h.triggerAndWait('diamond-failure');
+    const run = await world.h.triggerAndWait('diamond-failure');
     expect(run.status).toBe('failed');
     const t = latestTasks(run);
     expect([...t.keys()].sort()).toEqual(['b', 'c', 'root']);
@@ -90,7 +74,7 @@ describe('DAG runs', () => {
   });
 
   it('runs a task with an optional dependency after that dependency failed', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'optional-dependency',
       task_definitions: [
         shellTask('flaky', 'exit 1'),
@@ -100,7 +84,7 @@ describe('DAG runs', () => {
         shellTask('publish', 'true', { dependencies: dependsOn('flaky') }),
       ],
     });
-    const run = await h.triggerAndWait('optional-dependency');
+    const run = await world.h.triggerAndWait('optional-dependency');
     const t = latestTasks(run);
     expect(t.get('cleanup')!.status).toBe('succeeded');
     expectAfter(run, 'cleanup', 'flaky');
@@ -109,7 +93,7 @@ describe('DAG runs', () => {
   });
 
   it('runs only the named tasks of a filtered trigger, ignoring dependencies outside the filter', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'filtered',
       task_definitions: [
         shellTask('a', 'exit 1'),
@@ -117,49 +101,49 @@ describe('DAG runs', () => {
         shellTask('c', 'true', { dependencies: dependsOn('b') }),
       ],
     });
-    const onlyB = await h.triggerAndWait('filtered', 'b');
+    const onlyB = await world.h.triggerAndWait('filtered', 'b');
     expect(onlyB.status).toBe('succeeded');
     expect(onlyB.task.map((t) => t.task_definition_name)).toEqual(['b']);
 
     // several names: repeated query parameter; c still waits for b inside the filter
-    const res = await h.request(
+    const res = await world.h.request(
       'POST',
       '/api/process_definitions/filtered/trigger?task_definition_name=b&task_definition_name=c',
     );
     expect(res.status).toBe(204);
     const run = await waitFor(async () => {
-      const [latest] = await h.processes('filtered');
+      const [latest] = await world.h.processes('filtered');
       return latest && latest.process_id !== onlyB.process_id ? latest : undefined;
     });
-    const bc = await h.waitForEnd(run.process_id);
+    const bc = await world.h.waitForEnd(run.process_id);
     expect(bc.status).toBe('succeeded');
     expect(bc.task.map((t) => t.task_definition_name).sort()).toEqual(['b', 'c']);
     expectAfter(bc, 'c', 'b');
   });
 
   it('rejects a filter naming an unknown task, and starts nothing', async () => {
-    const before = (await h.processes('filtered')).length;
-    const res = await h.request<{ message: string }>(
+    const before = (await world.h.processes('filtered')).length;
+    const res = await world.h.request<{ message: string }>(
       'POST',
       '/api/process_definitions/filtered/trigger?task_definition_name=nope',
     );
     expect(res.status).toBe(400);
     expect(res.body.message).toBe("task_definition_name: 'filtered' has no task named 'nope'");
-    expect(await h.processes('filtered')).toHaveLength(before);
+    expect(await world.h.processes('filtered')).toHaveLength(before);
   });
 
   it('editing a definition during a run does not change the run', async () => {
-    const release = join(dir, 'snapshot-release');
-    await h.put({
+    const release = join(world.dir, 'snapshot-release');
+    await world.h.put({
       process_definition_name: 'snapshot',
       task_definitions: [
         shellTask('first', waitForFile(release)),
         shellTask('second', 'echo version-1', { dependencies: dependsOn('first') }),
       ],
     });
-    await h.trigger('snapshot');
-    const run = await h.waitForRun('snapshot');
-    await h.put({
+    await world.h.trigger('snapshot');
+    const run = await world.h.waitForRun('snapshot');
+    await world.h.put({
       process_definition_name: 'snapshot',
       task_definitions: [
         shellTask('first', 'true'),
@@ -168,7 +152,7 @@ describe('DAG runs', () => {
       ],
     });
     writeFileSync(release, '');
-    const done = await h.waitForEnd(run.process_id);
+    const done = await world.h.waitForEnd(run.process_id);
     expect(done.status).toBe('succeeded');
     const t = latestTasks(done);
     expect([...t.keys()]).toEqual(['first', 'second']);
@@ -182,7 +166,7 @@ describe('DAG runs', () => {
       shell_script_command: { script: 'echo version-1' },
     });
 
-    const next = await h.triggerAndWait('snapshot');
+    const next = await world.h.triggerAndWait('snapshot');
     expect([...latestTasks(next).keys()]).toEqual(['first', 'second', 'third']);
     expect(
       latestTasks(next)

@@ -1,15 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  dependsOn,
-  Harness,
-  latestTasks,
-  shellTask,
-  type WireProcess,
-  waitFor,
-} from '../../helpers/harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dependsOn, latestTasks, shellTask, type WireProcess, waitFor } from '../../helpers/harness.js';
+import { useHarness } from '../../helpers/use-harness.js';
 
 const ms = (iso: string | undefined) => Date.parse(iso!);
 
@@ -18,29 +10,20 @@ const failTimes = (file: string, failures: number) =>
   `n=$(cat ${file} 2>/dev/null || echo 0); echo $((n + 1)) > ${file}; [ "$n" -ge ${failures} ]`;
 
 describe('retries', () => {
-  let h: Harness;
-  let dir: string;
-  beforeAll(async () => {
-    h = await Harness.start();
-    dir = mkdtempSync(join(tmpdir(), 'sundial-retry-'));
-  });
-  afterAll(async () => {
-    await h?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const world = useHarness('sundial-retry-');
 
   it('retries a failed task after backoff_base_seconds * backoff_exponent ^ attempts', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'backoff',
       task_definitions: [
-        shellTask('flaky', failTimes(join(dir, 'backoff'), 2), {
+        shellTask('flaky', failTimes(join(world.dir, 'backoff'), 2), {
           max_attempts: 3,
           backoff_base_seconds: 1,
           backoff_exponent: 1.5,
         }),
       ],
     });
-    const run = await h.triggerAndWait('backoff');
+    const run = await world.h.triggerAndWait('backoff');
     expect(run.status).toBe('succeeded');
     const attempts = [...run.task].sort((a, b) => a.previous_attempt_count - b.previous_attempt_count);
     expect(attempts.map((t) => [t.previous_attempt_count, t.status])).toEqual([
@@ -55,11 +38,11 @@ describe('retries', () => {
   });
 
   it('stops after max_attempts and fails the process with the last reason', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'exhausted',
       task_definitions: [shellTask('always-fails', 'exit 7', { max_attempts: 2 })],
     });
-    const run = await h.triggerAndWait('exhausted');
+    const run = await world.h.triggerAndWait('exhausted');
     expect(run.status).toBe('failed');
     expect(run.task.map((t) => t.status)).toEqual(['failed', 'failed']);
     expect(latestTasks(run).get('always-fails')!.failure_reason).toContain('exited with code 7');
@@ -69,26 +52,28 @@ describe('retries', () => {
     let failed: WireProcess;
 
     beforeAll(async () => {
-      await h.put({
+      await world.h.put({
         process_definition_name: 'retry-in-place',
         task_definitions: [
-          shellTask('extract', `echo x >> ${join(dir, 'extract-runs')}`),
+          shellTask('extract', `echo x >> ${join(world.dir, 'extract-runs')}`),
           // a long backoff: a retry that waited for it would not finish within the test
-          shellTask('load', failTimes(join(dir, 'load'), 2), {
+          shellTask('load', failTimes(join(world.dir, 'load'), 2), {
             dependencies: dependsOn('extract'),
             backoff_base_seconds: 600,
           }),
           shellTask('report', 'true', { dependencies: dependsOn('load') }),
         ],
       });
-      failed = await h.triggerAndWait('retry-in-place');
+      failed = await world.h.triggerAndWait('retry-in-place');
     });
 
-    const retry = (id: string) => h.request<{ message: string }>('POST', `/api/processes/${id}/retry`);
+    const retry = (id: string) => world.h.request<{ message: string }>('POST', `/api/processes/${id}/retry`);
     const retryAndWait = async (id: string) => {
       expect((await retry(id)).status).toBe(204);
-      await waitFor(async () => ((await h.process(id)).task.length > failed.task.length ? true : undefined));
-      return h.waitForEnd(id);
+      await waitFor(async () =>
+        (await world.h.process(id)).task.length > failed.task.length ? true : undefined,
+      );
+      return world.h.waitForEnd(id);
     };
 
     it('first run: load fails, report is blocked', () => {
@@ -126,16 +111,16 @@ describe('retries', () => {
     });
 
     it('refuses to retry a running process, and answers 404 for an unknown one', async () => {
-      await h.put({ process_definition_name: 'slow', task_definitions: [shellTask('nap', 'sleep 30')] });
-      const run = await (async () => {
-        await h.trigger('slow');
-        return h.waitForRun('slow');
-      })();
+      await world.h.put({
+        process_definition_name: 'slow',
+        task_definitions: [shellTask('nap', 'sleep 30')],
+      });
+      const run = await world.h.startRun('slow');
       const res = await retry(run.process_id);
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/is still running/);
-      await h.request('POST', `/api/processes/${run.process_id}/kill`);
-      expect((await h.waitForEnd(run.process_id)).status).toBe('failed');
+      await world.h.request('POST', `/api/processes/${run.process_id}/kill`);
+      expect((await world.h.waitForEnd(run.process_id)).status).toBe('failed');
       const unknown = await retry('00000000-0000-4000-8000-000000000000');
       expect(unknown.status).toBe(404);
       expect(unknown.body.message).toContain('not found');

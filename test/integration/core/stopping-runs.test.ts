@@ -1,34 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Harness, latestTasks, shellTask, type WireProcess, waitFor } from '../../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { latestTasks, shellTask, type WireProcess, waitFor } from '../../helpers/harness.js';
 import { isAlive } from '../../helpers/processes.js';
+import { useHarness } from '../../helpers/use-harness.js';
 
 describe('stopping runs', () => {
-  let h: Harness;
-  let dir: string;
-  beforeAll(async () => {
-    h = await Harness.start();
-    dir = mkdtempSync(join(tmpdir(), 'sundial-stop-'));
-  });
-  afterAll(async () => {
-    await h?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const startRun = async (name: string): Promise<WireProcess> => {
-    const before = (await h.processes(name)).length;
-    await h.trigger(name);
-    return h.waitForRun(name, before + 1);
-  };
+  const world = useHarness('sundial-stop-');
 
   it('kills a task that runs longer than max_runtime_seconds, saying so', async () => {
-    await h.put({
+    await world.h.put({
       process_definition_name: 'too-slow',
       task_definitions: [shellTask('sleeper', 'sleep 30', { max_runtime_seconds: 1 })],
     });
-    const run = await h.triggerAndWait('too-slow');
+    const run = await world.h.triggerAndWait('too-slow');
     expect(run.status).toBe('failed');
     const task = run.task[0]!;
     expect(task.failure_reason).toBe('exceeded max_runtime_seconds (1 s)');
@@ -39,7 +24,7 @@ describe('stopping runs', () => {
   });
 
   it('kills a process: its running task fails with a reason, its whole process group dies, nothing else starts', async () => {
-    const pids = join(dir, 'pids');
+    const pids = join(world.dir, 'pids');
     const script = [
       `sleep 60 & echo $! >> ${pids}`,
       // a child that ignores SIGTERM and does not hold the job's output open
@@ -47,7 +32,7 @@ describe('stopping runs', () => {
       'echo started',
       'wait',
     ].join('\n');
-    await h.put({
+    await world.h.put({
       process_definition_name: 'to-kill',
       task_definitions: [
         shellTask('worker', script),
@@ -56,9 +41,9 @@ describe('stopping runs', () => {
         }),
       ],
     });
-    const run = await startRun('to-kill');
+    const run = await world.h.startRun('to-kill');
     await waitFor(async () =>
-      (await h.process(run.process_id)).task[0]?.log_entries.some((l) => l.message === 'started')
+      (await world.h.process(run.process_id)).task[0]?.log_entries.some((l) => l.message === 'started')
         ? true
         : undefined,
     );
@@ -66,9 +51,9 @@ describe('stopping runs', () => {
     expect(children).toHaveLength(2);
     expect(children.every(isAlive)).toBe(true);
 
-    const res = await h.request('POST', `/api/processes/${run.process_id}/kill`);
+    const res = await world.h.request('POST', `/api/processes/${run.process_id}/kill`);
     expect(res.status).toBe(204);
-    const ended = await h.waitForEnd(run.process_id);
+    const ended = await world.h.waitForEnd(run.process_id);
     expect(ended.status).toBe('failed');
     expect((ended as WireProcess & { kill_reason?: string }).kill_reason).toContain('killed by request');
     const worker = latestTasks(ended).get('worker')!;
@@ -77,7 +62,7 @@ describe('stopping runs', () => {
     expect(latestTasks(ended).has('after')).toBe(false);
     await waitFor(async () => (children.some(isAlive) ? undefined : true), 15_000);
 
-    const again = await h.request<{ message: string }>('POST', `/api/processes/${run.process_id}/kill`);
+    const again = await world.h.request<{ message: string }>('POST', `/api/processes/${run.process_id}/kill`);
     expect(again.status).toBe(400);
     expect(again.body.message).toContain('is not running');
   });
