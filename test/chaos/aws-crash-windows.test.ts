@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsEmulator } from '../../src/aws-emulator/index.js';
 import { type WireProcess, waitFor } from '../helpers/harness.js';
 import type { ServerProcess } from '../helpers/server-process.js';
-import { awsTask, emulatorState, startEmulator } from '../integration/aws/aws-world.js';
+import { batchJobsOf, startEmulator } from '../integration/aws/aws-world.js';
 import {
   clustersOfTask,
   createExistingCluster,
-  newClusterJob,
-  POST_CLUSTER_ID,
-  postExistingExecutable,
+  everyKindOfAwsTask,
+  postClusterStepsOf,
   terminal,
 } from '../integration/aws/emr-world.js';
 import { becameLeader, Cluster, endedRun } from './cluster.js';
@@ -30,8 +29,6 @@ const KILLS = [
   { service: 'ecs', operation: 'StopTask' },
   { service: 'emr', operation: 'CancelSteps' },
 ] as const;
-
-const job = { image: 'etl', tag: '1', command: ['sundial-job', '--sleep', '1'], memory: 256 };
 
 describe('the leader lost between an AWS create call and learning its id, two replicas', () => {
   let emulator: AwsEmulator;
@@ -66,12 +63,7 @@ describe('the leader lost between an AWS create call and learning its id, two re
     const follower = cluster.alive.find((r) => r !== leader)!;
     await follower.api('PUT', `/api/process_definitions/${name}`, {
       process_definition_name: name,
-      task_definitions: [
-        awsTask('batch', { batch_image_command: job }),
-        awsTask('ecs', { docker_image_command: job }),
-        awsTask('emr-new', newClusterJob({ args: ['--sleep', '1'] })),
-        awsTask('emr-existing', postExistingExecutable()),
-      ],
+      task_definitions: everyKindOfAwsTask(1),
     });
     emulator.resetStats();
     for (const c of CREATES)
@@ -109,11 +101,8 @@ describe('the leader lost between an AWS create call and learning its id, two re
     // One create call per attempt, the one the lost leader made: the new leader found each job.
     expect(calls).toEqual({ SubmitJob: 1, RunTask: 1, RunJobFlow: 1, AddJobFlowSteps: 1 });
     expect(created).toHaveLength(1);
-    const batchJobs = emulatorState<{ jobName: string }[]>(emulator, 'batch', 'jobs');
-    expect(batchJobs.filter((j) => j.jobName.endsWith(taskId('batch')))).toHaveLength(1);
-    const steps = emulatorState<{ Id: string; Steps: { Name: string }[] }[]>(emulator, 'emr', 'clusters')
-      .find((c) => c.Id === POST_CLUSTER_ID)!
-      .Steps.filter((s) => s.Name.includes(taskId('emr-existing')));
+    expect(batchJobsOf(emulator, taskId('batch'))).toHaveLength(1);
+    const steps = postClusterStepsOf(emulator, taskId('emr-existing'));
     expect(steps.length).toBeGreaterThan(0);
     expect(new Set(steps.map((s) => s.Name)).size).toBe(steps.length);
     return ended;

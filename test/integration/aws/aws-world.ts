@@ -133,15 +133,31 @@ export async function waitForTaskStatus(h: Harness, processId: string, status: s
 
 /** Triggers a run and returns it once it has a task in `status`. */
 export async function triggerUntil(h: Harness, name: string, status: string): Promise<WireProcess> {
-  const before = (await h.processes(name)).length;
-  await h.trigger(name);
-  const run = await h.waitForRun(name, before + 1);
+  const run = await h.startRun(name);
   await waitForTaskStatus(h, run.process_id, status);
   return h.process(run.process_id);
 }
 
 export const metadataOf = (t: WireTask) =>
   Object.fromEntries(t.metadata_entries.map((m) => [m.key, m.value]));
+
+/** A container job (Batch or ECS) of the stand-in image, which sleeps `sleepSeconds` when given. */
+export function standInJob(sleepSeconds?: number) {
+  const sleep = sleepSeconds === undefined ? [] : ['--sleep', String(sleepSeconds)];
+  return { image: 'etl', tag: '1', command: ['sundial-job', ...sleep], memory: 256 };
+}
+
+/** The Batch jobs submitted for a Sundial task (their names end with its id). */
+export const batchJobsOf = (emulator: AwsEmulator, taskId: string) =>
+  emulatorState<{ jobId: string; jobName: string }[]>(emulator, 'batch', 'jobs').filter((j) =>
+    j.jobName.endsWith(taskId),
+  );
+
+/** The ECS tasks started for a Sundial task (`startedBy` is its id, cut to ECS's 36 characters). */
+export const ecsTasksOf = (emulator: AwsEmulator, taskId: string) =>
+  emulatorState<{ taskArn: string; startedBy: string }[]>(emulator, 'ecs', 'tasks').filter(
+    (t) => t.startedBy === `sundial-${taskId}`.slice(0, 36),
+  );
 
 /** The emulator's view of one service, typed loosely for assertions. */
 export function emulatorState<T = Record<string, unknown>[]>(
@@ -163,6 +179,43 @@ export async function durableDatabase(): Promise<{
   return {
     options: { dataDir: dir, pgliteTemplate: undefined },
     drop: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Sundials that live one after another on one database, as a scheduler restarted on it. */
+export interface Lives {
+  /** Starts a Sundial on the shared database, its executors on the world's emulator with `aws` settings. */
+  start(aws?: AwsExecutorOptions): Promise<Harness>;
+  /** Shuts a Sundial down: the end of its life (e.g. after a hook hung it, as if it had crashed). */
+  end(h: Harness): Promise<void>;
+}
+
+/**
+ * A {@link durableDatabase} made before the tests of the enclosing `describe` and dropped after
+ * them, with the Sundials its tests start on it; those still running are closed first.
+ * Call it after {@link useAwsWorld} (with `sundial: false`): Vitest runs the afterAll hooks
+ * last-registered first, so the Sundials stop before the emulator they talk to.
+ */
+export function useLives(world: AwsWorld): Lives {
+  let db: Awaited<ReturnType<typeof durableDatabase>> | undefined;
+  const running = new Set<Harness>();
+  beforeAll(async () => {
+    db = await durableDatabase();
+  });
+  afterAll(async () => {
+    for (const h of running) await h.close().catch(() => {});
+    await db?.drop();
+  });
+  return {
+    async start(aws = {}) {
+      const h = await startSundial(world.emulator, aws, started(db, 'database').options);
+      running.add(h);
+      return h;
+    },
+    async end(h) {
+      running.delete(h);
+      await h.close();
+    },
   };
 }
 

@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { taskToken } from '../../../src/api/auth/task-token.js';
-import { type PlannedRequest, planAwsRequests } from '../../../src/cli/plan.js';
+import type { PlannedRequest } from '../../../src/cli/plan.js';
 import type { ProcessDefinition } from '../../../src/domain/types.js';
-import { serverSecret } from '../../../src/storage/stores/server-secrets-store.js';
 import { shellTask, waitFor } from '../../helpers/harness.js';
 import { awsTask, useAwsWorld } from './aws-world.js';
 import { clustersOfTask, newClusterJob, postExistingExecutable } from './emr-world.js';
+import { plannedInputOfRun } from './planned-request.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -106,14 +105,7 @@ describe('the plan and what the executor sends', () => {
     await world.h.put(def);
     const run = await world.h.triggerAndWait(def.process_definition_name);
     const task = run.task[0]!;
-    const [planned] = planAwsRequests(def, { publicUrl: world.h.url });
-    const token = taskToken(await serverSecret(world.h.sundial.db, 'task-token-key'), task.task_id);
-    const input = JSON.parse(
-      JSON.stringify(planned!.input)
-        .replaceAll('<task-id>', task.task_id)
-        .replaceAll('<process-id>', run.process_id)
-        .replaceAll('<task-token>', token),
-    );
+    const input = await plannedInputOfRun(world.h, def, run);
     const [cluster] = clustersOfTask(world.emulator, task.task_id);
     expect(cluster!.RequestedInstances).toEqual(input.Instances);
     expect(cluster!.Steps.map((s) => s.Config.Args)).toEqual(

@@ -1,21 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Harness, waitFor } from '../../helpers/harness.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../helpers/harness.js';
 import {
-  awsOptions,
   awsTask,
+  batchJobsOf,
   createServerlessApplication,
-  durableDatabase,
+  ecsTasksOf,
   emulatorState,
+  standInJob,
   useAwsWorld,
+  useLives,
 } from './aws-world.js';
 import {
-  clusterById,
   clustersOfTask,
   createExistingCluster,
+  everyKindOfAwsTask,
   newClusterJob,
-  POST_CLUSTER_ID,
-  postExistingExecutable,
-  terminal,
+  postClusterStepsOf,
+  waitForClusterEnd,
 } from './emr-world.js';
 
 describe('a scheduler that dies between an AWS create call and recording its id', () => {
@@ -28,16 +29,7 @@ describe('a scheduler that dies between an AWS create call and recording its id'
     },
     sundial: false,
   });
-  let db: Awaited<ReturnType<typeof durableDatabase>>;
-  const sundials: Harness[] = [];
-  beforeAll(async () => {
-    db = await durableDatabase();
-  });
-  // Vitest runs afterAll hooks last-registered first: the Sundials stop before the world's emulator.
-  afterAll(async () => {
-    for (const s of sundials) await s.close().catch(() => {});
-    await db?.drop();
-  });
+  const lives = useLives(world);
 
   it('finds each job after the restart instead of creating another, and finishes it', {
     timeout: 180_000,
@@ -46,34 +38,21 @@ describe('a scheduler that dies between an AWS create call and recording its id'
     // database learns the id (as if it had crashed there), and is shut down. Tasks named
     // `*-known` get their ids recorded and are still running at the shutdown.
     const created = new Map<string, string>();
-    const first = await Harness.start({
-      ...db.options,
-      aws: awsOptions(world.emulator, {
-        hooks: {
-          afterCreate: async ({ taskId, awsId }) => {
-            const task = await first.request<{ task_definition_name: string }>('GET', `/api/tasks/${taskId}`);
-            const name = task.body.task_definition_name;
-            if (name.endsWith('-known')) return;
-            created.set(name, awsId);
-            return new Promise(() => {});
-          },
+    const first = await lives.start({
+      hooks: {
+        afterCreate: async ({ taskId, awsId }) => {
+          const task = await first.request<{ task_definition_name: string }>('GET', `/api/tasks/${taskId}`);
+          const name = task.body.task_definition_name;
+          if (name.endsWith('-known')) return;
+          created.set(name, awsId);
+          return new Promise(() => {});
         },
-      }),
-    });
-    sundials.push(first);
-    const job = (seconds: string) => ({
-      image: 'etl',
-      tag: '1',
-      command: ['sundial-job', '--sleep', seconds],
-      memory: 256,
+      },
     });
     await first.put({
       process_definition_name: 'crash',
       task_definitions: [
-        awsTask('batch', { batch_image_command: job('1') }),
-        awsTask('ecs', { docker_image_command: job('1') }),
-        awsTask('emr-new', newClusterJob({ args: ['--sleep', '1'] })),
-        awsTask('emr-existing', postExistingExecutable()),
+        ...everyKindOfAwsTask(1),
         awsTask('sls', {
           emr_serverless_command: {
             application_id: applicationId,
@@ -83,7 +62,7 @@ describe('a scheduler that dies between an AWS create call and recording its id'
           },
         }),
         // Long enough to be running still when the first life ends, even on a busy machine.
-        awsTask('batch-known', { batch_image_command: job('8') }),
+        awsTask('batch-known', { batch_image_command: standInJob(8) }),
         awsTask('emr-known', newClusterJob({ args: ['--sleep', '8'] })),
       ],
     });
@@ -106,11 +85,10 @@ describe('a scheduler that dies between an AWS create call and recording its id'
       .filter((t) => t.task_definition_name.endsWith('-known') && t.status === 'running')
       .map((t) => t.task_definition_name);
     expect(runningAtShutdown.length).toBeGreaterThan(0);
-    sundials.pop();
-    await first.close();
+    await lives.end(first);
 
     // Second life on the same database.
-    const second = await Harness.start({ ...db.options, aws: awsOptions(world.emulator) });
+    const second = await lives.start();
     try {
       const ended = await second.waitForEnd(run.process_id, 60_000);
       expect(ended.task.map((t) => [t.task_definition_name, t.status]).sort()).toEqual([
@@ -130,28 +108,17 @@ describe('a scheduler that dies between an AWS create call and recording its id'
           taskOf(name).log_entries.some((l) => l.message.startsWith('scheduler took over: following')),
         ).toBe(true);
       }
-      const batchJobs = emulatorState<{ jobId: string; jobName: string }[]>(world.emulator, 'batch', 'jobs');
-      expect(batchJobs.filter((j) => j.jobName.endsWith(idOf('batch-known')))).toHaveLength(1);
+      expect(batchJobsOf(world.emulator, idOf('batch-known'))).toHaveLength(1);
       const [knownCluster, ...extra] = clustersOfTask(world.emulator, idOf('emr-known'));
       expect(extra).toHaveLength(0);
-      await waitFor(async () =>
-        terminal(clusterById(world.emulator, knownCluster!.Id).Status.State) ? true : undefined,
-      );
+      await waitForClusterEnd(world.emulator, knownCluster!.Id);
 
-      expect(batchJobs.filter((j) => j.jobName.endsWith(idOf('batch'))).map((j) => j.jobId)).toEqual([
-        created.get('batch'),
-      ]);
-
-      const tasks = emulatorState<{ taskArn: string; startedBy: string }[]>(world.emulator, 'ecs', 'tasks');
-      expect(
-        tasks.filter((t) => t.startedBy === `sundial-${idOf('ecs')}`.slice(0, 36)).map((t) => t.taskArn),
-      ).toEqual([created.get('ecs')]);
+      expect(batchJobsOf(world.emulator, idOf('batch')).map((j) => j.jobId)).toEqual([created.get('batch')]);
+      expect(ecsTasksOf(world.emulator, idOf('ecs')).map((t) => t.taskArn)).toEqual([created.get('ecs')]);
 
       const clusters = clustersOfTask(world.emulator, idOf('emr-new'));
       expect(clusters.map((c) => c.Id)).toEqual([created.get('emr-new')]);
-      await waitFor(async () =>
-        terminal(clusterById(world.emulator, clusters[0]!.Id).Status.State) ? true : undefined,
-      );
+      await waitForClusterEnd(world.emulator, clusters[0]!.Id);
 
       const jobRuns = emulatorState<{ jobRunId: string; name: string }[]>(
         world.emulator,
@@ -162,12 +129,10 @@ describe('a scheduler that dies between an AWS create call and recording its id'
         created.get('sls'),
       ]);
 
-      const steps = clusterById(world.emulator, POST_CLUSTER_ID).Steps.filter((s) =>
-        s.Name.includes(idOf('emr-existing')),
-      );
+      const steps = postClusterStepsOf(world.emulator, idOf('emr-existing'));
       expect(steps.map((s) => s.Id).join(',')).toBe(created.get('emr-existing'));
     } finally {
-      await second.close();
+      await lives.end(second);
     }
   });
 });

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { taskToken } from '../../../src/api/auth/task-token.js';
-import { planAwsRequests } from '../../../src/cli/plan.js';
 import type { EmrServerlessCommand, ProcessDefinition } from '../../../src/domain/types.js';
-import { serverSecret } from '../../../src/storage/stores/server-secrets-store.js';
 import { waitFor } from '../../helpers/harness.js';
 import {
   awsTask,
@@ -12,6 +9,7 @@ import {
   triggerUntil,
   useAwsWorld,
 } from './aws-world.js';
+import { plannedInputOfRun } from './planned-request.js';
 
 interface JobRunState {
   jobRunId: string;
@@ -56,14 +54,7 @@ describe('emr_serverless_command on EMR Serverless', () => {
     const mine = jobRuns().filter((r) => r.name.endsWith(task.task_id));
     expect(mine).toHaveLength(1);
     expect(mine[0]!.state).toBe('SUCCESS');
-    const [planned] = planAwsRequests(def, { publicUrl: world.h.url });
-    const token = taskToken(await serverSecret(world.h.sundial.db, 'task-token-key'), task.task_id);
-    const input = JSON.parse(
-      JSON.stringify(planned!.input)
-        .replaceAll('<task-id>', task.task_id)
-        .replaceAll('<process-id>', run.process_id)
-        .replaceAll('<task-token>', token),
-    );
+    const input = await plannedInputOfRun(world.h, def, run);
     expect(mine[0]!.jobDriver).toEqual(input.jobDriver);
     expect(input.jobDriver.sparkSubmit.sparkSubmitParameters).toMatch(/^--class com\.acme\.Etl --conf /);
     await waitFor(async () => {

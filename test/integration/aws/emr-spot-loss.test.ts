@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewEmrCluster } from '../../../src/domain/types.js';
-import { Harness, waitFor } from '../../helpers/harness.js';
-import { awsOptions, awsTask, durableDatabase, metadataOf, useAwsWorld } from './aws-world.js';
+import { type Harness, waitFor } from '../../helpers/harness.js';
+import { awsTask, metadataOf, useAwsWorld, useLives } from './aws-world.js';
 import {
   clustersOfTask,
   type EmrClusterState,
@@ -141,35 +141,23 @@ describe('emr_command when spot capacity is lost', () => {
 
 describe('a scheduler that dies while moving a task to a fresh cluster after a spot loss', () => {
   const world = useAwsWorld({ sundial: false });
-  let db: Awaited<ReturnType<typeof durableDatabase>>;
-  const sundials: Harness[] = [];
-  beforeAll(async () => {
-    db = await durableDatabase();
-  });
-  afterAll(async () => {
-    for (const s of sundials) await s.close().catch(() => {});
-    await db?.drop();
-  });
+  const lives = useLives(world);
 
   it('finds the fresh cluster after the restart instead of creating a third', {
     timeout: 60_000,
   }, async () => {
     let fresh: string | undefined;
     let creates = 0;
-    const first = await Harness.start({
-      ...db.options,
-      aws: awsOptions(world.emulator, {
-        hooks: {
-          // The second RunJobFlow of the task (after the spot loss) takes effect, then "the crash".
-          afterCreate: async ({ kind, awsId }) => {
-            if (kind !== 'emr' || ++creates < 2) return;
-            fresh = awsId;
-            return new Promise(() => {});
-          },
+    const first = await lives.start({
+      hooks: {
+        // The second RunJobFlow of the task (after the spot loss) takes effect, then "the crash".
+        afterCreate: async ({ kind, awsId }) => {
+          if (kind !== 'emr' || ++creates < 2) return;
+          fresh = awsId;
+          return new Promise(() => {});
         },
-      }),
+      },
     });
-    sundials.push(first);
     await first.put({
       process_definition_name: 'spot-crash',
       task_definitions: [
@@ -183,11 +171,9 @@ describe('a scheduler that dies while moving a task to a fresh cluster after a s
     await first.trigger('spot-crash');
     const started = await first.waitForRun('spot-crash');
     await waitFor(async () => fresh);
-    sundials.pop();
-    await first.close();
+    await lives.end(first);
 
-    const second = await Harness.start({ ...db.options, aws: awsOptions(world.emulator) });
-    sundials.push(second);
+    const second = await lives.start();
     const run = await second.waitForEnd(started.process_id, 30_000);
     expect(run.status).toBe('succeeded');
     const clusters = clustersOfTask(world.emulator, run.task[0]!.task_id);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { EMRClient, RunJobFlowCommand } from '@aws-sdk/client-emr';
 import type { AwsEmulator } from '../../../src/aws-emulator/index.js';
-import type { EmrCommand, NewEmrCluster, TaskExecutable } from '../../../src/domain/types.js';
-import { awsOptions, emulatorState } from './aws-world.js';
+import type { EmrCommand, NewEmrCluster, TaskDefinition, TaskExecutable } from '../../../src/domain/types.js';
+import { waitFor } from '../../helpers/harness.js';
+import { awsOptions, awsTask, emulatorState, standInJob } from './aws-world.js';
 
 /** The post's JSON examples, verbatim (fragments: `"executable": {…}` and `"emr_cluster": {…}`). */
 const fragment = (file: string) =>
@@ -73,5 +74,29 @@ export async function createExistingCluster(emulator: AwsEmulator, id = POST_CLU
   emr.destroy();
 }
 
+/** The steps added for a Sundial task to the existing cluster (their names hold its id). */
+export const postClusterStepsOf = (emulator: AwsEmulator, taskId: string) =>
+  clusterById(emulator, POST_CLUSTER_ID).Steps.filter((s) => s.Name.includes(taskId));
+
+/**
+ * One task of each kind whose create call makes a job in AWS, its jobs sleeping `sleepSeconds`
+ * when given: `batch`, `ecs`, `emr-new` (a new cluster) and `emr-existing` (a step on the
+ * existing cluster: seed it with {@link createExistingCluster}).
+ */
+export function everyKindOfAwsTask(sleepSeconds?: number): TaskDefinition[] {
+  const job = standInJob(sleepSeconds);
+  const sleep = sleepSeconds === undefined ? {} : { args: ['--sleep', String(sleepSeconds)] };
+  return [
+    awsTask('batch', { batch_image_command: job }),
+    awsTask('ecs', { docker_image_command: job }),
+    awsTask('emr-new', newClusterJob(sleep)),
+    awsTask('emr-existing', postExistingExecutable()),
+  ];
+}
+
 export const terminal = (state: string | undefined) =>
   state === 'TERMINATED' || state === 'TERMINATED_WITH_ERRORS';
+
+/** Waits until the cluster has terminated, with or without errors. */
+export const waitForClusterEnd = (emulator: AwsEmulator, clusterId: string) =>
+  waitFor(async () => (terminal(clusterById(emulator, clusterId).Status.State) ? true : undefined));

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { EMRClient, RunJobFlowCommand } from '@aws-sdk/client-emr';
 import { describe, expect, it } from 'vitest';
-import { shellTask, waitFor } from '../../helpers/harness.js';
-import { awsOptions, awsTask, emulatorState, startSundial, useAwsWorld } from './aws-world.js';
+import { shellTask } from '../../helpers/harness.js';
+import { awsOptions, awsTask, batchJobsOf, ecsTasksOf, startSundial, useAwsWorld } from './aws-world.js';
 import {
   clusterById,
   clustersOfTask,
   createExistingCluster,
+  everyKindOfAwsTask,
   newClusterJob,
-  POST_CLUSTER_ID,
-  postExistingExecutable,
-  terminal,
+  postClusterStepsOf,
+  waitForClusterEnd,
 } from './emr-world.js';
 
 describe('AWS create calls whose response is lost', () => {
@@ -26,27 +26,14 @@ describe('AWS create calls whose response is lost', () => {
     ] as const) {
       world.emulator.injectFault({ type: 'lost-response', service, operation, mode });
     }
-    const image = { image: 'etl', tag: '1', command: ['sundial-job'], memory: 256 };
-    await world.h.put({
-      process_definition_name: 'lost',
-      task_definitions: [
-        awsTask('batch', { batch_image_command: image }),
-        awsTask('ecs', { docker_image_command: image }),
-        awsTask('emr-new', newClusterJob()),
-        awsTask('emr-existing', postExistingExecutable()),
-      ],
-    });
+    await world.h.put({ process_definition_name: 'lost', task_definitions: everyKindOfAwsTask() });
     const run = await world.h.triggerAndWait('lost');
     expect(run.task.map((t) => t.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
     const idOf = (name: string) => run.task.find((t) => t.task_definition_name === name)!.task_id;
-    const jobs = emulatorState<{ jobName: string }[]>(world.emulator, 'batch', 'jobs');
-    expect(jobs.filter((j) => j.jobName.endsWith(idOf('batch')))).toHaveLength(1);
-    const tasks = emulatorState<{ startedBy: string }[]>(world.emulator, 'ecs', 'tasks');
-    expect(tasks.filter((t) => t.startedBy === `sundial-${idOf('ecs')}`.slice(0, 36))).toHaveLength(1);
+    expect(batchJobsOf(world.emulator, idOf('batch'))).toHaveLength(1);
+    expect(ecsTasksOf(world.emulator, idOf('ecs'))).toHaveLength(1);
     expect(clustersOfTask(world.emulator, idOf('emr-new'))).toHaveLength(1);
-    expect(
-      clusterById(world.emulator, POST_CLUSTER_ID).Steps.filter((s) => s.Name.includes(idOf('emr-existing'))),
-    ).toHaveLength(1);
+    expect(postClusterStepsOf(world.emulator, idOf('emr-existing'))).toHaveLength(1);
     expect(world.emulator.count('batch', 'SubmitJob')).toBe(1);
     expect(world.emulator.count('emr', 'RunJobFlow')).toBe(1);
   });
@@ -83,9 +70,7 @@ describe('AWS create calls whose response is lost', () => {
         task_definitions: [awsTask('spark', newClusterJob())],
       });
       expect((await fresh.triggerAndWait('next')).status).toBe('succeeded');
-      await waitFor(async () =>
-        terminal(clusterById(world.emulator, ours).Status.State) ? true : undefined,
-      );
+      await waitForClusterEnd(world.emulator, ours);
       expect(clusterById(world.emulator, someoneElses).Status.State).toBe('WAITING');
     } finally {
       await fresh.close();
