@@ -74,7 +74,7 @@ export async function startServices(
   const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const metrics = new Registry();
   const aws = awsEnv && awsOptions(db, logger, metrics, { ...awsEnv, ...(options.aws || {}) });
-  // The tailers and their CloudWatch Logs and S3 clients come after the API listens (below).
+  // The tailers come after the API listens (below), their CloudWatch Logs and S3 SDKs at the first read.
   const liveLogs = new LiveLogs({ db, logger, replicaId, options: options.liveLogs });
   await liveLogs.start();
   let scheduler: Scheduler | undefined;
