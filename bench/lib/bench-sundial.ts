@@ -3,6 +3,7 @@ import { type Sundial, type SundialOptions, startSundial } from '../../src/app.j
 import type { ProcessDefinition } from '../../src/domain/types.js';
 import { NoopExecutor } from '../../src/executors/noop/noop-executor.js';
 import { ShellExecutor } from '../../src/executors/shell/shell-executor.js';
+import { apiCaller } from './api-call.js';
 import { freshPostgres } from './databases.js';
 import { HopProbe } from './hop-probe.js';
 import { poll } from './stats.js';
@@ -52,16 +53,7 @@ export async function startBenchSundial(
       probe.wrap(host, (h) => new ShellExecutor(h, { concurrency: shellConcurrency })),
     ],
   });
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sundial.url}${path}`, {
-      method,
-      ...(body !== undefined && {
-        body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json' },
-      }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  };
+  const call = apiCaller(sundial.url);
   // The benchmark's own polling goes around the counter and the probe.
   const query = sundial.db.query.bind(sundial.db);
   probe.watchResults(sundial.db);
@@ -69,8 +61,12 @@ export async function startBenchSundial(
     sundial,
     probe,
     work: countDatabase(sundial.db),
-    put: (def) => call('PUT', `/api/process_definitions/${def.process_definition_name}`, def),
-    trigger: (name) => call('POST', `/api/process_definitions/${name}/trigger`),
+    put: async (def) => {
+      await call('PUT', `/api/process_definitions/${def.process_definition_name}`, def);
+    },
+    trigger: async (name) => {
+      await call('POST', `/api/process_definitions/${name}/trigger`);
+    },
     async run(name, timeoutMs) {
       await call('POST', `/api/process_definitions/${name}/trigger`);
       return poll(

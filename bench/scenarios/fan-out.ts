@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { apiCaller } from '../lib/api-call.js';
 import { type Backend, startBenchSundial } from '../lib/bench-sundial.js';
 import { spawnSundialServer } from '../lib/child-server.js';
 import type { BenchConfig } from '../lib/config.js';
@@ -66,18 +67,7 @@ async function serverFanOut(
     String(config.concurrency),
   ]);
   try {
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${server.ready}${path}`, {
-        method,
-        ...(body !== undefined && {
-          body: JSON.stringify(body),
-          headers: { 'content-type': 'application/json' },
-        }),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return text ? (JSON.parse(text) as unknown) : undefined;
-    };
+    const call = apiCaller(server.ready);
     await call('PUT', '/api/process_definitions/fan', fanOutDefinition('fan', config.fanOut, 'shell'));
     const peak = watchPeakRss(server.pid);
     await call('POST', '/api/process_definitions/fan/trigger');
