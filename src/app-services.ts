@@ -74,8 +74,13 @@ export async function startServices(
   const replicaId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const metrics = new Registry();
   const aws = awsEnv && awsOptions(db, logger, metrics, { ...awsEnv, ...(options.aws || {}) });
-  // The tailers come after the API listens (below), their CloudWatch Logs and S3 SDKs at the first read.
-  const liveLogs = new LiveLogs({ db, logger, replicaId, options: options.liveLogs });
+  const liveLogs = new LiveLogs({
+    db,
+    logger,
+    replicaId,
+    options: options.liveLogs,
+    clients: logClientsOf(aws, options.liveLogs?.aws),
+  });
   await liveLogs.start();
   let scheduler: Scheduler | undefined;
   let closing = false;
@@ -111,7 +116,6 @@ export async function startServices(
   });
   if (auth.enabled) logger.info('API authentication is on');
   const publicUrl = options.publicUrl ?? url;
-  await liveLogs.startTailers(logClientsOf(aws, options.liveLogs?.aws));
   const schedulerMetrics = new SchedulerMetrics(metrics, () => activeTaskCounts(db));
   // Every term as leader gets a new engine, executors and starter over the term's fenced database.
   const lead = (fenced: Database, leading: () => boolean): LeaderParts => {

@@ -23,7 +23,7 @@ import { webUi } from './web-ui.js';
  * Builds the HTTP API (not yet listening).
  *
  * @example
- * const logs = new LiveLogs({ db, logger, replicaId });
+ * const logs = new LiveLogs({ db, logger, replicaId, clients });
  * const app = await buildApi({ db, logs, wake: (payload) => scheduler.wake(payload) }, logger);
  * await app.listen({ port: 8080 });
  */

@@ -6,7 +6,7 @@ import { LogFeed } from './log-feed.js';
 import { type LiveLogOptions, type ResolvedLiveLogOptions, resolveLiveLogOptions } from './log-options.js';
 import type { LogStreamRef } from './log-stream-ref.js';
 import type { AwsLogClients } from './tailers/aws-log-clients.js';
-import type { TailerManager } from './tailers/tailer-manager.js';
+import { TailerManager } from './tailers/tailer-manager.js';
 import { TaskLogWriter } from './task-log-writer.js';
 
 export interface LiveLogsDeps {
@@ -14,6 +14,11 @@ export interface LiveLogsDeps {
   logger: Logger;
   replicaId: string;
   options?: LiveLogOptions;
+  /**
+   * The tailers' AWS reads (the server's share the executors' rate budget per service and
+   * region, and load their SDKs at the first read).
+   */
+  clients: AwsLogClients;
 }
 
 /**
@@ -22,9 +27,8 @@ export interface LiveLogsDeps {
  * the feed readers wait on.
  *
  * @example
- * const logs = new LiveLogs({ db, logger, replicaId });
- * await logs.start(); // the API can serve logs from here on
- * await logs.startTailers(pooledLogClients(settings, rate)); // before an engine watches remote logs
+ * const logs = new LiveLogs({ db, logger, replicaId, clients: pooledLogClients(settings, rate) });
+ * await logs.start();
  * const engine = new Engine({ db, logger, replicaId, publicUrl, liveLogs: logs });
  * // … at shutdown, after the engine's stop (which flushes the buffer):
  * await logs.close();
@@ -34,8 +38,7 @@ export class LiveLogs {
   readonly feed: LogFeed;
   readonly writer: TaskLogWriter;
   readonly buffer: LogBuffer;
-  private clients: AwsLogClients | undefined;
-  private tailers: TailerManager | undefined;
+  private readonly tailers: TailerManager;
   /** Logs being closed, by task. */
   private readonly closing = new Map<string, Promise<void>>();
 
@@ -50,28 +53,12 @@ export class LiveLogs {
       maxPendingBytes: this.options.maxPendingBytes,
       onError: (err) => deps.logger.error({ err }, 'writing log entries failed'),
     });
-  }
-
-  /** Listens for log wake-ups: enough for the API's log endpoints. */
-  async start(): Promise<void> {
-    await this.feed.start();
-  }
-
-  /**
-   * Loads the remote log tailers with their clients (the server's share the executors' rate
-   * budget per service and region). Apart from `start`: they bring the CloudWatch Logs and S3
-   * SDKs, which the API does not need, so the server loads them after it listens. Needed
-   * before an engine watches, ends or recovers tasks.
-   */
-  async startTailers(clients: AwsLogClients): Promise<void> {
-    const { TailerManager } = await import('./tailers/tailer-manager.js');
-    this.clients = clients;
     this.tailers = new TailerManager({
-      db: this.deps.db,
+      db: deps.db,
       writer: this.writer,
-      clients,
+      clients: deps.clients,
       options: this.options,
-      logger: this.deps.logger,
+      logger: deps.logger,
       watchers: this.feed.watchers,
       onLogComplete: (taskId) => {
         const p = this.complete(taskId).finally(() => this.closing.delete(taskId));
@@ -80,9 +67,13 @@ export class LiveLogs {
     });
   }
 
+  async start(): Promise<void> {
+    await this.feed.start();
+  }
+
   /** Follow a remote log into the task's log (see ExecutorHost.watchLogs). */
   watch(taskId: string, ref: LogStreamRef): void {
-    this.started().watch(taskId, ref);
+    this.tailers.watch(taskId, ref);
   }
 
   /**
@@ -95,7 +86,7 @@ export class LiveLogs {
    * the drain goes on behind the ended run, as a lagging S3 log does.
    */
   taskEnded(taskId: string): Promise<void> {
-    const drained = this.started().taskEnded(taskId); // with nothing tailed this closes the log at once
+    const drained = this.tailers.taskEnded(taskId); // with nothing tailed this closes the log at once
     const closing = this.closing.get(taskId);
     if (closing) return closing;
     const bounded = Promise.race([drained, sleep(this.options.graceMs, undefined, { ref: false })]);
@@ -104,7 +95,7 @@ export class LiveLogs {
 
   /** On becoming leader: resume tailers from their stored cursors. */
   recover(): Promise<void> {
-    return this.started().recover();
+    return this.tailers.recover();
   }
 
   /** A process ended: wake its log readers so their streams can end. */
@@ -114,15 +105,10 @@ export class LiveLogs {
 
   /** Stops the tailers where they are and stops listening; the buffer is flushed by the engine's stop. */
   async close(): Promise<void> {
-    await this.tailers?.close();
+    await this.tailers.close();
     await Promise.all(this.closing.values());
-    this.clients?.destroy();
+    this.deps.clients.destroy();
     await this.feed.close();
-  }
-
-  private started(): TailerManager {
-    if (!this.tailers) throw new Error('LiveLogs: startTailers() must come before an engine uses the logs');
-    return this.tailers;
   }
 
   private async complete(taskId: string): Promise<void> {

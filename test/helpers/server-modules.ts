@@ -1,6 +1,6 @@
 /**
- * The modules `startSundial` and `LiveLogs.startTailers` import when they run (the server loads
- * them while its database opens, or after it listens), imported here with the test file instead:
+ * The modules `startSundial` imports when it runs (the server loads them while its database
+ * opens, the AWS executors at the first AWS task), imported here with the test file instead:
  * under vitest each is transformed on first use, and on a loaded machine transforming the whole
  * server inside the first test ate its timeout.
  *
@@ -9,8 +9,6 @@
  */
 import '../../src/app-services.js';
 import '../../src/executors/aws/aws-executors.js';
-import '../../src/executors/aws/log-client-pools.js';
-import '../../src/logs/tailers/tailer-manager.js';
 import '../../src/storage/pg-database.js';
 import '../../src/storage/pglite-database.js';
 import '../../src/storage/pglite-template.js';

@@ -10,7 +10,7 @@ import type { CallRate } from './token-bucket.js';
  * down on its own. Each SDK is loaded at the first read that needs it.
  *
  * @example
- * await liveLogs.startTailers(pooledLogClients(settings, rate));
+ * const liveLogs = new LiveLogs({ db, logger, replicaId, clients: pooledLogClients(settings, rate) });
  */
 export function pooledLogClients(settings: AwsClientSettings | undefined, rate: CallRate): AwsLogClients {
   // A custom endpoint (emulator, MinIO…) rarely resolves bucket subdomains.
