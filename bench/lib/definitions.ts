@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { ProcessDefinition, TaskDefinition, TaskExecutable } from '../../src/domain/types.js';
 
 /** The two cheapest real tasks: `noop_command`, and a shell job running `true`. */
@@ -5,6 +7,23 @@ export type TrivialKind = 'noop' | 'shell';
 
 export const executableOf = (kind: TrivialKind): TaskExecutable =>
   kind === 'noop' ? { noop_command: {} } : { shell_script_command: { script: 'true' } };
+
+/**
+ * The same work as Sundial's trivial tasks, done directly (graphile-worker's task, the spawn
+ * ceiling): nothing, or `bash -c true` spawned the way its shell executor does (stdin from
+ * /dev/null: a socket there would make bash read ~/.bashrc).
+ *
+ * @example
+ * await trivialWork('shell');
+ */
+export async function trivialWork(kind: TrivialKind): Promise<void> {
+  if (kind === 'noop') return;
+  const child = spawn('bash', ['-c', 'true'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.resume();
+  child.stderr.resume();
+  const [code] = await once(child, 'close');
+  if (code !== 0) throw new Error(`bash -c true exited with ${code}`);
+}
 
 /** Zero-padded task names sort in chain order. */
 export const taskName = (i: number) => `t${String(i).padStart(6, '0')}`;

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Logger, run } from 'graphile-worker';
 import pg from 'pg';
-import type { TrivialKind } from '../lib/definitions.js';
+import { type TrivialKind, trivialWork } from '../lib/definitions.js';
 import { poll } from '../lib/stats.js';
 import type { UnitCost } from '../lib/table.js';
 import { countPool, type WorkCounter } from '../lib/work-counter.js';
@@ -20,20 +18,6 @@ export function peerPool(url: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on('error', () => {});
   return pool;
-}
-
-/**
- * The same work as Sundial's trivial tasks: nothing, or `bash -c true`
- * spawned the way its shell executor does (stdin from /dev/null: a socket
- * there would make bash read ~/.bashrc).
- */
-async function trivialWork(kind: TrivialKind): Promise<void> {
-  if (kind === 'noop') return;
-  const child = spawn('bash', ['-c', 'true'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.resume();
-  child.stderr.resume();
-  const [code] = await once(child, 'close');
-  if (code !== 0) throw new Error(`bash -c true exited with ${code}`);
 }
 
 /** A counter's reading divided by the jobs (or tasks) it covered. */

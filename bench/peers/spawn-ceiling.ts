@@ -3,16 +3,7 @@
 // piped), `concurrency` at a time, with no database and no bookkeeping: no scheduler that spawns
 // the same command from Node can run it faster on this machine.
 // Args: <jobs> <concurrency>. Prints its result as one JSON line: { perSecond }.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-
-async function one(): Promise<void> {
-  const child = spawn('bash', ['-c', 'true'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.resume();
-  child.stderr.resume();
-  const [code] = await once(child, 'close');
-  if (code !== 0) throw new Error(`bash -c true exited with ${code}`);
-}
+import { trivialWork } from '../lib/definitions.js';
 
 const [jobs, concurrency] = process.argv.slice(2).map(Number) as [number, number];
 let next = 0;
@@ -21,7 +12,7 @@ await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (next < jobs) {
       next += 1;
-      await one();
+      await trivialWork('shell');
     }
   }),
 );
