@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { apiCaller } from '../lib/api-call.js';
 import { type Backend, startBenchSundial } from '../lib/bench-sundial.js';
 import { spawnSundialServer } from '../lib/child-server.js';
@@ -19,22 +18,28 @@ const SCENARIO = '2. Fan-out';
 
 type PeerFanOut = Awaited<ReturnType<typeof graphileFanOut>> & { peakRssMiB: number };
 
+/** Runs `node <script> <args>` (a bench child): the JSON its last line prints, and its peak RSS. */
+async function runChild<T>(script: string, args: string[]): Promise<{ result: T; peakRssMiB: number }> {
+  let peak: { stop(): number } | undefined;
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = execFile(process.execPath, [script, ...args], { maxBuffer: 1024 * 1024 }, (err, out) =>
+      err ? reject(err) : resolve(out),
+    );
+    peak = watchPeakRss(child.pid!);
+  });
+  return { result: JSON.parse(stdout.trim().split('\n').at(-1)!) as T, peakRssMiB: peak!.stop() };
+}
+
 /** graphile-worker's fan-out, run in a process of its own (see `graphile-fan-out.ts`), and that process's peak RSS. */
 async function theirs(config: BenchConfig, kind: TrivialKind): Promise<PeerFanOut> {
   const db = await freshPostgres(config.postgresUrl, 'graphile');
   try {
     const args = [db.url, String(config.fanOut), String(config.concurrency), kind];
-    let peak: { stop(): number } | undefined;
-    const stdout = await new Promise<string>((resolve, reject) => {
-      const child = execFile(
-        process.execPath,
-        ['dist/bench/peers/graphile-fan-out.js', ...args],
-        { maxBuffer: 1024 * 1024 },
-        (err, out) => (err ? reject(err) : resolve(out)),
-      );
-      peak = watchPeakRss(child.pid!);
-    });
-    return { ...JSON.parse(stdout.trim().split('\n').at(-1)!), peakRssMiB: peak!.stop() };
+    const { result, peakRssMiB } = await runChild<Awaited<ReturnType<typeof graphileFanOut>>>(
+      'dist/bench/peers/graphile-fan-out.js',
+      args,
+    );
+    return { ...result, peakRssMiB };
   } finally {
     await db.drop();
   }
@@ -42,12 +47,11 @@ async function theirs(config: BenchConfig, kind: TrivialKind): Promise<PeerFanOu
 
 /** The fan-out's floor: a bare Node loop spawning `bash -c true` (see `spawn-ceiling.ts`). */
 async function spawnCeiling(config: BenchConfig): Promise<number> {
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    'dist/bench/peers/spawn-ceiling.js',
+  const { result } = await runChild<{ perSecond: number }>('dist/bench/peers/spawn-ceiling.js', [
     String(config.fanOut),
     String(config.concurrency),
   ]);
-  return JSON.parse(stdout.trim().split('\n').at(-1)!).perSecond;
+  return result.perSecond;
 }
 
 /**
