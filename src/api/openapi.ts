@@ -126,7 +126,39 @@ const operations: Record<string, Record<string, Op>> = {
       headers: {
         'sundial-process-id':
           'the id of the run, once the scheduler started it (absent while a run in progress holds it back)',
-        'sundial-trigger-request-id': 'the id of the recorded trigger request',
+        'sundial-trigger-request-id':
+          'the id of the recorded trigger request: GET /api/trigger_requests/{id} follows it to its run',
+      },
+    },
+  },
+  '/api/trigger_requests/{trigger_request_id}': {
+    get: {
+      summary: 'A trigger request, with the run it became (`process_id`, null until that run starts)',
+      response: {
+        type: 'object',
+        required: [
+          'trigger_request_id',
+          'process_definition_name',
+          'task_definition_names',
+          'requested_at',
+          'process_id',
+        ],
+        properties: {
+          trigger_request_id: { type: 'string', format: 'uuid' },
+          process_definition_name: { type: 'string' },
+          task_definition_names: {
+            type: ['array', 'null'],
+            items: { type: 'string' },
+            description: 'The tasks asked for; null for the whole process',
+          },
+          requested_at: { type: 'string', format: 'date-time' },
+          process_id: {
+            type: ['string', 'null'],
+            format: 'uuid',
+            description:
+              'Null while a run in progress holds the request back, or until the scheduler takes it',
+          },
+        },
       },
     },
   },

@@ -17,6 +17,7 @@ import { runViewsRoutes } from './run-views-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import { tasksRoutes } from './tasks-routes.js';
 import { tokensRoutes } from './tokens-routes.js';
+import { triggerRequestsRoutes } from './trigger-requests-routes.js';
 import { webUi } from './web-ui.js';
 
 /**
@@ -60,6 +61,7 @@ export async function buildApi(
   await installLimits(app, ctx);
   collectDefaultMetrics({ register: metrics });
   await app.register(processDefinitionsRoutes(ctx));
+  await app.register(triggerRequestsRoutes(ctx));
   await app.register(processesRoutes(ctx));
   await app.register(tasksRoutes(ctx));
   await app.register(logsRoutes(ctx));

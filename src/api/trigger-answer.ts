@@ -1,6 +1,6 @@
 import type { Database } from '../storage/database.js';
 import { runningProcessIds } from '../storage/stores/processes-store.js';
-import { processOfTriggerRequest } from '../storage/stores/triggers-store.js';
+import { getTriggerRequest } from '../storage/stores/triggers-store.js';
 
 /** Response headers of a trigger; the 204 without a body stays as the original API had it. */
 export const PROCESS_ID_HEADER = 'sundial-process-id';
@@ -27,8 +27,10 @@ export async function triggeredProcess(
   if ((await runningProcessIds(db, definitionName)).length > 0) return undefined;
   const deadline = Date.now() + WAIT_MS;
   while (Date.now() < deadline) {
-    const processId = await processOfTriggerRequest(db, requestId);
-    if (processId !== null) return processId ?? undefined;
+    const request = await getTriggerRequest(db, requestId);
+    // Gone: its definition was deleted before the run started.
+    if (!request) return undefined;
+    if (request.process_id) return request.process_id;
     await new Promise((resolve) => setTimeout(resolve, LOOK_EVERY_MS));
   }
   return undefined;

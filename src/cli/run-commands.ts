@@ -3,7 +3,7 @@ import { enc, withUrl } from './cli-options.js';
 import { EXIT } from './exit-codes.js';
 import { ApiError, callApi, request, serverUrl } from './http-client.js';
 import { followLog } from './logs.js';
-import type { WireProcess } from './wire-types.js';
+import type { WireTriggerRequest } from './wire-types.js';
 
 /**
  * `trigger NAME [--task T] [--wait]`, `kill RUN`, `retry RUN`.
@@ -29,13 +29,15 @@ export function registerRunCommands(program: Command): void {
         throw e;
       },
     );
-    let processId = res.headers.get('sundial-process-id') ?? undefined;
     const what = `${name}${o.task ? ` (task ${o.task})` : ''}`;
-    if (processId) console.log(`triggered ${what}: run ${processId}`);
-    else console.log(`triggered ${what}: it starts when the run in progress ends`);
+    const started = res.headers.get('sundial-process-id');
+    const requestId = res.headers.get('sundial-trigger-request-id');
+    if (started) console.log(`triggered ${what}: run ${started}`);
+    // A run in progress holds the request back (overlap_action wait), or the scheduler is busy.
+    else console.log(`triggered ${what}: request ${requestId}, its run has not started yet`);
     if (!o.wait) return;
-    const since = Date.parse(res.headers.get('date') ?? '') || Date.now();
-    processId ??= await nextRun(url, name, since);
+    const processId = started ?? (await runOfRequest(url, requestId ?? ''));
+    if (!started) console.log(`run ${processId} started`);
     const status = await followLog(url, 'processes', processId);
     if (status !== 'succeeded') process.exitCode = EXIT.FAILED;
   });
@@ -57,16 +59,16 @@ export function registerRunCommands(program: Command): void {
   });
 }
 
-/** The first run of `name` that started at or after `since` (a trigger held back by a run in progress). */
-async function nextRun(url: string, name: string, since: number): Promise<string> {
-  const query = new URLSearchParams({
-    process_definition_name: name,
-    start_time: new Date(since - 1000).toISOString(),
-  });
+/** Waits for a trigger request to become a run; its id. */
+async function runOfRequest(url: string, requestId: string): Promise<string> {
   for (;;) {
-    const runs = (await callApi(url, 'GET', `/api/processes?${query}`)) as WireProcess[];
-    const run = runs.filter((r) => Date.parse(r.start_time) >= since - 1000).at(-1);
-    if (run) return run.process_id;
+    const request = (await callApi(url, 'GET', `/api/trigger_requests/${enc(requestId)}`).catch((e) => {
+      // The request goes with its definition when that is deleted before the run starts.
+      if (e instanceof ApiError && e.status === 404)
+        e.message = `trigger request ${requestId} is gone: its process definition was deleted before its run started`;
+      throw e;
+    })) as WireTriggerRequest;
+    if (request.process_id) return request.process_id;
     await new Promise((r) => setTimeout(r, 1000));
   }
 }

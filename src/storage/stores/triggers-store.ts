@@ -50,11 +50,8 @@ export async function dropTriggerRequest(db: Queryable, id: string): Promise<voi
   await db.query('delete from trigger_requests where id = $1', [id]);
 }
 
-/** The process a request was turned into, once it was (null before; undefined if it is gone). */
-export async function processOfTriggerRequest(db: Queryable, id: string): Promise<string | null | undefined> {
-  const [row] = await db.query<{ process_id: string | null }>(
-    'select process_id from trigger_requests where id = $1',
-    [id],
-  );
-  return row?.process_id;
+/** A recorded request (its `process_id` is null until the engine starts its run); undefined if it is gone. */
+export async function getTriggerRequest(db: Queryable, id: string): Promise<TriggerRequestRow | undefined> {
+  const [row] = await db.query<TriggerRequestRow>('select * from trigger_requests where id = $1', [id]);
+  return row;
 }

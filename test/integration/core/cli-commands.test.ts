@@ -1,11 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sundial } from '../../helpers/cli.js';
 import { dependsOn, Harness, shellTask, waitFor } from '../../helpers/harness.js';
 import { backend } from '../../helpers/test-database.js';
 
-const ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** `triggered NAME: run ID`, or (the run not started within the API's wait) `run ID started` after the request. */
+const RUN = new RegExp(`\\brun (${UUID})\\b`);
+const HELD = new RegExp(`triggered \\S+: request (${UUID}), its run has not started yet`);
 
 // Every command through the built bin against a real server; the CLI speaks only HTTP, so one backend suffices.
 describe.skipIf(backend !== 'postgres')('CLI commands', () => {
@@ -13,7 +19,17 @@ describe.skipIf(backend !== 'postgres')('CLI commands', () => {
   let url: string;
   let notSundial: Server;
   let notSundialUrl: string;
+  let dir: string;
   const cli = (...args: string[]) => sundial([...args, '--url', url]);
+  /** `trigger NAME`; the run's id as printed, or once the run starts when the scheduler took longer than the API waits. */
+  const triggerRun = async (name: string) => {
+    const { code, stdout } = await cli('trigger', name);
+    expect(code).toBe(0);
+    const started = RUN.exec(stdout)?.[1];
+    if (started) return started;
+    expect(stdout).toMatch(HELD);
+    return (await h.waitForRun(name)).process_id;
+  };
 
   beforeAll(async () => {
     h = await Harness.start();
@@ -47,10 +63,18 @@ describe.skipIf(backend !== 'postgres')('CLI commands', () => {
       ],
     });
     await h.put({ process_definition_name: 'slow', task_definitions: [shellTask('nap', 'sleep 60')] });
+    dir = mkdtempSync(join(tmpdir(), 'sundial-cli-'));
+    await h.put({
+      process_definition_name: 'held',
+      task_definitions: [
+        shellTask('gate', `while [ ! -e '${join(dir, 'go')}' ]; do sleep 0.2; done; echo released`),
+      ],
+    });
   });
   afterAll(async () => {
     await h?.close();
     notSundial?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('--version, list and show', async () => {
@@ -87,21 +111,45 @@ describe.skipIf(backend !== 'postgres')('CLI commands', () => {
   it('trigger prints the run id; --wait exits 0 only when the run succeeded; logs -f likewise', async () => {
     const [ok, bad] = await Promise.all([cli('trigger', 'ok', '--wait'), cli('trigger', 'bad', '--wait')]);
     expect(ok.code).toBe(0);
-    const okId = ok.stdout.match(ID)![0];
-    expect(ok.stdout).toContain(`triggered ok: run ${okId}`);
+    const okId = RUN.exec(ok.stdout)![1]!;
     expect(ok.stdout).toContain('[stdout] hello');
     expect(ok.stderr).toContain('process succeeded');
     expect((await h.process(okId)).status).toBe('succeeded');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('process failed');
-    const badId = bad.stdout.match(ID)![0];
+    const badId = RUN.exec(bad.stdout)![1]!;
     const logs = await cli('logs', badId, '-f');
     expect(logs).toMatchObject({ code: 1, stdout: expect.stringContaining('about to fail') });
   });
 
+  it('trigger --wait behind a run in progress says its run has not started, then follows the run it became', async () => {
+    const first = await h.startRun('held');
+    const waiting = cli('trigger', 'held', '--wait');
+    // The first run ends only once the CLI's request waits behind it.
+    await waitFor(async () => {
+      const open = await h.sundial.db.query(
+        "select id from trigger_requests where definition_name = 'held' and process_id is null",
+      );
+      return open.length > 0 ? true : undefined;
+    });
+    writeFileSync(join(dir, 'go'), '');
+    const waited = await waiting;
+    expect(waited.code).toBe(0);
+    const requestId = HELD.exec(waited.stdout)![1]!;
+    const second = new RegExp(`^run (${UUID}) started$`, 'm').exec(waited.stdout)![1]!;
+    expect(second).not.toBe(first.process_id);
+    expect(
+      (await h.request<{ process_id: string }>('GET', `/api/trigger_requests/${requestId}`)).body,
+    ).toMatchObject({
+      process_id: second,
+    });
+    expect(waited.stdout).toContain('[stdout] released');
+    expect(waited.stderr).toContain('process succeeded');
+    expect((await h.process(first.process_id)).status).toBe('succeeded');
+  });
+
   it('status: every task with its time, a pending retry, a task not started yet; an unknown name is an error', async () => {
-    const triggered = await cli('trigger', 'flaky');
-    const id = triggered.stdout.match(ID)![0];
+    const id = await triggerRun('flaky');
     await waitFor(async () =>
       (await h.process(id)).task.some((t) => t.status === 'failed') ? true : undefined,
     );
@@ -120,7 +168,7 @@ describe.skipIf(backend !== 'postgres')('CLI commands', () => {
   });
 
   it('kill shows as killed in status (and --watch ends with the run); retry runs the failed tasks again', async () => {
-    const id = (await cli('trigger', 'slow')).stdout.match(ID)![0];
+    const id = await triggerRun('slow');
     const watch = cli('status', 'slow', '-n', '1', '--watch');
     expect(await cli('kill', id)).toMatchObject({ code: 0, stdout: `killing run ${id}\n` });
     const watched = await watch;
