@@ -22,6 +22,7 @@ export interface WireProcess {
   status: 'running' | 'succeeded' | 'failed';
   start_time: string;
   end_time?: string;
+  kill_reason?: string;
   task: WireTask[];
 }
 
@@ -120,11 +121,30 @@ export class Harness {
     }, timeoutMs);
   }
 
+  /** Waits until the run has ended; on a timeout the error holds its tasks and the end of its log. */
   async waitForEnd(processId: string, timeoutMs = 30_000): Promise<WireProcess> {
-    return waitFor(async () => {
+    try {
+      return await waitFor(async () => {
+        const p = await this.process(processId);
+        return p.status === 'running' ? undefined : p;
+      }, timeoutMs);
+    } catch (e) {
       const p = await this.process(processId);
-      return p.status === 'running' ? undefined : p;
-    }, timeoutMs);
+      const tasks = p.task.map(
+        (t) =>
+          `${t.task_definition_name}#${t.previous_attempt_count} ${t.status}` +
+          (t.failure_reason ? ` (${t.failure_reason})` : ''),
+      );
+      const log = await this.request<{ entries: { source: string; message: string }[] }>(
+        'GET',
+        `/api/processes/${processId}/logs?order=time`,
+      );
+      const lines = log.body.entries.slice(-20).map((l) => `  [${l.source}] ${l.message}`);
+      throw new Error(
+        `${(e as Error).message}: run ${processId} ${p.status}${p.kill_reason ? ` (kill: ${p.kill_reason})` : ''}; ` +
+          `tasks: ${tasks.join(', ') || 'none'}; log:\n${lines.join('\n')}`,
+      );
+    }
   }
 
   /** Triggers `name` (only `task` when given) and returns the new run as soon as it exists. */

@@ -119,7 +119,7 @@ describe('retries', () => {
       const res = await retry(run.process_id);
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/is still running/);
-      await world.h.request('POST', `/api/processes/${run.process_id}/kill`);
+      expect((await world.h.request('POST', `/api/processes/${run.process_id}/kill`)).status).toBe(204);
       expect((await world.h.waitForEnd(run.process_id)).status).toBe('failed');
       const unknown = await retry('00000000-0000-4000-8000-000000000000');
       expect(unknown.status).toBe(404);
