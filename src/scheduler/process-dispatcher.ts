@@ -51,6 +51,13 @@ export interface ProcessDispatcherOptions {
 export class ProcessDispatcher {
   /** The running processes this engine evaluates (see RunningProcess). */
   private readonly processes = new Map<string, RunningProcess>();
+  /**
+   * Processes changed outside this engine (a kill, a retry, a start) since
+   * their last read began. Kept here, not on the RunningProcess: a change
+   * that lands while the first read of a process (or a re-read) is under way
+   * must not be lost when that read's older view is stored.
+   */
+  private readonly changedElsewhere = new Set<string>();
   private readonly evaluations = new EvaluationQueue(
     (id) => this.evaluate(id),
     (err, id) => this.evaluationFailed(err, id),
@@ -70,8 +77,7 @@ export class ProcessDispatcher {
    * restart). Many calls coalesce into one evaluation.
    */
   markDirty(processId: string): void {
-    const known = this.processes.get(processId);
-    if (known) known.stale = true;
+    this.changedElsewhere.add(processId);
     this.replan(processId);
   }
 
@@ -113,6 +119,7 @@ export class ProcessDispatcher {
         return ended !== undefined;
       });
       this.processes.delete(processId);
+      this.changedElsewhere.delete(processId); // read afresh anyway, if a retry opens it again
       if (!finished) return;
       this.opts.logger.info({ processId, status: outcome }, 'process finished');
       this.opts.onProcessFinished?.(processId);
@@ -126,7 +133,10 @@ export class ProcessDispatcher {
   /** The process as this engine knows it, read again when stale; undefined once it is not running. */
   private async current(processId: string): Promise<RunningProcess | undefined> {
     let process = this.processes.get(processId);
-    if (process && !process.stale) return process;
+    // Taken before the read: a change made during it marks the process again, and the evaluation
+    // markDirty asked for then reads it once more.
+    const changed = this.changedElsewhere.delete(processId);
+    if (process && !process.stale && !changed) return process;
     // The task definitions are a snapshot that never changes: read them once per process.
     const view = await planningView(this.opts.db, processId, { withDefinitions: !process });
     if (view?.status !== 'running') {
@@ -199,7 +209,8 @@ export class ProcessDispatcher {
   startsAfter(run: TaskRun): NewTask[] {
     if (!this.opts.db.preparesStatements || this.opts.halted()) return [];
     const process = this.processes.get(run.processId);
-    if (!process || process.stale || this.endings.has(run.processId)) return [];
+    if (!process || process.stale || this.changedElsewhere.has(run.processId)) return [];
+    if (this.endings.has(run.processId)) return [];
     if (!process.dependedOn.has(run.taskDefinitionName)) return [];
     const names = process.startsIfSucceeded(run.taskDefinitionName, run.attempt, Date.now());
     return names.map((name) => newTask(process, name));
