@@ -5,7 +5,7 @@ import {
   planTasks,
   type RetryGrant,
 } from '../domain/process-plan.js';
-import { type PlanningProgress, progressFromTasks } from '../domain/task-progress.js';
+import { type PlanningProgress, progressFromTasks, withOwnRecords } from '../domain/task-progress.js';
 import { isTaskActive, type TaskDefinition, type TaskStatus } from '../domain/types.js';
 import type { PlanningView } from '../storage/stores/processes-store.js';
 
@@ -75,12 +75,17 @@ export class RunningProcess {
     return p;
   }
 
-  /** Takes the database's state as the truth again (after a wake-up from elsewhere). */
+  /**
+   * Takes the database's state as the truth again (after a wake-up from
+   * elsewhere), but for the attempts this engine started or ended since the
+   * view was read.
+   */
   refresh(view: PlanningView): void {
     this.killRequested = view.kill_requested_at !== null;
     this.killReason = view.kill_reason ?? undefined;
     this.grants = view.retry_grants;
-    this.progress = progressFromTasks(view.tasks);
+    // A start or an end this engine stored while the view was read may be missing from it.
+    this.progress = withOwnRecords(progressFromTasks(view.tasks), this.progress);
     this.running = new Set();
     for (const [name, p] of this.progress)
       if (p.latest && isTaskActive(p.latest.status)) this.running.add(name);

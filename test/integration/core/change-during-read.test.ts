@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callRate } from '../../../src/executors/aws/aws-options.js';
@@ -7,6 +10,7 @@ import { LiveLogs } from '../../../src/logs/live-logs.js';
 import { Engine } from '../../../src/scheduler/engine.js';
 import type { Database } from '../../../src/storage/database.js';
 import { openDatabase } from '../../../src/storage/open-database.js';
+import { readLogPage } from '../../../src/storage/stores/log-reads-store.js';
 import { getProcess, insertProcess, requestKill } from '../../../src/storage/stores/processes-store.js';
 import { tasksOfProcess } from '../../../src/storage/stores/tasks-store.js';
 import { shellTask, waitFor } from '../../helpers/harness.js';
@@ -58,8 +62,18 @@ describe('a change made while the engine reads a process', () => {
   let engine: Engine;
   let logs: LiveLogs;
   let reads: ReturnType<typeof holdingProcessReads>;
+  let dir: string;
+  /** A shell task that runs until the test writes `dir/name`. */
+  const gated = (name: string) => shellTask(name, `while [ ! -e '${join(dir, name)}' ]; do sleep 0.05; done`);
+  const open = (name: string) => writeFileSync(join(dir, name), '');
+  const ended = (processId: string) =>
+    waitFor(async () => {
+      const p = await getProcess(db, processId);
+      return p?.status === 'running' ? undefined : p;
+    }, 10_000);
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sundial-change-during-read-'));
     fresh = await freshDatabase();
     db = await openDatabase(fresh.options);
     reads = holdingProcessReads(db);
@@ -80,6 +94,7 @@ describe('a change made while the engine reads a process', () => {
     await logs?.close();
     await db?.close();
     await fresh?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   for (const moment of ['its first read', 'a read again after a change'] as const) {
@@ -95,13 +110,31 @@ describe('a change made while the engine reads a process', () => {
       await requestKill(db, run.id, 'killed during the read', new Date());
       engine.markDirty(run.id);
       goOn();
-      const ended = await waitFor(async () => {
-        const p = await getProcess(db, run.id);
-        return p?.status === 'running' ? undefined : p;
-      }, 10_000);
-      expect(ended).toMatchObject({ status: 'failed' });
+      expect(await ended(run.id)).toMatchObject({ status: 'failed' });
       const tasks = await tasksOfProcess(db, run.id);
       expect(tasks.map((t) => [t.status, t.failure_reason])).toEqual([['failed', 'killed during the read']]);
     });
   }
+
+  it('a task end stored while the engine reads is kept: the run ends when its last task does', async () => {
+    const run = await insertProcess(db, 'two', [gated('quick'), gated('long')], 'trigger', new Date());
+    engine.markDirty(run.id);
+    await waitFor(async () => {
+      const tasks = await tasksOfProcess(db, run.id);
+      return tasks.length === 2 && tasks.every((t) => t.status === 'running') ? true : undefined;
+    });
+    const reading = reads.holdNextRead();
+    engine.markDirty(run.id);
+    const goOn = await reading;
+    open('quick');
+    const quick = (await tasksOfProcess(db, run.id)).find((t) => t.task_definition_name === 'quick')!;
+    // The engine logs a task's end once it is stored, as it takes the end into its copy of the run.
+    await waitFor(async () => {
+      const lines = await readLogPage(db, { kind: 'task', id: quick.id }, 0, 100);
+      return lines.some((l) => l.message === 'task succeeded') ? true : undefined;
+    });
+    goOn();
+    open('long');
+    expect(await ended(run.id)).toMatchObject({ status: 'succeeded' });
+  });
 });

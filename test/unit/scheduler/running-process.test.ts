@@ -81,6 +81,31 @@ describe('RunningProcess', () => {
     expect(p.plan(T0).start).toEqual(['a']);
   });
 
+  it('keeps the starts and ends it recorded itself when a view read before them arrives', () => {
+    const defs = [task('a'), task('b'), task('after-a', ['a'])];
+    const p = RunningProcess.load(view(defs));
+    p.started([row('a', 0, 'submitted'), row('b', 0, 'submitted')]);
+    const readBefore = view(defs, [row('a', 0, 'submitted')]); // read as a's start landed, before b's
+    p.ended([{ ...row('a', 0, 'succeeded'), ended_at: new Date(T0) }]);
+    p.refresh(readBefore);
+    expect(p.attempts('b')).toBe(1); // b is not started a second time
+    expect(p.plan(T0).start).toEqual(['after-a']); // a's end is not forgotten
+    p.started([row('after-a', 0, 'submitted')]);
+    p.ended([{ ...row('b', 0, 'succeeded'), ended_at: new Date(T0) }]);
+    p.ended([{ ...row('after-a', 0, 'succeeded'), ended_at: new Date(T0) }]);
+    expect(p.plan(T0)).toEqual({ start: [], outcome: 'succeeded' });
+    // A view that already holds them changes nothing, and counts no attempt twice.
+    p.refresh(
+      view(defs, [
+        row('a', 0, 'succeeded', T0),
+        row('b', 0, 'succeeded', T0),
+        row('after-a', 0, 'succeeded', T0),
+      ]),
+    );
+    expect(['a', 'b', 'after-a'].map((n) => p.attempts(n))).toEqual([1, 1, 1]);
+    expect(p.plan(T0)).toEqual({ start: [], outcome: 'succeeded' });
+  });
+
   it('starts nothing once a kill is requested, and names the tasks others depend on', () => {
     const p = RunningProcess.load({
       ...view([task('a'), task('b', ['a'])]),
