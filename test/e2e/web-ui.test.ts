@@ -113,16 +113,37 @@ describe('web UI in Chromium', () => {
     await screenshots('definition');
   });
 
-  it('triggers only the tasks picked; the run’s graph has just those', async () => {
+  it('triggers only the tasks picked, and links to the run; its graph has just those', async () => {
     await open('/definitions/etl');
     await page.getByRole('button', { name: 'Trigger…' }).click();
     await page.locator('dialog[open]').getByLabel('load').check();
     await page.getByRole('button', { name: 'Trigger 1 task' }).click();
+    await page.getByRole('status').getByRole('link', { name: 'open its run' }).click();
     const run = await h.waitForRun('etl', 2);
+    await page.waitForURL(`**/runs/${run.process_id}`);
     expect((await h.waitForEnd(run.process_id)).task.map((t) => t.task_definition_name)).toEqual(['load']);
-    await open(`/runs/${run.process_id}`);
     await node('load', 'succeeded').waitFor();
     expect(await page.locator('.dag-node').count()).toBe(1);
+  });
+
+  it('a trigger held back by a run in progress says so, then links to its run once it starts', async () => {
+    const mark = join(scratch, 'held-go');
+    await h.put({
+      process_definition_name: 'held',
+      task_definitions: [shellTask('wait', `while [ ! -f '${mark}' ]; do sleep 0.05; done`)],
+    });
+    const first = await h.startRun('held');
+    await open('/definitions/held');
+    await page.getByRole('button', { name: 'Trigger…' }).click();
+    await page.getByRole('button', { name: 'Trigger all tasks' }).click();
+    const status = page.getByRole('status');
+    await status.filter({ hasText: 'Triggered held; its run has not started yet' }).waitFor();
+    writeFileSync(mark, '');
+    await status.getByRole('link', { name: 'open its run' }).click();
+    const second = await h.waitForRun('held', 2);
+    expect(second.process_id).not.toBe(first.process_id);
+    await page.waitForURL(`**/runs/${second.process_id}`);
+    await runStatus('succeeded').waitFor();
   });
 
   it('follows a task’s log while it runs', async () => {

@@ -67,6 +67,15 @@ function takeEarly(path: string): Promise<Response> | undefined {
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return (await exchange(method, path, body)).json as T;
+}
+
+/** A request's JSON answer with its headers (a trigger's say which run it became). */
+async function exchange(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ json: unknown; headers: Headers }> {
   let res: Response;
   try {
     res = await ((method === 'GET' ? takeEarly(path) : undefined) ??
@@ -93,13 +102,19 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     const err = (json ?? {}) as { message?: string; errors?: FieldProblem[] };
     throw new ApiError(res.status, err.message ?? `${res.status} ${res.statusText}`, err.errors ?? []);
   }
-  return json as T;
+  return { json, headers: res.headers };
 }
 
 const enc = encodeURIComponent;
 const definitionPath = (name: string) => `/api/process_definitions/${enc(name)}`;
 
 export type LogKind = 'tasks' | 'processes';
+
+/** What a trigger answered: its request, and its run when the scheduler started it at once. */
+export interface TriggerAnswer {
+  requestId: string;
+  processId?: string;
+}
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -125,10 +140,16 @@ export const api = {
       'GET',
       `${definitionPath(name)}/history?limit=20${before ? `&before=${enc(before)}` : ''}`,
     ),
-  trigger: (name: string, tasks?: readonly string[]) => {
+  /** Starts a run; the answer names it once the scheduler has started it, and the request in any case. */
+  trigger: async (name: string, tasks?: readonly string[]): Promise<TriggerAnswer> => {
     const query = (tasks ?? []).map((t) => `task_definition_name=${enc(t)}`).join('&');
-    return request<void>('POST', `${definitionPath(name)}/trigger${query ? `?${query}` : ''}`);
+    const { headers } = await exchange('POST', `${definitionPath(name)}/trigger${query ? `?${query}` : ''}`);
+    const processId = headers.get('sundial-process-id');
+    return { requestId: headers.get('sundial-trigger-request-id') ?? '', ...(processId && { processId }) };
   },
+  /** A trigger request: its `process_id` is null until its run starts. */
+  triggerRequest: (id: string) =>
+    request<{ process_id: string | null }>('GET', `/api/trigger_requests/${enc(id)}`),
   setPaused: (name: string, paused: boolean) =>
     request<void>('POST', `${definitionPath(name)}/${paused ? 'pause' : 'resume'}`),
   /**

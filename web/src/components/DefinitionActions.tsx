@@ -1,10 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { api } from '../api/client.js';
 import { useCan } from '../api/session.js';
 import type { ProcessDefinition } from '../api/types.js';
 import { formatTime, fromNow } from '../lib/time.js';
 import { Dialog } from './Dialog.js';
+import { TriggeredRun } from './TriggeredRun.js';
 
 /** Trigger (all tasks, or the ones picked), pause and resume. */
 export function DefinitionActions({ definition }: { definition: ProcessDefinition }) {
@@ -13,13 +14,12 @@ export function DefinitionActions({ definition }: { definition: ProcessDefinitio
   const queries = useQueryClient();
   const [picking, setPicking] = useState(false);
   const [picked, setPicked] = useState<string[]>([]);
-  const [message, setMessage] = useState<string>();
+  const [message, setMessage] = useState<ReactNode>();
   const [error, setError] = useState<string>();
-  const act = async (what: () => Promise<unknown>, done: string) => {
+  const act = async <T,>(what: () => Promise<T>, done: (result: T) => ReactNode) => {
     setError(undefined);
     try {
-      await what();
-      setMessage(done);
+      setMessage(done(await what()));
       await queries.invalidateQueries();
       return true;
     } catch (e) {
@@ -28,7 +28,12 @@ export function DefinitionActions({ definition }: { definition: ProcessDefinitio
     }
   };
   const trigger = async () => {
-    if (await act(() => api.trigger(name, picked), `Triggered ${name}; its run appears in a moment.`)) {
+    if (
+      await act(
+        () => api.trigger(name, picked),
+        (answer) => <TriggeredRun name={name} answer={answer} />,
+      )
+    ) {
       setPicking(false);
       setPicked([]);
     }
@@ -43,11 +48,27 @@ export function DefinitionActions({ definition }: { definition: ProcessDefinitio
         Trigger…
       </button>
       {definition.paused ? (
-        <button type="button" onClick={() => act(() => api.setPaused(name, false), `Resumed ${name}.`)}>
+        <button
+          type="button"
+          onClick={() =>
+            act(
+              () => api.setPaused(name, false),
+              () => `Resumed ${name}.`,
+            )
+          }
+        >
           Resume
         </button>
       ) : (
-        <button type="button" onClick={() => act(() => api.setPaused(name, true), `Paused ${name}.`)}>
+        <button
+          type="button"
+          onClick={() =>
+            act(
+              () => api.setPaused(name, true),
+              () => `Paused ${name}.`,
+            )
+          }
+        >
           Pause
         </button>
       )}
