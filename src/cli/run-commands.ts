@@ -61,7 +61,7 @@ export function registerRunCommands(program: Command): void {
 
 /** Waits for a trigger request to become a run; its id. */
 async function runOfRequest(url: string, requestId: string): Promise<string> {
-  for (;;) {
+  for (let asked = 1; ; asked++) {
     const request = (await callApi(url, 'GET', `/api/trigger_requests/${enc(requestId)}`).catch((e) => {
       // The request goes with its definition when that is deleted before the run starts.
       if (e instanceof ApiError && e.status === 404)
@@ -69,6 +69,7 @@ async function runOfRequest(url: string, requestId: string): Promise<string> {
       throw e;
     })) as WireTriggerRequest;
     if (request.process_id) return request.process_id;
-    await new Promise((r) => setTimeout(r, 1000));
+    // Every second for a minute, then every 5 s: a run in progress may hold it back for hours.
+    await new Promise((r) => setTimeout(r, asked < 60 ? 1000 : 5000));
   }
 }

@@ -208,9 +208,9 @@ export class ProcessDispatcher {
    */
   startsAfter(run: TaskRun): NewTask[] {
     if (!this.opts.db.preparesStatements || this.opts.halted()) return [];
-    const process = this.processes.get(run.processId);
-    if (!process || process.stale || this.changedElsewhere.has(run.processId)) return [];
-    if (this.endings.has(run.processId)) return [];
+    const id = run.processId;
+    const process = this.processes.get(id);
+    if (!process || process.stale || this.changedElsewhere.has(id) || this.endings.has(id)) return [];
     if (!process.dependedOn.has(run.taskDefinitionName)) return [];
     const names = process.startsIfSucceeded(run.taskDefinitionName, run.attempt, Date.now());
     return names.map((name) => newTask(process, name));

@@ -15,7 +15,8 @@ export function TriggeredRun({ name, answer }: { name: string; answer: TriggerAn
     queryKey: ['trigger-request', answer.requestId],
     queryFn: () => api.triggerRequest(answer.requestId),
     enabled: answer.processId === undefined,
-    refetchInterval: (q) => (q.state.data?.process_id ? false : 1000),
+    // Every second for a minute, then every 10 s: a run in progress may hold it back for hours.
+    refetchInterval: (q) => (q.state.data?.process_id ? false : q.state.dataUpdateCount < 60 ? 1000 : 10_000),
   });
   const processId = answer.processId ?? request.data?.process_id;
   if (processId)
