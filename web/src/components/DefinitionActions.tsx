@@ -10,6 +10,7 @@ import { TriggeredRun } from './TriggeredRun.js';
 /** Trigger (all tasks, or the ones picked), pause and resume. */
 export function DefinitionActions({ definition }: { definition: ProcessDefinition }) {
   const name = definition.process_definition_name;
+  const paused = definition.paused ?? false;
   const canOperate = useCan('operator');
   const queries = useQueryClient();
   const [picking, setPicking] = useState(false);
@@ -47,31 +48,17 @@ export function DefinitionActions({ definition }: { definition: ProcessDefinitio
       <button type="button" className="primary" onClick={() => setPicking(true)}>
         Trigger…
       </button>
-      {definition.paused ? (
-        <button
-          type="button"
-          onClick={() =>
-            act(
-              () => api.setPaused(name, false),
-              () => `Resumed ${name}.`,
-            )
-          }
-        >
-          Resume
-        </button>
-      ) : (
-        <button
-          type="button"
-          onClick={() =>
-            act(
-              () => api.setPaused(name, true),
-              () => `Paused ${name}.`,
-            )
-          }
-        >
-          Pause
-        </button>
-      )}
+      <button
+        type="button"
+        onClick={() =>
+          act(
+            () => api.setPaused(name, !paused),
+            () => `${paused ? 'Resumed' : 'Paused'} ${name}.`,
+          )
+        }
+      >
+        {paused ? 'Resume' : 'Pause'}
+      </button>
       {message && (
         <span className="muted" role="status">
           {message}
