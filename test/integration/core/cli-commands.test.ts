@@ -112,6 +112,8 @@ describe.skipIf(backend !== 'postgres')('CLI commands', () => {
     const [ok, bad] = await Promise.all([cli('trigger', 'ok', '--wait'), cli('trigger', 'bad', '--wait')]);
     expect(ok.code).toBe(0);
     const okId = RUN.exec(ok.stdout)![1]!;
+    // At once, or (the scheduler slower than the API's wait) once the run has started.
+    expect(ok.stdout).toMatch(new RegExp(`^(triggered ok: run ${okId}|run ${okId} started)$`, 'm'));
     expect(ok.stdout).toContain('[stdout] hello');
     expect(ok.stderr).toContain('process succeeded');
     expect((await h.process(okId)).status).toBe('succeeded');
