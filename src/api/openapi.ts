@@ -105,6 +105,33 @@ const notificationDelivery: JsonSchema = {
   },
 };
 
+/** What `POST …/trigger` recorded, and the run it became once the scheduler started it. */
+const triggerRequest: JsonSchema = {
+  type: 'object',
+  required: [
+    'trigger_request_id',
+    'process_definition_name',
+    'task_definition_names',
+    'requested_at',
+    'process_id',
+  ],
+  properties: {
+    trigger_request_id: { type: 'string', format: 'uuid' },
+    process_definition_name: { type: 'string' },
+    task_definition_names: {
+      type: ['array', 'null'],
+      items: { type: 'string' },
+      description: 'The tasks asked for; null for the whole process',
+    },
+    requested_at: { type: 'string', format: 'date-time' },
+    process_id: {
+      type: ['string', 'null'],
+      format: 'uuid',
+      description: 'Null while a run in progress holds the request back, or until the scheduler takes it',
+    },
+  },
+};
+
 const operations: Record<string, Record<string, Op>> = {
   '/api/process_definitions': {
     get: { summary: 'List process definitions', response: list('process_definition') },
@@ -131,35 +158,17 @@ const operations: Record<string, Record<string, Op>> = {
       },
     },
   },
+  '/api/trigger_requests': {
+    get: {
+      summary: 'Trigger requests whose runs have not started yet, oldest first (default 100, at most 1000)',
+      response: list('trigger_request'),
+      query: ['process_definition_name', 'limit'],
+    },
+  },
   '/api/trigger_requests/{trigger_request_id}': {
     get: {
       summary: 'A trigger request, with the run it became (`process_id`, null until that run starts)',
-      response: {
-        type: 'object',
-        required: [
-          'trigger_request_id',
-          'process_definition_name',
-          'task_definition_names',
-          'requested_at',
-          'process_id',
-        ],
-        properties: {
-          trigger_request_id: { type: 'string', format: 'uuid' },
-          process_definition_name: { type: 'string' },
-          task_definition_names: {
-            type: ['array', 'null'],
-            items: { type: 'string' },
-            description: 'The tasks asked for; null for the whole process',
-          },
-          requested_at: { type: 'string', format: 'date-time' },
-          process_id: {
-            type: ['string', 'null'],
-            format: 'uuid',
-            description:
-              'Null while a run in progress holds the request back, or until the scheduler takes it',
-          },
-        },
-      },
+      response: r('trigger_request'),
     },
   },
   '/api/process_definitions/{process_definition_name}/pause': {
@@ -341,6 +350,7 @@ export function openApiDocument(): JsonSchema {
         error,
         notification_delivery: notificationDelivery,
         task_cost: taskCost,
+        trigger_request: triggerRequest,
       },
     },
   };

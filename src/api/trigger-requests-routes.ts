@@ -1,8 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { getTriggerRequest, type TriggerRequestRow } from '../storage/stores/triggers-store.js';
+import {
+  getTriggerRequest,
+  type TriggerRequestRow,
+  waitingTriggerRequests,
+} from '../storage/stores/triggers-store.js';
 import type { ApiContext } from './api-context.js';
 import { notFound } from './errors.js';
-import { uuidParam } from './query-params.js';
+import { intParam, uuidParam } from './query-params.js';
 
 /** A trigger request on the wire: what `POST …/trigger` recorded, and the run it became once started. */
 export interface WireTriggerRequest {
@@ -16,9 +20,11 @@ export interface WireTriggerRequest {
 }
 
 /**
- * `GET /api/trigger_requests/{id}`: follows a trigger to its run. The id is
+ * `GET /api/trigger_requests/{id}` follows a trigger to its run. The id is
  * the trigger's `sundial-trigger-request-id` header; a client polls this
  * when the answer came without `sundial-process-id`.
+ * `GET /api/trigger_requests?process_definition_name=X` lists the requests
+ * whose runs have not started yet (held back by a run in progress), oldest first.
  *
  * @example
  * await app.register(triggerRequestsRoutes(ctx));
@@ -27,6 +33,15 @@ export interface WireTriggerRequest {
 export const triggerRequestsRoutes =
   (ctx: ApiContext): FastifyPluginAsync =>
   async (app) => {
+    app.get<{ Querystring: { process_definition_name?: string; limit?: string } }>(
+      '/api/trigger_requests',
+      async (req) => {
+        const limit = intParam(req.query.limit, 'limit', 1, 1000) ?? 100;
+        const rows = await waitingTriggerRequests(ctx.db, req.query.process_definition_name, limit);
+        return rows.map(triggerRequestToWire);
+      },
+    );
+
     app.get<{ Params: { id: string } }>('/api/trigger_requests/:id', async (req) => {
       const id = uuidParam(req.params.id, 'trigger_request_id');
       const row = await getTriggerRequest(ctx.db, id);

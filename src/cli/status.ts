@@ -3,7 +3,7 @@ import { backoffReadyAt } from '../domain/process-plan.js';
 import type { TaskDefinition } from '../domain/types.js';
 import { enc, withUrl } from './cli-options.js';
 import { callApi } from './http-client.js';
-import type { WireProcess, WireTask } from './wire-types.js';
+import type { WireProcess, WireTask, WireTriggerRequest } from './wire-types.js';
 import { wholeNumber } from './wire-types.js';
 
 /**
@@ -27,16 +27,31 @@ export function registerStatusCommand(program: Command): void {
     // An unknown name is an error, not "no runs yet" (the API says which).
     if (name) await callApi(o.url, 'GET', `/api/process_definitions/${enc(name)}`);
     for (;;) {
-      const runs = await recentRuns(o.url, name, limit);
-      const text = runs.length === 0 ? [name ? `no runs of ${name} yet` : 'no runs yet'] : [];
+      const [waiting, runs] = await Promise.all([
+        waitingTriggers(o.url, name),
+        recentRuns(o.url, name, limit),
+      ]);
+      // Triggers whose runs have not started (a run in progress holds them back) come first: they run next.
+      const text = waiting.map(describeWaiting);
+      if (runs.length === 0) text.push(name ? `no runs of ${name} yet` : 'no runs yet');
       for (const run of runs) text.push(...(await describeRun(o.url, run, Date.now())));
       if (o.watch && process.stdout.isTTY) process.stdout.write('\x1b[2J\x1b[H');
       console.log(text.join('\n'));
-      if (!o.watch || runs.every((r) => r.status !== 'running')) return;
+      if (!o.watch || (waiting.length === 0 && runs.every((r) => r.status !== 'running'))) return;
       await new Promise((r) => setTimeout(r, 2000));
       if (!process.stdout.isTTY) console.log('');
     }
   });
+}
+
+async function waitingTriggers(url: string, name: string | undefined): Promise<WireTriggerRequest[]> {
+  const query = name ? `?process_definition_name=${enc(name)}` : '';
+  return (await callApi(url, 'GET', `/api/trigger_requests${query}`)) as WireTriggerRequest[];
+}
+
+function describeWaiting(r: WireTriggerRequest): string {
+  const tasks = r.task_definition_names ? `, tasks ${r.task_definition_names.join(', ')}` : '';
+  return `${r.requested_at}  ${'waiting'.padEnd(9)}  ${r.process_definition_name}  trigger ${r.trigger_request_id}  (not started yet${tasks})`;
 }
 
 async function recentRuns(url: string, name: string | undefined, limit: number): Promise<WireProcess[]> {

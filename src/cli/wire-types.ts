@@ -23,6 +23,10 @@ export interface WireProcess {
 
 /** A trigger request as the API sends it (the fields the CLI reads). */
 export interface WireTriggerRequest {
+  trigger_request_id: string;
+  process_definition_name: string;
+  task_definition_names: string[] | null;
+  requested_at: string;
   process_id: string | null;
 }
 

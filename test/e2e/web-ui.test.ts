@@ -138,7 +138,11 @@ describe('web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Trigger all tasks' }).click();
     const status = page.getByRole('status');
     await status.filter({ hasText: 'Triggered held; its run has not started yet' }).waitFor();
+    // The runs table heads with the waiting trigger, gone once its run starts.
+    const waitingRow = page.locator('table.runs tr', { has: page.locator('.badge.status-waiting') });
+    await waitingRow.filter({ hasText: 'not started yet' }).waitFor();
     writeFileSync(mark, '');
+    await waitingRow.waitFor({ state: 'detached' });
     await status.getByRole('link', { name: 'open its run' }).click();
     const second = await h.waitForRun('held', 2);
     expect(second.process_id).not.toBe(first.process_id);

@@ -55,3 +55,21 @@ export async function getTriggerRequest(db: Queryable, id: string): Promise<Trig
   const [row] = await db.query<TriggerRequestRow>('select * from trigger_requests where id = $1', [id]);
   return row;
 }
+
+/** Requests not started yet, oldest first: of one definition, or of all. */
+export async function waitingTriggerRequests(
+  db: Queryable,
+  definitionName: string | undefined,
+  limit: number,
+): Promise<TriggerRequestRow[]> {
+  return definitionName === undefined
+    ? db.query<TriggerRequestRow>(
+        'select * from trigger_requests where process_id is null order by requested_at limit $1',
+        [limit],
+      )
+    : db.query<TriggerRequestRow>(
+        `select * from trigger_requests where process_id is null and definition_name = $1
+         order by requested_at limit $2`,
+        [definitionName, limit],
+      );
+}

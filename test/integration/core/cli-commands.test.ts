@@ -128,16 +128,22 @@ describe.skipIf(backend !== 'postgres')('CLI commands', () => {
     const first = await h.startRun('held');
     const waiting = cli('trigger', 'held', '--wait');
     // The first run ends only once the CLI's request waits behind it.
-    await waitFor(async () => {
-      const open = await h.sundial.db.query(
+    const waitingId = await waitFor(async () => {
+      const [open] = await h.sundial.db.query<{ id: string }>(
         "select id from trigger_requests where definition_name = 'held' and process_id is null",
       );
-      return open.length > 0 ? true : undefined;
+      return open?.id;
     });
+    const status = await cli('status', 'held');
+    expect(status.stdout.split('\n')[0]).toMatch(
+      new RegExp(`^\\S+Z  waiting    held  trigger ${waitingId}  \\(not started yet\\)$`),
+    );
+    expect(status.stdout).toMatch(new RegExp(`running\\s+held\\s+${first.process_id}`));
     writeFileSync(join(dir, 'go'), '');
     const waited = await waiting;
     expect(waited.code).toBe(0);
     const requestId = HELD.exec(waited.stdout)![1]!;
+    expect(requestId).toBe(waitingId);
     const second = new RegExp(`^run (${UUID}) started$`, 'm').exec(waited.stdout)![1]!;
     expect(second).not.toBe(first.process_id);
     expect(

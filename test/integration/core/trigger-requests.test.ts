@@ -52,8 +52,15 @@ describe('trigger requests', () => {
       process_id: null,
     });
 
+    const waitingOf = (query: string) =>
+      world.h.request<WireTriggerRequest[]>('GET', `/api/trigger_requests${query}`);
+    expect((await waitingOf('?process_definition_name=held')).body).toEqual([waiting.body]);
+    expect((await waitingOf('')).body).toContainEqual(waiting.body);
+    expect((await waitingOf('?process_definition_name=nope')).body).toEqual([]);
+
     release('held');
     const started = await waitFor(async () => (await read(requestId)).body.process_id ?? undefined);
+    expect((await waitingOf('?process_definition_name=held')).body).toEqual([]);
     expect(started).not.toBe(first.process_id);
     const run = await world.h.waitForEnd(started);
     expect(run.status).toBe('succeeded');
@@ -75,7 +82,10 @@ describe('trigger requests', () => {
     expect(gone.body).toEqual({ message: `trigger request ${requestId} not found` });
   });
 
-  it('an id that is not a UUID is a 400 naming the parameter', async () => {
+  it('an id that is not a UUID, or a limit out of range, is a 400 naming the parameter', async () => {
+    const limit = await world.h.request<{ message: string }>('GET', '/api/trigger_requests?limit=0');
+    expect(limit.status).toBe(400);
+    expect(limit.body.message).toContain('limit');
     const res = await read('nope');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({

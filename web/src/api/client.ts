@@ -11,6 +11,7 @@ import type {
   LogPage,
   ProcessDefinition,
   TaskDefinition,
+  WaitingTrigger,
   WireProcessPage,
 } from './types.js';
 
@@ -147,6 +148,9 @@ export const api = {
     const processId = headers.get('sundial-process-id');
     return { requestId: headers.get('sundial-trigger-request-id') ?? '', ...(processId && { processId }) };
   },
+  /** The triggers of a definition whose runs have not started yet, oldest first. */
+  waitingTriggers: (name: string) =>
+    request<WaitingTrigger[]>('GET', `/api/trigger_requests?process_definition_name=${enc(name)}`),
   /** A trigger request: its `process_id` is null until its run starts. */
   triggerRequest: (id: string) =>
     request<{ process_id: string | null }>('GET', `/api/trigger_requests/${enc(id)}`),

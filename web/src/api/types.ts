@@ -116,3 +116,10 @@ export interface FieldProblem {
   field: string;
   problem: string;
 }
+
+/** A trigger whose run has not started yet (`GET /api/trigger_requests`). */
+export interface WaitingTrigger {
+  trigger_request_id: string;
+  task_definition_names: string[] | null;
+  requested_at: string;
+}

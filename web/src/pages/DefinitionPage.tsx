@@ -86,9 +86,17 @@ function History({ name }: { name: string }) {
     getNextPageParam: (page) => page.next_before,
     refetchInterval: 5000,
   });
+  // Triggers held back by a run in progress: they run next, so they head the table.
+  const waiting = useQuery({
+    queryKey: ['waiting-triggers', name],
+    queryFn: () => api.waitingTriggers(name),
+    refetchInterval: 5000,
+  });
   if (history.error) return <QueryError error={history.error} />;
   const runs = history.data?.pages.flatMap((p) => p.processes) ?? [];
-  if (history.data && runs.length === 0) return <p className="muted">No runs yet.</p>;
+  const triggers = waiting.data ?? [];
+  if (history.data && runs.length === 0 && triggers.length === 0)
+    return <p className="muted">No runs yet.</p>;
   return (
     <>
       <table className="runs">
@@ -100,6 +108,18 @@ function History({ name }: { name: string }) {
           </tr>
         </thead>
         <tbody>
+          {triggers.map((t) => (
+            <tr key={t.trigger_request_id} data-trigger={t.trigger_request_id}>
+              <td>
+                <StatusBadge status="waiting" />
+              </td>
+              <td>
+                triggered {formatTime(t.requested_at)}
+                {t.task_definition_names && ` (${t.task_definition_names.join(', ')})`}
+              </td>
+              <td>not started yet</td>
+            </tr>
+          ))}
           {runs.map((r) => (
             <tr key={r.process_id}>
               <td>
