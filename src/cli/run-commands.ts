@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import type { WireTriggerRequest } from '../api/trigger-requests-routes.js';
 import { enc, withUrl } from './cli-options.js';
 import { EXIT } from './exit-codes.js';
 import { ApiError, callApi, request, serverUrl } from './http-client.js';
 import { followLog } from './logs.js';
-import type { WireTriggerRequest } from './wire-types.js';
 
 /**
  * `trigger NAME [--task T] [--wait]`, `kill RUN`, `retry RUN`.

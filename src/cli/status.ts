@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import type { WireTriggerRequest } from '../api/trigger-requests-routes.js';
 import { backoffReadyAt } from '../domain/process-plan.js';
 import type { TaskDefinition } from '../domain/types.js';
 import { enc, withUrl } from './cli-options.js';
 import { callApi } from './http-client.js';
-import type { WireProcess, WireTask, WireTriggerRequest } from './wire-types.js';
+import type { WireProcess, WireTask } from './wire-types.js';
 import { wholeNumber } from './wire-types.js';
 
 /**

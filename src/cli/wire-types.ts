@@ -21,15 +21,6 @@ export interface WireProcess {
   task: WireTask[];
 }
 
-/** A trigger request as the API sends it (the fields the CLI reads). */
-export interface WireTriggerRequest {
-  trigger_request_id: string;
-  process_definition_name: string;
-  task_definition_names: string[] | null;
-  requested_at: string;
-  process_id: string | null;
-}
-
 /** A flag's value as a whole number of at least 1, or an error naming the flag. */
 export function wholeNumber(value: string, flag: string): number {
   const n = Number(value);
