@@ -62,14 +62,9 @@ export async function waitingTriggerRequests(
   definitionName: string | undefined,
   limit: number,
 ): Promise<TriggerRequestRow[]> {
-  return definitionName === undefined
-    ? db.query<TriggerRequestRow>(
-        'select * from trigger_requests where process_id is null order by requested_at limit $1',
-        [limit],
-      )
-    : db.query<TriggerRequestRow>(
-        `select * from trigger_requests where process_id is null and definition_name = $1
-         order by requested_at limit $2`,
-        [definitionName, limit],
-      );
+  return db.query<TriggerRequestRow>(
+    `select * from trigger_requests where process_id is null and ($1::text is null or definition_name = $1)
+     order by requested_at limit $2`,
+    [definitionName ?? null, limit],
+  );
 }
